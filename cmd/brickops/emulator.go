@@ -1,0 +1,69 @@
+package main
+
+import (
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/brickops/terraform-provider-brickops/internal/emulator"
+)
+
+func newEmulatorCmd() *cobra.Command {
+	var (
+		addr    string
+		opts    emulator.Options
+		fault   emulator.FaultRule
+		verbose bool
+	)
+	cmd := &cobra.Command{
+		Use:   "emulator",
+		Short: "Run the local Azure Databricks API emulator",
+		Long: `Runs a local, persistent emulator of the Azure Databricks REST API on loopback.
+It prints the export lines that point the Databricks SDK, the BrickOps provider
+and this toolkit at it, and serves until interrupted (Ctrl-C or SIGTERM).
+
+State is kept in --data-dir and survives restarts. Operator endpoints under
+/_emulator/ reset state, list recent requests and inject faults.`,
+		Example: `  brickops emulator
+  brickops emulator --addr 127.0.0.1:0 --data-dir /tmp/emu --async-delay 0s
+  brickops emulator --fault-path-prefix /api/2.1/clusters --fault-503-rate 0.2`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			level := slog.LevelWarn
+			if opts.LogRequests || verbose {
+				level = slog.LevelInfo
+			}
+			opts.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
+			srv, err := emulator.NewServer(opts)
+			if err != nil {
+				return err
+			}
+			if fault.LatencyMs > 0 || fault.Rate429 > 0 || fault.Rate503 > 0 || fault.Status > 0 {
+				if err := srv.SetFaults(emulator.FaultConfig{Rules: []emulator.FaultRule{fault}}); err != nil {
+					_ = srv.Close()
+					return err
+				}
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return emulator.ListenAndServe(ctx, srv, addr, cmd.OutOrStdout())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8470", "address to listen on (port 0 picks a free port)")
+	f.StringVar(&opts.DataDir, "data-dir", ".brickops/emulator", "directory holding the emulator's state")
+	f.StringSliceVar(&opts.Tokens, "token", []string{emulator.DefaultToken}, "accepted bearer tokens (repeatable); the first is printed")
+	f.BoolVar(&opts.LogRequests, "log-requests", false, "log every request to stderr (never its headers)")
+	f.BoolVarP(&verbose, "verbose", "v", false, "log operational messages")
+	f.DurationVar(&opts.AsyncDelay, "async-delay", 2*time.Second, "how long asynchronous transitions (cluster start, endpoint updates, …) take")
+	f.StringVar(&fault.PathPrefix, "fault-path-prefix", "/api/", "path prefix the --fault-* flags apply to")
+	f.IntVar(&fault.LatencyMs, "fault-latency-ms", 0, "added latency per request, in milliseconds")
+	f.Float64Var(&fault.Rate429, "fault-429-rate", 0, "fraction of requests answered 429 with Retry-After")
+	f.Float64Var(&fault.Rate503, "fault-503-rate", 0, "fraction of requests answered 503 with Retry-After")
+	f.IntVar(&fault.Status, "fault-status", 0, "answer every matching request with this HTTP status")
+	return cmd
+}

@@ -1,0 +1,507 @@
+package emulator
+
+import (
+	"crypto/rand"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Clusters: /api/2.1/clusters/*. Field names, enums and lifecycle follow the
+// Clusters API reference and databricks-sdk-go service/compute/model.go
+// (ClusterDetails, CreateCluster, EditCluster, State).
+//
+// Lifecycle: create → PENDING → RUNNING; edit of a RUNNING cluster →
+// RESTARTING → RUNNING; resize → RESIZING → RUNNING; delete (terminate) →
+// TERMINATING → TERMINATED; start → PENDING → RUNNING; permanent-delete
+// removes it. Each arrow after the first takes Options.AsyncDelay.
+
+const clustersBucket = "clusters"
+
+// Cluster states (compute.State).
+const (
+	statePending     = "PENDING"
+	stateRunning     = "RUNNING"
+	stateRestarting  = "RESTARTING"
+	stateResizing    = "RESIZING"
+	stateTerminating = "TERMINATING"
+	stateTerminated  = "TERMINATED"
+)
+
+// Enums the API validates (compute.DataSecurityMode, compute.RuntimeEngine).
+var (
+	dataSecurityModes = []string{
+		"DATA_SECURITY_MODE_AUTO", "DATA_SECURITY_MODE_DEDICATED", "DATA_SECURITY_MODE_STANDARD",
+		"LEGACY_PASSTHROUGH", "LEGACY_SINGLE_USER", "LEGACY_SINGLE_USER_STANDARD", "LEGACY_TABLE_ACL",
+		"NONE", "SINGLE_USER", "USER_ISOLATION",
+	}
+	runtimeEngines = []string{"NULL", "PHOTON", "STANDARD"}
+	// Default tags are set by the service and may not be overridden.
+	reservedClusterTags = []string{"Vendor", "Creator", "ClusterName", "ClusterId"}
+)
+
+type autoScale struct {
+	MinWorkers int `json:"min_workers"`
+	MaxWorkers int `json:"max_workers"`
+}
+
+type azureAttributes struct {
+	Availability    string  `json:"availability,omitempty"`
+	FirstOnDemand   int     `json:"first_on_demand,omitempty"`
+	SpotBidMaxPrice float64 `json:"spot_bid_max_price,omitempty"`
+}
+
+// clusterSpec is what create and edit accept (compute.CreateCluster / EditCluster).
+type clusterSpec struct {
+	ClusterName            string            `json:"cluster_name,omitempty"`
+	SparkVersion           string            `json:"spark_version,omitempty"`
+	NodeTypeID             string            `json:"node_type_id,omitempty"`
+	DriverNodeTypeID       string            `json:"driver_node_type_id,omitempty"`
+	NumWorkers             *int              `json:"num_workers,omitempty"`
+	Autoscale              *autoScale        `json:"autoscale,omitempty"`
+	AutoterminationMinutes *int              `json:"autotermination_minutes,omitempty"`
+	CustomTags             map[string]string `json:"custom_tags,omitempty"`
+	SparkConf              map[string]string `json:"spark_conf,omitempty"`
+	SparkEnvVars           map[string]string `json:"spark_env_vars,omitempty"`
+	DataSecurityMode       string            `json:"data_security_mode,omitempty"`
+	SingleUserName         string            `json:"single_user_name,omitempty"`
+	PolicyID               string            `json:"policy_id,omitempty"`
+	RuntimeEngine          string            `json:"runtime_engine,omitempty"`
+	InstancePoolID         string            `json:"instance_pool_id,omitempty"`
+	EnableElasticDisk      *bool             `json:"enable_elastic_disk,omitempty"`
+	AzureAttributes        *azureAttributes  `json:"azure_attributes,omitempty"`
+	SSHPublicKeys          []string          `json:"ssh_public_keys,omitempty"`
+	IsSingleNode           bool              `json:"is_single_node,omitempty"`
+	Kind                   string            `json:"kind,omitempty"`
+}
+
+type terminationReason struct {
+	Code       string            `json:"code"`
+	Type       string            `json:"type"`
+	Parameters map[string]string `json:"parameters,omitempty"`
+}
+
+// cluster is the stored document and, flattened, the get/list answer
+// (compute.ClusterDetails).
+type cluster struct {
+	clusterSpec
+	ClusterID         string             `json:"cluster_id"`
+	State             string             `json:"state"`
+	StateMessage      string             `json:"state_message"`
+	CreatorUserName   string             `json:"creator_user_name"`
+	ClusterSource     string             `json:"cluster_source"`
+	DefaultTags       map[string]string  `json:"default_tags"`
+	StartTime         int64              `json:"start_time"`
+	TerminatedTime    int64              `json:"terminated_time,omitempty"`
+	LastRestartedTime int64              `json:"last_restarted_time,omitempty"`
+	TerminationReason *terminationReason `json:"termination_reason,omitempty"`
+	ClusterMemoryMb   int64              `json:"cluster_memory_mb,omitempty"`
+	ClusterCores      float64            `json:"cluster_cores,omitempty"`
+	SparkContextID    int64              `json:"spark_context_id,omitempty"`
+	JdbcPort          int                `json:"jdbc_port,omitempty"`
+	Spec              *clusterSpec       `json:"spec,omitempty"`
+	// Next is the pending asynchronous transition, applied by the first
+	// read or write after it is due. Not part of the API answer.
+	Next *transition `json:"_next,omitempty"`
+}
+
+// transition moves an object to State (with Message) at At (unix ms).
+type transition struct {
+	State   string `json:"state"`
+	Message string `json:"message"`
+	At      int64  `json:"at"`
+}
+
+// settle applies c's pending transition if it is due at now.
+func (c *cluster) settle(now time.Time) {
+	if c.Next == nil || now.UnixMilli() < c.Next.At {
+		return
+	}
+	c.State, c.StateMessage = c.Next.State, c.Next.Message
+	if c.State == stateTerminated {
+		c.TerminatedTime = c.Next.At
+	}
+	c.Next = nil
+}
+
+// moveTo puts c into the intermediate state now and schedules final.
+func (s *Server) moveTo(c *cluster, state, message, final, finalMessage string) {
+	c.State, c.StateMessage = state, message
+	c.Next = &transition{State: final, Message: finalMessage, At: s.now().Add(s.opts.AsyncDelay).UnixMilli()}
+}
+
+// view is the API answer: the stored document without emulator bookkeeping.
+func (c cluster) view() cluster {
+	c.Next = nil
+	if c.Autoscale != nil && c.NumWorkers == nil {
+		// ClusterDetails.num_workers is the current size; an autoscaling
+		// cluster starts at its minimum.
+		n := c.Autoscale.MinWorkers
+		c.NumWorkers = &n
+	}
+	return c
+}
+
+func (s *Server) createCluster(r *http.Request) (any, error) {
+	var spec clusterSpec
+	if err := decodeBody(r, &spec); err != nil {
+		return nil, err
+	}
+	if err := validateClusterSpec(&spec); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	c := cluster{
+		clusterSpec:     spec,
+		ClusterID:       newClusterID(now),
+		CreatorUserName: s.opts.UserName,
+		ClusterSource:   "API",
+		StartTime:       now.UnixMilli(),
+		SparkContextID:  now.UnixNano() & 0x7fffffffffff,
+		JdbcPort:        10000,
+	}
+	specCopy := spec
+	c.Spec = &specCopy
+	c.DefaultTags = map[string]string{
+		"Vendor": "Databricks", "Creator": s.opts.UserName, "ClusterName": spec.ClusterName, "ClusterId": c.ClusterID,
+	}
+	c.sizeFromNodeType()
+	s.moveTo(&c, statePending, "Finding instances for new nodes, acquiring more instances if necessary", stateRunning, "")
+	if err := s.store.Update(func(tx Tx) error { return tx.Put(clustersBucket, c.ClusterID, c) }); err != nil {
+		return nil, fmt.Errorf("storing cluster: %w", err)
+	}
+	return map[string]string{"cluster_id": c.ClusterID}, nil
+}
+
+func (s *Server) getCluster(r *http.Request) (any, error) {
+	id := r.URL.Query().Get("cluster_id")
+	if err := requireString("cluster_id", id); err != nil {
+		return nil, err
+	}
+	var c cluster
+	err := s.store.View(func(tx Tx) error {
+		var err error
+		c, err = loadCluster(tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.settle(s.now())
+	return c.view(), nil
+}
+
+func (s *Server) listClusters(r *http.Request) (any, error) {
+	var all []cluster
+	if err := s.store.View(func(tx Tx) error {
+		var err error
+		all, err = getAll[cluster](tx, clustersBucket, "")
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	states := r.URL.Query()["filter_by.cluster_states"]
+	now := s.now()
+	out := make([]cluster, 0, len(all))
+	for _, c := range all {
+		c.settle(now)
+		if len(states) > 0 && !slices.Contains(states, c.State) {
+			continue
+		}
+		out = append(out, c.view())
+	}
+	// The real API lists most recently started first.
+	slices.SortStableFunc(out, func(a, b cluster) int { return int(b.StartTime - a.StartTime) })
+	items, next, err := page(r, out, 0, 100)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"clusters": items, "next_page_token": next}, nil
+}
+
+func (s *Server) editCluster(r *http.Request) (any, error) {
+	var req struct {
+		ClusterID string `json:"cluster_id"`
+		clusterSpec
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	if err := requireString("cluster_id", req.ClusterID); err != nil {
+		return nil, err
+	}
+	if err := validateClusterSpec(&req.clusterSpec); err != nil {
+		return nil, err
+	}
+	return s.updateCluster(req.ClusterID, func(c *cluster) error {
+		switch c.State {
+		case stateRunning:
+			// Editing a running cluster restarts it with the new spec.
+			s.moveTo(c, stateRestarting, "Restarting Spark and cluster nodes to apply the new configuration.", stateRunning, "")
+			c.LastRestartedTime = s.now().UnixMilli()
+		case stateTerminated:
+			// A terminated cluster stays terminated; the new spec applies at next start.
+		default:
+			return unexpectedState(c)
+		}
+		// Edit replaces the whole spec: fields left out are reset.
+		c.clusterSpec = req.clusterSpec
+		spec := req.clusterSpec
+		c.Spec = &spec
+		c.DefaultTags["ClusterName"] = req.ClusterName
+		c.sizeFromNodeType()
+		return nil
+	})
+}
+
+func (s *Server) resizeCluster(r *http.Request) (any, error) {
+	var req struct {
+		ClusterID  string     `json:"cluster_id"`
+		NumWorkers *int       `json:"num_workers"`
+		Autoscale  *autoScale `json:"autoscale"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	if err := requireString("cluster_id", req.ClusterID); err != nil {
+		return nil, err
+	}
+	if req.NumWorkers == nil && req.Autoscale == nil {
+		return nil, invalidParam("Exactly one of num_workers or autoscale must be specified")
+	}
+	probe := clusterSpec{NumWorkers: req.NumWorkers, Autoscale: req.Autoscale}
+	if err := validateSize(&probe); err != nil {
+		return nil, err
+	}
+	return s.updateCluster(req.ClusterID, func(c *cluster) error {
+		if c.State != stateRunning {
+			return unexpectedState(c)
+		}
+		c.NumWorkers, c.Autoscale = req.NumWorkers, req.Autoscale
+		c.Spec.NumWorkers, c.Spec.Autoscale = req.NumWorkers, req.Autoscale
+		c.sizeFromNodeType()
+		s.moveTo(c, stateResizing, "Resizing the cluster.", stateRunning, "")
+		return nil
+	})
+}
+
+func (s *Server) startCluster(r *http.Request) (any, error) {
+	return s.clusterAction(r, func(c *cluster) error {
+		if c.State != stateTerminated {
+			return unexpectedState(c)
+		}
+		c.TerminationReason, c.TerminatedTime = nil, 0
+		c.StartTime = s.now().UnixMilli()
+		s.moveTo(c, statePending, "Starting Spark and acquiring instances.", stateRunning, "")
+		return nil
+	})
+}
+
+func (s *Server) restartCluster(r *http.Request) (any, error) {
+	return s.clusterAction(r, func(c *cluster) error {
+		if c.State != stateRunning {
+			return unexpectedState(c)
+		}
+		c.LastRestartedTime = s.now().UnixMilli()
+		s.moveTo(c, stateRestarting, "Restarting Spark.", stateRunning, "")
+		return nil
+	})
+}
+
+// deleteCluster terminates; the cluster stays listed as TERMINATED.
+func (s *Server) deleteCluster(r *http.Request) (any, error) {
+	return s.clusterAction(r, func(c *cluster) error {
+		s.terminate(c)
+		return nil
+	})
+}
+
+func (s *Server) terminate(c *cluster) {
+	if c.State == stateTerminated || c.State == stateTerminating {
+		return
+	}
+	c.TerminationReason = &terminationReason{
+		Code: "USER_REQUEST", Type: "SUCCESS",
+		Parameters: map[string]string{"username": s.opts.UserName},
+	}
+	s.moveTo(c, stateTerminating, "Terminating the cluster at the user's request.", stateTerminated, "Terminated by user request.")
+}
+
+func (s *Server) permanentDeleteCluster(r *http.Request) (any, error) {
+	var req struct {
+		ClusterID string `json:"cluster_id"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	if err := requireString("cluster_id", req.ClusterID); err != nil {
+		return nil, err
+	}
+	err := s.store.Update(func(tx Tx) error {
+		if _, err := loadCluster(tx, req.ClusterID); err != nil {
+			return err
+		}
+		return tx.Delete(clustersBucket, req.ClusterID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{}, nil
+}
+
+// clusterAction decodes {"cluster_id"} and applies fn to that cluster.
+func (s *Server) clusterAction(r *http.Request, fn func(c *cluster) error) (any, error) {
+	var req struct {
+		ClusterID string `json:"cluster_id"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	if err := requireString("cluster_id", req.ClusterID); err != nil {
+		return nil, err
+	}
+	return s.updateCluster(req.ClusterID, fn)
+}
+
+// updateCluster loads, settles, mutates and stores a cluster in one
+// transaction, so concurrent edits serialise.
+func (s *Server) updateCluster(id string, fn func(c *cluster) error) (any, error) {
+	err := s.store.Update(func(tx Tx) error {
+		c, err := loadCluster(tx, id)
+		if err != nil {
+			return err
+		}
+		c.settle(s.now())
+		if err := fn(&c); err != nil {
+			return err
+		}
+		return tx.Put(clustersBucket, id, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{}, nil
+}
+
+// loadCluster answers an unknown id the way the real API does: 400
+// INVALID_PARAMETER_VALUE "Cluster <id> does not exist", which the SDK maps
+// to ErrResourceDoesNotExist (apierr/error_overrides.go).
+func loadCluster(tx Tx, id string) (cluster, error) {
+	var c cluster
+	found, err := tx.Get(clustersBucket, id, &c)
+	if err != nil {
+		return c, err
+	}
+	if !found {
+		return c, invalidParam("Cluster %s does not exist", id)
+	}
+	return c, nil
+}
+
+func unexpectedState(c *cluster) error {
+	return invalidState("Cluster %s is in unexpected state %s.", c.ClusterID, titleCase(c.State))
+}
+
+func titleCase(s string) string {
+	if s == "" {
+		return s
+	}
+	return s[:1] + strings.ToLower(s[1:])
+}
+
+func validateClusterSpec(spec *clusterSpec) error {
+	if err := requireString("spark_version", spec.SparkVersion); err != nil {
+		return err
+	}
+	if _, ok := sparkVersionByKey(spec.SparkVersion); !ok {
+		return invalidParam("Invalid spark version %s.", spec.SparkVersion)
+	}
+	if len(spec.ClusterName) > 100 {
+		return invalidParam("Cluster name must be at most 100 characters long, got %d.", len(spec.ClusterName))
+	}
+	if spec.NodeTypeID == "" && spec.InstancePoolID == "" {
+		return invalidParam("Missing required field: node_type_id")
+	}
+	for _, nt := range []string{spec.NodeTypeID, spec.DriverNodeTypeID} {
+		if _, ok := nodeTypeByID(nt); nt != "" && !ok {
+			return invalidParam("Node type %s is not supported. Use /api/2.1/clusters/list-node-types to list the node types available in this workspace.", nt)
+		}
+	}
+	if err := validateSize(spec); err != nil {
+		return err
+	}
+	if m := spec.AutoterminationMinutes; m != nil && *m != 0 && (*m < 10 || *m > 10000) {
+		return invalidParam("Automatic termination minutes must be between 10 and 10000, or 0 to disable; got %d.", *m)
+	}
+	if spec.DataSecurityMode != "" && !slices.Contains(dataSecurityModes, spec.DataSecurityMode) {
+		return invalidParam("Invalid data_security_mode %q. Valid values: %s.", spec.DataSecurityMode, strings.Join(dataSecurityModes, ", "))
+	}
+	if spec.DataSecurityMode == "SINGLE_USER" && spec.SingleUserName == "" {
+		return invalidParam("single_user_name is required when data_security_mode is SINGLE_USER.")
+	}
+	if spec.RuntimeEngine != "" && !slices.Contains(runtimeEngines, spec.RuntimeEngine) {
+		return invalidParam("Invalid runtime_engine %q. Valid values: %s.", spec.RuntimeEngine, strings.Join(runtimeEngines, ", "))
+	}
+	for _, k := range slices.Sorted(maps.Keys(spec.CustomTags)) {
+		if slices.Contains(reservedClusterTags, k) {
+			return invalidParam("Custom tag key %q is reserved for default tags.", k)
+		}
+		if k == "" || len(k) > 127 || len(spec.CustomTags[k]) > 255 {
+			return invalidParam("Custom tag %q: keys must be 1-127 and values at most 255 characters.", k)
+		}
+	}
+	return nil
+}
+
+func validateSize(spec *clusterSpec) error {
+	if spec.NumWorkers != nil && spec.Autoscale != nil {
+		return invalidParam("Only one of num_workers and autoscale may be specified.")
+	}
+	if n := spec.NumWorkers; n != nil && *n < 0 {
+		return invalidParam("num_workers must be non-negative, got %d.", *n)
+	}
+	if a := spec.Autoscale; a != nil {
+		if a.MinWorkers < 0 || a.MaxWorkers < 1 || a.MinWorkers > a.MaxWorkers {
+			return invalidParam("Invalid autoscale: min_workers (%d) must be non-negative and at most max_workers (%d), and max_workers at least 1.", a.MinWorkers, a.MaxWorkers)
+		}
+	}
+	return nil
+}
+
+// sizeFromNodeType fills the computed size fields from the node catalogue.
+func (c *cluster) sizeFromNodeType() {
+	nt, ok := nodeTypeByID(c.NodeTypeID)
+	if !ok {
+		return
+	}
+	workers := 0
+	if c.NumWorkers != nil {
+		workers = *c.NumWorkers
+	} else if c.Autoscale != nil {
+		workers = c.Autoscale.MinWorkers
+	}
+	c.ClusterMemoryMb = int64(nt.MemoryMb * (workers + 1))
+	c.ClusterCores = nt.NumCores * float64(workers+1)
+}
+
+// newClusterID makes an id shaped like the real ones: MMDD-HHMMSS-xxxxxxxx.
+func newClusterID(now time.Time) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return now.UTC().Format("0102-150405") + "-" + string(b)
+}
+
+func (s *Server) sparkVersions(r *http.Request) (any, error) {
+	return map[string]any{"versions": sparkVersionCatalog}, nil
+}
+
+func (s *Server) listNodeTypes(r *http.Request) (any, error) {
+	return map[string]any{"node_types": nodeTypeCatalog}, nil
+}

@@ -1,0 +1,193 @@
+package emulator_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/databricks/databricks-sdk-go/apierr"
+	"github.com/databricks/databricks-sdk-go/service/compute"
+
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
+)
+
+func TestClusters_lifecycleThroughSDK(t *testing.T) {
+	emu := emulatortest.Start(t, emulatortest.WithAsyncDelay(30*time.Millisecond))
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+
+	created, err := w.Clusters.Create(ctx, compute.CreateCluster{
+		ClusterName:            "train",
+		SparkVersion:           "15.4.x-cpu-ml-scala2.12",
+		NodeTypeId:             "Standard_DS3_v2",
+		NumWorkers:             2,
+		AutoterminationMinutes: 30,
+		CustomTags:             map[string]string{"team": "ml"},
+		SparkConf:              map[string]string{"spark.speculation": "true"},
+		DataSecurityMode:       compute.DataSecurityModeSingleUser,
+		SingleUserName:         "alice@example.com",
+	})
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	got, err := w.Clusters.GetByClusterId(ctx, created.ClusterId)
+	if err != nil {
+		t.Fatalf("get: %v", err)
+	}
+	if got.State != compute.StatePending {
+		t.Errorf("state right after create = %s, want PENDING", got.State)
+	}
+	running, err := w.Clusters.WaitGetClusterRunning(ctx, created.ClusterId, time.Minute, nil)
+	if err != nil {
+		t.Fatalf("waiting for RUNNING: %v", err)
+	}
+	if running.NumWorkers != 2 || running.AutoterminationMinutes != 30 || running.CustomTags["team"] != "ml" ||
+		running.SparkConf["spark.speculation"] != "true" || running.SingleUserName != "alice@example.com" {
+		t.Errorf("running cluster does not echo its spec: %+v", running)
+	}
+	for k, want := range map[string]string{"Vendor": "Databricks", "ClusterName": "train", "ClusterId": created.ClusterId, "Creator": "brickops@example.com"} {
+		if running.DefaultTags[k] != want {
+			t.Errorf("default_tags[%s] = %q, want %q", k, running.DefaultTags[k], want)
+		}
+	}
+
+	// Editing a running cluster restarts it.
+	if _, err := w.Clusters.Edit(ctx, compute.EditCluster{
+		ClusterId: created.ClusterId, ClusterName: "train", SparkVersion: "15.4.x-cpu-ml-scala2.12",
+		NodeTypeId: "Standard_DS4_v2", NumWorkers: 3, AutoterminationMinutes: 60,
+	}); err != nil {
+		t.Fatalf("edit: %v", err)
+	}
+	got, _ = w.Clusters.GetByClusterId(ctx, created.ClusterId)
+	if got.State != compute.StateRestarting {
+		t.Errorf("state after editing a running cluster = %s, want RESTARTING", got.State)
+	}
+	running, err = w.Clusters.WaitGetClusterRunning(ctx, created.ClusterId, time.Minute, nil)
+	if err != nil {
+		t.Fatalf("waiting after edit: %v", err)
+	}
+	if running.NodeTypeId != "Standard_DS4_v2" || running.NumWorkers != 3 || running.CustomTags != nil {
+		t.Errorf("edit did not replace the spec: node %s workers %d tags %v", running.NodeTypeId, running.NumWorkers, running.CustomTags)
+	}
+
+	// Resize to autoscale.
+	if _, err := w.Clusters.Resize(ctx, compute.ResizeCluster{ClusterId: created.ClusterId, Autoscale: &compute.AutoScale{MinWorkers: 1, MaxWorkers: 4}}); err != nil {
+		t.Fatalf("resize: %v", err)
+	}
+	running, err = w.Clusters.WaitGetClusterRunning(ctx, created.ClusterId, time.Minute, nil)
+	if err != nil || running.Autoscale == nil || running.Autoscale.MaxWorkers != 4 {
+		t.Fatalf("after resize: %v %+v", err, running)
+	}
+
+	// Terminate, then a restart is refused, a start works.
+	if _, err := w.Clusters.DeleteByClusterIdAndWait(ctx, created.ClusterId); err != nil {
+		t.Fatalf("terminate: %v", err)
+	}
+	got, _ = w.Clusters.GetByClusterId(ctx, created.ClusterId)
+	if got.State != compute.StateTerminated || got.TerminationReason == nil || got.TerminationReason.Code != "USER_REQUEST" {
+		t.Errorf("after terminate: state %s reason %+v", got.State, got.TerminationReason)
+	}
+	_, err = w.Clusters.Restart(ctx, compute.RestartCluster{ClusterId: created.ClusterId})
+	var apiErr *apierr.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode != "INVALID_STATE" || !strings.Contains(apiErr.Message, "unexpected state Terminated") {
+		t.Errorf("restart of a terminated cluster: %v", err)
+	}
+	if _, err := w.Clusters.StartByClusterIdAndWait(ctx, created.ClusterId); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+
+	// Permanent delete makes it unknown, which the SDK reads as not found.
+	if err := w.Clusters.PermanentDeleteByClusterId(ctx, created.ClusterId); err != nil {
+		t.Fatalf("permanent delete: %v", err)
+	}
+	_, err = w.Clusters.GetByClusterId(ctx, created.ClusterId)
+	if !errors.Is(err, apierr.ErrResourceDoesNotExist) {
+		t.Errorf("get after permanent delete = %v, want ErrResourceDoesNotExist", err)
+	}
+}
+
+func TestClusters_rejectsBadInput(t *testing.T) {
+	emu := emulatortest.Start(t)
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	base := compute.CreateCluster{SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 1}
+	cases := []struct {
+		name   string
+		mutate func(c *compute.CreateCluster)
+		want   string
+	}{
+		{"negative workers", func(c *compute.CreateCluster) { c.NumWorkers = -1 }, "num_workers must be non-negative"},
+		{"unknown node type", func(c *compute.CreateCluster) { c.NodeTypeId = "Standard_Nope" }, "Node type Standard_Nope is not supported"},
+		{"unknown spark version", func(c *compute.CreateCluster) { c.SparkVersion = "1.0.x" }, "Invalid spark version 1.0.x"},
+		{"missing spark version", func(c *compute.CreateCluster) { c.SparkVersion = "" }, "Missing required field: spark_version"},
+		{"autotermination too low", func(c *compute.CreateCluster) { c.AutoterminationMinutes = 5 }, "between 10 and 10000"},
+		{"unknown security mode", func(c *compute.CreateCluster) { c.DataSecurityMode = "OPEN" }, `Invalid data_security_mode "OPEN"`},
+		{"reserved tag", func(c *compute.CreateCluster) { c.CustomTags = map[string]string{"Vendor": "x"} }, `"Vendor" is reserved`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req := base
+			tc.mutate(&req)
+			_, err := w.Clusters.Create(ctx, req)
+			var apiErr *apierr.APIError
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("create succeeded or failed oddly: %v", err)
+			}
+			if apiErr.StatusCode != http.StatusBadRequest || apiErr.ErrorCode != "INVALID_PARAMETER_VALUE" || !strings.Contains(apiErr.Message, tc.want) {
+				t.Errorf("got %d %s %q, want 400 INVALID_PARAMETER_VALUE containing %q", apiErr.StatusCode, apiErr.ErrorCode, apiErr.Message, tc.want)
+			}
+		})
+	}
+}
+
+func TestClusters_listPaginatesAndFilters(t *testing.T) {
+	emu := emulatortest.Start(t)
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		if _, err := w.Clusters.Create(ctx, compute.CreateCluster{SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := w.Clusters.ListAll(ctx, compute.ListClustersRequest{PageSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 5 {
+		t.Errorf("listed %d clusters over pages of 2, want 5", len(all))
+	}
+	pages := emu.Requests(t, "/api/2.1/clusters/list")
+	if len(pages) != 3 {
+		t.Errorf("listing 5 clusters by 2 took %d requests, want 3", len(pages))
+	}
+	terminated, err := w.Clusters.ListAll(ctx, compute.ListClustersRequest{FilterBy: &compute.ListClustersFilterBy{ClusterStates: []compute.State{compute.StateTerminated}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(terminated) != 0 {
+		t.Errorf("filter by TERMINATED returned %d clusters, want 0", len(terminated))
+	}
+}
+
+func TestClusters_catalogues(t *testing.T) {
+	emu := emulatortest.Start(t)
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	v, err := w.Clusters.SelectSparkVersion(ctx, compute.SparkVersionRequest{LongTermSupport: true, ML: true, Latest: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != "17.3.x-cpu-ml-scala2.13" {
+		t.Errorf("latest LTS ML runtime = %q", v)
+	}
+	n, err := w.Clusters.SelectNodeType(ctx, compute.NodeTypeRequest{MinMemoryGB: 16, MinCores: 8, LocalDisk: false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == "" {
+		t.Error("no node type with 8 cores and 16 GB")
+	}
+}

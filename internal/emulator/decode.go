@@ -1,0 +1,80 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+)
+
+// maxBodyBytes bounds a request body; the real API refuses far smaller
+// payloads for most endpoints, so this only stops a runaway client.
+const maxBodyBytes = 10 << 20
+
+// decodeBody reads a JSON object request body into v, answering like the
+// real API: a body that is not JSON or not an object is MALFORMED_REQUEST,
+// a field of the wrong type is INVALID_PARAMETER_VALUE naming the field.
+// An empty body decodes as {} (the SDK sends none for some POSTs).
+func decodeBody(r *http.Request, v any) error {
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err != nil {
+		return apiErr(http.StatusBadRequest, codeMalformedRequest, "Could not read the request body: %v", err)
+	}
+	if len(raw) > maxBodyBytes {
+		return apiErr(http.StatusRequestEntityTooLarge, codeInvalidParameterValue, "Request body exceeds the maximum size of %d bytes.", maxBodyBytes)
+	}
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return nil
+	}
+	if raw[0] != '{' {
+		return apiErr(http.StatusBadRequest, codeMalformedRequest, "Invalid JSON given in the body of the request - expected a map")
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return invalidParam("Invalid value for field '%s': expected %s but got %s", typeErr.Field, jsonTypeName(typeErr.Type.Kind().String()), typeErr.Value)
+		}
+		return apiErr(http.StatusBadRequest, codeMalformedRequest, "Invalid JSON given in the body of the request - failed to parse given JSON")
+	}
+	return nil
+}
+
+func jsonTypeName(goKind string) string {
+	switch goKind {
+	case "int", "int32", "int64", "uint", "uint32", "uint64", "float32", "float64":
+		return "a number"
+	case "bool":
+		return "a boolean"
+	case "string":
+		return "a string"
+	case "slice":
+		return "an array"
+	default:
+		return "an object"
+	}
+}
+
+// queryInt reads an optional integer query parameter.
+func queryInt(r *http.Request, name string, def int) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, invalidParam("Invalid value for parameter '%s': %q is not an integer", name, v)
+	}
+	return n, nil
+}
+
+// requireString rejects a missing or empty required field the way the real
+// API does.
+func requireString(field, value string) error {
+	if value == "" {
+		return invalidParam("Missing required field: %s", field)
+	}
+	return nil
+}

@@ -1,0 +1,79 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+// Databricks error codes used by the emulator. The names and the HTTP status
+// each one travels with are those of the real REST API, which is what lets
+// databricks-sdk-go map them to its apierr sentinels (ErrResourceDoesNotExist,
+// ErrAlreadyExists, ...). Source: databricks-sdk-go apierr/error_mapping.go.
+const (
+	codeInvalidParameterValue = "INVALID_PARAMETER_VALUE"
+	codeMalformedRequest      = "MALFORMED_REQUEST"
+	codeInvalidState          = "INVALID_STATE"
+	codeResourceDoesNotExist  = "RESOURCE_DOES_NOT_EXIST"
+	codeResourceAlreadyExists = "RESOURCE_ALREADY_EXISTS"
+	codeResourceConflict      = "RESOURCE_CONFLICT"
+	codeUnauthenticated       = "UNAUTHENTICATED"
+	codePermissionDenied      = "PERMISSION_DENIED"
+	codeNotImplemented        = "NOT_IMPLEMENTED"
+	codeRequestLimitExceeded  = "REQUEST_LIMIT_EXCEEDED"
+	codeTemporarilyUnavail    = "TEMPORARILY_UNAVAILABLE"
+	codeInternalError         = "INTERNAL_ERROR"
+)
+
+// APIError is an error a handler returns to answer with the Databricks error
+// body {"error_code": "...", "message": "..."}.
+type APIError struct {
+	Status  int    `json:"-"`
+	Code    string `json:"error_code"`
+	Message string `json:"message"`
+}
+
+func (e *APIError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message) }
+
+func apiErr(status int, code, format string, args ...any) *APIError {
+	return &APIError{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// invalidParam is the most common rejection: 400 INVALID_PARAMETER_VALUE.
+func invalidParam(format string, args ...any) *APIError {
+	return apiErr(http.StatusBadRequest, codeInvalidParameterValue, format, args...)
+}
+
+func notFound(format string, args ...any) *APIError {
+	return apiErr(http.StatusNotFound, codeResourceDoesNotExist, format, args...)
+}
+
+func alreadyExists(format string, args ...any) *APIError {
+	return apiErr(http.StatusConflict, codeResourceAlreadyExists, format, args...)
+}
+
+func invalidState(format string, args ...any) *APIError {
+	return apiErr(http.StatusBadRequest, codeInvalidState, format, args...)
+}
+
+// writeJSON answers with a JSON body. Encoding errors are ignored: the status
+// line is already sent and there is nobody left to tell.
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if body == nil {
+		body = struct{}{}
+	}
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// writeAPIError answers with the Databricks error shape. Any error that is
+// not an *APIError is an emulator bug and becomes 500 INTERNAL_ERROR, never a
+// panic or a bare text body.
+func writeAPIError(w http.ResponseWriter, err error) {
+	apiError, ok := err.(*APIError)
+	if !ok {
+		apiError = apiErr(http.StatusInternalServerError, codeInternalError, "%v", err)
+	}
+	writeJSON(w, apiError.Status, apiError)
+}

@@ -1,0 +1,139 @@
+package emulator
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// FaultRule injects failures into requests whose path starts with
+// PathPrefix (and, if set, whose method is Method). Rates are fractions of
+// matching requests, drawn independently per request.
+type FaultRule struct {
+	PathPrefix string `json:"path_prefix"`
+	Method     string `json:"method,omitempty"`
+	// LatencyMs delays every matching request.
+	LatencyMs int `json:"latency_ms,omitempty"`
+	// Rate429 answers 429 REQUEST_LIMIT_EXCEEDED with Retry-After.
+	Rate429 float64 `json:"rate_429,omitempty"`
+	// Rate503 answers 503 TEMPORARILY_UNAVAILABLE with Retry-After.
+	Rate503 float64 `json:"rate_503,omitempty"`
+	// Status, when set, answers every matching request with that status
+	// (e.g. 500): a permanent fault, for testing how failures surface.
+	Status int `json:"status,omitempty"`
+	// RetryAfterSeconds is the Retry-After value sent with 429 and 503; default 1.
+	RetryAfterSeconds int `json:"retry_after_seconds,omitempty"`
+}
+
+// FaultConfig is the body of PUT /_emulator/faults.
+type FaultConfig struct {
+	Rules []FaultRule `json:"rules"`
+}
+
+func (c FaultConfig) validate() error {
+	for i, r := range c.Rules {
+		if !strings.HasPrefix(r.PathPrefix, "/") {
+			return invalidParam("rules[%d].path_prefix must start with '/'", i)
+		}
+		if r.Rate429 < 0 || r.Rate503 < 0 || r.Rate429+r.Rate503 > 1 {
+			return invalidParam("rules[%d]: rate_429 and rate_503 must be between 0 and 1 and sum to at most 1", i)
+		}
+		if r.Status != 0 && (r.Status < 400 || r.Status > 599) {
+			return invalidParam("rules[%d].status must be an HTTP error status (400-599)", i)
+		}
+		if r.LatencyMs < 0 || r.LatencyMs > 60000 {
+			return invalidParam("rules[%d].latency_ms must be between 0 and 60000", i)
+		}
+	}
+	return nil
+}
+
+type faultInjector struct {
+	mu    sync.RWMutex
+	rules []FaultRule
+}
+
+func newFaultInjector() *faultInjector { return &faultInjector{} }
+
+func (f *faultInjector) set(c FaultConfig) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rules = append([]FaultRule(nil), c.Rules...)
+}
+
+func (f *faultInjector) get() FaultConfig {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return FaultConfig{Rules: append([]FaultRule{}, f.rules...)}
+}
+
+// apply delays and/or fails r according to the first matching rule and
+// reports whether it answered the request.
+func (f *faultInjector) apply(w http.ResponseWriter, r *http.Request) bool {
+	f.mu.RLock()
+	var rule *FaultRule
+	for i := range f.rules {
+		if strings.HasPrefix(r.URL.Path, f.rules[i].PathPrefix) && (f.rules[i].Method == "" || strings.EqualFold(f.rules[i].Method, r.Method)) {
+			rc := f.rules[i]
+			rule = &rc
+			break
+		}
+	}
+	f.mu.RUnlock()
+	if rule == nil {
+		return false
+	}
+	if rule.LatencyMs > 0 {
+		select {
+		case <-time.After(time.Duration(rule.LatencyMs) * time.Millisecond):
+		case <-r.Context().Done():
+			return true
+		}
+	}
+	if rule.Status != 0 {
+		writeAPIError(w, apiErr(rule.Status, statusCode(rule.Status), "Injected fault: %s answers %d.", rule.PathPrefix, rule.Status))
+		return true
+	}
+	retryAfter := rule.RetryAfterSeconds
+	if retryAfter <= 0 {
+		retryAfter = 1
+	}
+	switch x := rand.Float64(); {
+	case x < rule.Rate429:
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+		writeAPIError(w, apiErr(http.StatusTooManyRequests, codeRequestLimitExceeded, "Injected fault: too many requests, retry after %d s.", retryAfter))
+		return true
+	case x < rule.Rate429+rule.Rate503:
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+		writeAPIError(w, apiErr(http.StatusServiceUnavailable, codeTemporarilyUnavail, "Injected fault: service temporarily unavailable, retry after %d s.", retryAfter))
+		return true
+	}
+	return false
+}
+
+// statusCode picks the error_code the real API pairs with an HTTP status.
+func statusCode(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return codeInvalidParameterValue
+	case http.StatusUnauthorized:
+		return codeUnauthenticated
+	case http.StatusForbidden:
+		return codePermissionDenied
+	case http.StatusNotFound:
+		return codeResourceDoesNotExist
+	case http.StatusConflict:
+		return codeResourceConflict
+	case http.StatusTooManyRequests:
+		return codeRequestLimitExceeded
+	case http.StatusServiceUnavailable:
+		return codeTemporarilyUnavail
+	case http.StatusNotImplemented:
+		return codeNotImplemented
+	default:
+		return codeInternalError
+	}
+}

@@ -1,0 +1,46 @@
+package emulator
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+)
+
+// page slices items for list endpoints that take page_size/page_token and
+// answer next_page_token. Tokens are opaque to clients (base64 of an offset,
+// like the real services' opaque cursors); a token this emulator did not
+// issue is INVALID_PARAMETER_VALUE.
+func page[T any](r *http.Request, items []T, defaultSize, maxSize int) ([]T, string, error) {
+	size, err := queryInt(r, "page_size", 0)
+	if err != nil {
+		return nil, "", err
+	}
+	if size < 0 {
+		return nil, "", invalidParam("page_size must be non-negative, got %d", size)
+	}
+	if size == 0 || size > maxSize {
+		size = defaultSize
+		if size == 0 {
+			size = len(items)
+		}
+	}
+	offset := 0
+	if tok := r.URL.Query().Get("page_token"); tok != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(tok)
+		if err == nil {
+			offset, err = strconv.Atoi(string(raw))
+		}
+		if err != nil || offset < 0 {
+			return nil, "", invalidParam("Invalid page_token: %q", tok)
+		}
+	}
+	if offset >= len(items) {
+		return []T{}, "", nil
+	}
+	end := min(offset+size, len(items))
+	next := ""
+	if end < len(items) {
+		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+	}
+	return items[offset:end], next, nil
+}

@@ -1,0 +1,174 @@
+// Package emulator is a local, persistent imitation of the Azure Databricks
+// REST API (and, as later families land, of the parts of Azure Resource
+// Manager, Entra ID and GitHub that BrickOps uses). It serves real clients —
+// databricks-sdk-go, the Azure SDK, go-github — over HTTP, so tests, the demo
+// and users' hermetic CI exercise exactly the path production takes.
+//
+// routes.go is the table of contents: every path the emulator answers, by
+// API family. Each family lives in its own file with its handlers,
+// validation and state machine.
+package emulator
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultToken is the bearer token a local emulator accepts when none is
+// configured. It is not a secret: the emulator binds to loopback.
+const DefaultToken = "dapi-brickops-emulator"
+
+// Options configure a Server.
+type Options struct {
+	// DataDir holds the state database. Required.
+	DataDir string
+	// Tokens are the accepted bearer tokens; empty means DefaultToken.
+	Tokens []string
+	// AsyncDelay is how long asynchronous transitions (cluster PENDING →
+	// RUNNING, TERMINATING → TERMINATED, …) take. Zero makes every
+	// transition complete by the next read, which keeps tests fast.
+	AsyncDelay time.Duration
+	// NoSync skips fsync on commit. Only for throwaway test state: with it
+	// an acknowledged write may be lost on a crash.
+	NoSync bool
+	// UserName is the identity every accepted token belongs to.
+	UserName string
+	// Logger receives one line per request when LogRequests is set, and
+	// operational messages always. Nil discards.
+	Logger      *slog.Logger
+	LogRequests bool
+	// Now is the clock; nil means time.Now. Tests may freeze it.
+	Now func() time.Time
+}
+
+// Server is the emulator. It is an http.Handler; Close releases its store.
+type Server struct {
+	opts    Options
+	store   Store
+	mux     *http.ServeMux
+	tokens  [][]byte
+	log     *slog.Logger
+	reqLog  *requestLog
+	faults  *faultInjector
+	closeMu sync.Once
+}
+
+// NewServer opens the store in opts.DataDir and builds the route table.
+func NewServer(opts Options) (*Server, error) {
+	if opts.DataDir == "" {
+		return nil, fmt.Errorf("emulator: a data directory is required")
+	}
+	if len(opts.Tokens) == 0 {
+		opts.Tokens = []string{DefaultToken}
+	}
+	if opts.UserName == "" {
+		opts.UserName = "brickops@example.com"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	store, err := OpenStore(opts.DataDir, opts.NoSync)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		opts:   opts,
+		store:  store,
+		mux:    http.NewServeMux(),
+		log:    opts.Logger,
+		reqLog: newRequestLog(1000),
+		faults: newFaultInjector(),
+	}
+	for _, t := range opts.Tokens {
+		s.tokens = append(s.tokens, []byte(t))
+	}
+	s.routes()
+	return s, nil
+}
+
+// Close releases the store. The server must not serve requests afterwards.
+func (s *Server) Close() error {
+	var err error
+	s.closeMu.Do(func() { err = s.store.Close() })
+	return err
+}
+
+// Store exposes the state store to test helpers in this module that seed
+// data the way a training job would (see seed.go); API clients never use it.
+func (s *Server) Store() Store { return s.store }
+
+func (s *Server) now() time.Time { return s.opts.Now() }
+
+// ServeHTTP records the request, applies injected faults, recovers from
+// handler panics (a panic is an emulator bug, reported as 500 in the API
+// shape), then dispatches through the route table.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("handler panic", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+			if !rec.wrote {
+				writeAPIError(rec, apiErr(http.StatusInternalServerError, codeInternalError, "internal error: %v", p))
+			}
+		}
+		elapsed := time.Since(start)
+		s.reqLog.add(r, rec.status, elapsed)
+		if s.opts.LogRequests {
+			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", elapsed.Round(time.Microsecond))
+		}
+	}()
+	if !strings.HasPrefix(r.URL.Path, operatorPrefix) && s.faults.apply(rec, r) {
+		return
+	}
+	s.mux.ServeHTTP(rec, r)
+}
+
+// authorized reports whether r carries one of the accepted bearer tokens.
+func (s *Server) authorized(r *http.Request) (present, ok bool) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return false, false
+	}
+	token, found := strings.CutPrefix(h, "Bearer ")
+	if !found {
+		return true, false
+	}
+	for _, t := range s.tokens {
+		if subtle.ConstantTimeCompare([]byte(token), t) == 1 {
+			return true, true
+		}
+	}
+	return true, false
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	if r.wrote {
+		return
+	}
+	r.status, r.wrote = status, true
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if !r.wrote {
+		r.WriteHeader(http.StatusOK)
+	}
+	return r.ResponseWriter.Write(b)
+}
