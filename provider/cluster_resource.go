@@ -487,7 +487,9 @@ type singleUserValidator struct{}
 func (singleUserValidator) Description(context.Context) string {
 	return "single_user_name is required when data_security_mode is SINGLE_USER"
 }
-func (v singleUserValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v singleUserValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 func (singleUserValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var mode, user types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("data_security_mode"), &mode)...)

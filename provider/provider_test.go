@@ -77,4 +77,3 @@ func testWorkspace(t *testing.T) *databricks.WorkspaceClient {
 	}
 	return w
 }
-
