@@ -68,3 +68,16 @@ func TestDemo_missingBinariesSaySo(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestProviderBinary_describesItself(t *testing.T) {
+	out, err := exec.Command(filepath.Join(binDir(t), "terraform-provider-brickops"), "-h").CombinedOutput()
+	// flag's -h exits 0 after printing usage.
+	if err != nil {
+		t.Fatalf("-h: %v\n%s", err, out)
+	}
+	for _, want := range []string{"BrickOps Terraform provider", "dev_overrides", "-debug"} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("terraform-provider-brickops -h lacks %q:\n%s", want, out)
+		}
+	}
+}
