@@ -1,13 +1,18 @@
 package provider_test
 
 import (
+	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/brickops/terraform-provider-brickops/internal/version"
 )
 
 func TestAccSparkVersionDataSource(t *testing.T) {
@@ -76,5 +81,25 @@ data "brickops_node_type" "huge" {
 				ExpectError: regexp.MustCompile(`No matching node type`),
 			},
 		},
+	})
+}
+
+// The provider identifies itself to Databricks as brickops/<version>.
+func TestAccProvider_userAgent(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `data "brickops_node_type" "any" {}`,
+			Check: func(*terraform.State) error {
+				entries := requestLog(t, "/api/2.1/clusters/list-node-types")
+				if len(entries) == 0 {
+					return fmt.Errorf("no list-node-types request logged")
+				}
+				if ua := entries[len(entries)-1].UserAgent; !strings.Contains(ua, "brickops/"+version.Version) {
+					return fmt.Errorf("user agent %q lacks brickops/%s", ua, version.Version)
+				}
+				return nil
+			},
+		}},
 	})
 }

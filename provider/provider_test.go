@@ -1,7 +1,9 @@
 package provider_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"testing"
@@ -76,4 +78,26 @@ func testWorkspace(t *testing.T) *databricks.WorkspaceClient {
 		t.Fatal(err)
 	}
 	return w
+}
+
+// requestLog reads the emulator's request log for paths under prefix.
+func requestLog(t *testing.T, prefix string) []emulator.RequestLogEntry {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, testEmulator.URL+"/_emulator/requests?path_prefix="+prefix, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+testEmulator.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Requests []emulator.RequestLogEntry `json:"requests"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Requests
 }
