@@ -82,10 +82,10 @@ func TestPromotion_badInputNamesTheLine(t *testing.T) {
 			"line 2: environments.prod: approvals is 2 but no reviewers are listed"},
 		"bad reviewer": {"environments:\n  prod:\n    catalog: prod\n    approvals: 1\n    reviewers: [\"not a login\"]\n",
 			`reviewer "not a login" must be a GitHub login or org/team`},
-		"bad env name": {"environments:\n  Prod:\n    catalog: prod\n", "line 2: environments.Prod: the name must be lowercase"},
+		"bad env name":        {"environments:\n  Prod:\n    catalog: prod\n", "line 2: environments.Prod: the name must be lowercase"},
 		"list instead of map": {"environments:\n  - dev\n", "line 2: environments must be a mapping from name to settings"},
-		"unknown key in env": {"environments:\n  dev:\n    catalogue: dev\n", "field catalogue not found"},
-		"missing schema":     {"models:\n  churn: {alias: champion}\n", `line 2: models.churn: schema "" is not a valid Unity Catalog name`},
+		"unknown key in env":  {"environments:\n  dev:\n    catalogue: dev\n", "field catalogue not found"},
+		"missing schema":      {"models:\n  churn: {alias: champion}\n", `line 2: models.churn: schema "" is not a valid Unity Catalog name`},
 		"beat without metric": {"environments:\n  prod:\n    catalog: prod\n    gates:\n      beat_champion: {margin: 0.1}\n",
 			"gates.beat_champion.metric is required"},
 	}

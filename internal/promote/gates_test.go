@@ -54,10 +54,10 @@ func TestValidate_failuresExplainThemselves(t *testing.T) {
 		gate   string
 		detail string
 	}{
-		"not ready": {func(c *Candidate, _ **Champion) { c.Status = "PENDING_REGISTRATION" }, "version is READY", "dev.ml.churn version 7 is PENDING_REGISTRATION"},
-		"missing tag": {func(c *Candidate, _ **Champion) { c.Tags = nil }, "tag validation_status = passed", `the version has no tag "validation_status"`},
-		"wrong tag":   {func(c *Candidate, _ **Champion) { c.Tags["validation_status"] = "failed" }, "tag validation_status = passed", `the version's tag validation_status is "failed"`},
-		"low metric":  {func(c *Candidate, _ **Champion) { c.Metrics["val_auc"] = 0.79 }, "val_auc >= 0.8", "val_auc = 0.79 in run run-7"},
+		"not ready":           {func(c *Candidate, _ **Champion) { c.Status = "PENDING_REGISTRATION" }, "version is READY", "dev.ml.churn version 7 is PENDING_REGISTRATION"},
+		"missing tag":         {func(c *Candidate, _ **Champion) { c.Tags = nil }, "tag validation_status = passed", `the version has no tag "validation_status"`},
+		"wrong tag":           {func(c *Candidate, _ **Champion) { c.Tags["validation_status"] = "failed" }, "tag validation_status = passed", `the version's tag validation_status is "failed"`},
+		"low metric":          {func(c *Candidate, _ **Champion) { c.Metrics["val_auc"] = 0.79 }, "val_auc >= 0.8", "val_auc = 0.79 in run run-7"},
 		"metric never logged": {func(c *Candidate, _ **Champion) { delete(c.Metrics, "val_auc") }, "val_auc >= 0.8", "run run-7 never logged val_auc"},
 		"no run":              {func(c *Candidate, _ **Champion) { c.RunID, c.Metrics = "", nil }, "val_auc >= 0.8", "the version records no MLflow run"},
 		"loses to champion": {func(c *Candidate, champ **Champion) {
@@ -114,7 +114,7 @@ func TestApprovals(t *testing.T) {
 		"author approves self":  {[]Review{review("alice", "APPROVED", head, 1), review("bob", "APPROVED", head, 2)}, "bob", false, "1 of 2 (alice)"},
 		"changes requested": {[]Review{review("alice", "APPROVED", head, 1), review("bob", "APPROVED", head, 2), review("carol", "CHANGES_REQUESTED", head, 3)}, "", false,
 			"changes requested by carol"},
-		"latest review wins": {[]Review{review("alice", "CHANGES_REQUESTED", head, 1), review("alice", "APPROVED", head, 5), review("bob", "APPROVED", head, 2)}, "", true, "2 of 2"},
+		"latest review wins":             {[]Review{review("alice", "CHANGES_REQUESTED", head, 1), review("alice", "APPROVED", head, 5), review("bob", "APPROVED", head, 2)}, "", true, "2 of 2"},
 		"comment does not undo approval": {[]Review{review("alice", "APPROVED", head, 1), review("alice", "COMMENTED", head, 5), review("bob", "APPROVED", head, 2)}, "", true, "2 of 2"},
 		"dismissed approval":             {[]Review{review("alice", "APPROVED", head, 1), review("alice", "DISMISSED", head, 5), review("bob", "APPROVED", head, 2)}, "", false, "1 of 2 (bob)"},
 		"case-insensitive logins":        {[]Review{review("Alice", "APPROVED", head, 1), review("BOB", "APPROVED", head, 2)}, "", true, "2 of 2"},
