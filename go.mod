@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/databricks/databricks-sdk-go v0.118.0
+	github.com/google/go-github/v60 v60.0.0
 	github.com/hashicorp/terraform-json v0.29.0
 	github.com/open-policy-agent/opa v1.22.2
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
