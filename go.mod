@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/databricks/databricks-sdk-go v0.118.0
+	github.com/google/go-github/v60 v60.0.0
 	github.com/hashicorp/terraform-json v0.29.0
 	github.com/hashicorp/terraform-plugin-framework v1.19.0
 	github.com/hashicorp/terraform-plugin-framework-timeouts v0.5.0
