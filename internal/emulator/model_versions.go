@@ -702,6 +702,7 @@ func (s *Server) mlflowDeleteModelVersionTag(r *http.Request) (any, error) {
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
 	}
+	fillFromQuery(r, map[string]*string{"name": &req.Name, "version": &req.Version, "key": &req.Key})
 	if err := requireString("key", req.Key); err != nil {
 		return nil, err
 	}
@@ -755,6 +756,7 @@ func (s *Server) mlflowDeleteModelVersion(r *http.Request) (any, error) {
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
 	}
+	fillFromQuery(r, map[string]*string{"name": &req.Name, "version": &req.Version})
 	full, err := mlflowFullName(req.Name)
 	if err != nil {
 		return nil, err
@@ -794,9 +796,21 @@ func (s *Server) mlflowDeleteModelAlias(r *http.Request) (any, error) {
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
 	}
+	fillFromQuery(r, map[string]*string{"name": &req.Name, "alias": &req.Alias})
 	full, err := mlflowFullName(req.Name)
 	if err != nil {
 		return nil, err
 	}
 	return s.deleteAlias(full, req.Alias)
+}
+
+// fillFromQuery fills fields a DELETE left out of its body from the query
+// string: the MLflow client sends DELETE parameters as a JSON body, the
+// Databricks SDK's API client as query parameters.
+func fillFromQuery(r *http.Request, fields map[string]*string) {
+	for name, field := range fields {
+		if *field == "" {
+			*field = r.URL.Query().Get(name)
+		}
+	}
 }
