@@ -1,0 +1,16 @@
+package provider_test
+
+import (
+	"regexp"
+	"strings"
+)
+
+// errorRegexp matches msg in Terraform's output, which wraps long
+// diagnostics: every space in msg matches any run of whitespace.
+func errorRegexp(msg string) *regexp.Regexp {
+	parts := strings.Fields(msg)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(strings.Join(parts, `\s+`))
+}
