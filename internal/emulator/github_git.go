@@ -414,7 +414,8 @@ func (s *Server) createGitHubPull(_ http.ResponseWriter, r *http.Request) (int, 
 		if err != nil {
 			return ghValidation("PullRequest", "invalid", "head", "")
 		}
-		if _, err := s.branchHead(tx, repo.Owner, repo.Name, req.Base); err != nil {
+		bc, err := s.branchHead(tx, repo.Owner, repo.Name, req.Base)
+		if err != nil {
 			return ghValidation("PullRequest", "invalid", "base", "")
 		}
 		pulls, err := getAll[ghPull](tx, bucketGitHubPulls, repoKey(repo.Owner, repo.Name)+"#")
@@ -429,6 +430,11 @@ func (s *Server) createGitHubPull(_ http.ResponseWriter, r *http.Request) (int, 
 		p, err := s.addPull(tx, repo, GitHubPullSeed{Title: req.Title, Body: req.Body, Head: head, Base: req.Base,
 			HeadSHA: hc.SHA, User: githubActor, Draft: req.Draft})
 		if err != nil {
+			return err
+		}
+		// base.sha is the base branch's tip when the PR was opened.
+		p.BaseSHA = bc.SHA
+		if err := tx.Put(bucketGitHubPulls, pullKey(repo.Owner, repo.Name, p.Number), p); err != nil {
 			return err
 		}
 		out = githubLinks(r).pullJSON(*repo, p)
