@@ -143,7 +143,7 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newClusterResource,
 		newCatalogResource,
 		newSchemaResource,
-		// newGrantsResource,
+		newGrantsResource,
 		// newRegisteredModelResource,
 		// newModelVersionResource,
 		// newModelAliasResource,
