@@ -144,7 +144,7 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newCatalogResource,
 		newSchemaResource,
 		newGrantsResource,
-		// newRegisteredModelResource,
+		newRegisteredModelResource,
 		// newModelVersionResource,
 		// newModelAliasResource,
 	}
