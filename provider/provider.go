@@ -145,8 +145,8 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newSchemaResource,
 		newGrantsResource,
 		newRegisteredModelResource,
-		// newModelVersionResource,
-		// newModelAliasResource,
+		newModelVersionResource,
+		newModelAliasResource,
 	}
 }
 
