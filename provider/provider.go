@@ -143,10 +143,10 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newClusterResource,
 		newCatalogResource,
 		newSchemaResource,
-		// newGrantsResource,
-		// newRegisteredModelResource,
-		// newModelVersionResource,
-		// newModelAliasResource,
+		newGrantsResource,
+		newRegisteredModelResource,
+		newModelVersionResource,
+		newModelAliasResource,
 	}
 }
 

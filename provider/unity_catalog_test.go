@@ -1,8 +1,11 @@
 package provider_test
 
 import (
+	"errors"
 	"regexp"
 	"strings"
+
+	"github.com/databricks/databricks-sdk-go/apierr"
 )
 
 // errorRegexp matches msg in Terraform's output, which wraps long
@@ -14,3 +17,5 @@ func errorRegexp(msg string) *regexp.Regexp {
 	}
 	return regexp.MustCompile(strings.Join(parts, `\s+`))
 }
+
+func isNotFoundErr(err error) bool { return errors.Is(err, apierr.ErrResourceDoesNotExist) }
