@@ -87,6 +87,12 @@ func (p *Promoter) Gate(ctx context.Context, repo github.Repo, env string, pr in
 	if err != nil {
 		return nil, err
 	}
+	// Reviewers first: a misconfigured team is a setup error to fix
+	// before anything else is worth checking.
+	allowed, err := repo.ExpandReviewers(ctx, to.Reviewers)
+	if err != nil {
+		return nil, err
+	}
 	store := &GitHubPins{Repo: repo}
 	head, err := store.readAt(ctx, env, pull.GetHead().GetSHA())
 	if err != nil {
@@ -135,10 +141,6 @@ func (p *Promoter) Gate(ctx context.Context, repo github.Repo, env string, pr in
 			report.Models = append(report.Models, Evidence{Model: model, From: from, To: to, Candidate: cand,
 				Champion: championOf(champ), Gates: Validate(gates, cand, championOf(champ)), Pin: pin})
 		}
-	}
-	allowed, err := repo.ExpandReviewers(ctx, to.Reviewers)
-	if err != nil {
-		return nil, err
 	}
 	reviews, err := repo.Reviews(ctx, pr)
 	if err != nil {
