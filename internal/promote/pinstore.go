@@ -139,4 +139,3 @@ func (g *GitHubPins) Propose(ctx context.Context, env string, pins Pins, p Propo
 	}
 	return pr.GetHTMLURL(), nil
 }
-

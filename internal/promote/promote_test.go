@@ -68,7 +68,10 @@ func newWorld(t *testing.T) *world {
 	}
 	for _, cat := range []string{"staging", "prod"} {
 		must(t, func() error { _, err := w.Catalogs.Create(ctx, catalog.CreateCatalog{Name: cat}); return err })
-		must(t, func() error { _, err := w.Schemas.Create(ctx, catalog.CreateSchema{CatalogName: cat, Name: "ml"}); return err })
+		must(t, func() error {
+			_, err := w.Schemas.Create(ctx, catalog.CreateSchema{CatalogName: cat, Name: "ml"})
+			return err
+		})
 		must(t, func() error {
 			_, err := w.RegisteredModels.Create(ctx, catalog.CreateRegisteredModelRequest{CatalogName: cat, SchemaName: "ml", Name: "churn"})
 			return err
