@@ -198,7 +198,7 @@ func ghUser(login string) map[string]any {
 func (l ghLinks) repoJSON(r ghRepo) map[string]any {
 	return map[string]any{
 		"id": r.ID, "node_id": fmt.Sprintf("R_%d", r.ID), "name": r.Name, "full_name": r.Owner + "/" + r.Name,
-		"owner": map[string]any{"login": r.Owner, "id": 2000 + r.ID, "type": "Organization"},
+		"owner":   map[string]any{"login": r.Owner, "id": 2000 + r.ID, "type": "Organization"},
 		"private": r.Private, "default_branch": r.DefaultBranch, "visibility": map[bool]string{true: "private", false: "public"}[r.Private],
 		"url": l.api + "/repos/" + r.Owner + "/" + r.Name, "html_url": l.web + "/" + r.Owner + "/" + r.Name,
 		"created_at": r.CreatedAt, "updated_at": r.CreatedAt,
