@@ -35,8 +35,8 @@ func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, cod
 }
 
 // ciEnv points the GitHub commands at an emulator with one pull request
-// and returns a go-github client to inspect the result.
-func ciEnv(t *testing.T) *gh.Client {
+// and returns it with a go-github client to inspect the result.
+func ciEnv(t *testing.T) (*emulatortest.Emulator, *gh.Client) {
 	t.Helper()
 	e := emulatortest.Start(t)
 	e.SeedGitHubRepo(t, emulator.GitHubRepoSeed{Owner: "acme", Name: "mlops", Pulls: []emulator.GitHubPullSeed{{Title: "Change", Head: "feature"}}})
@@ -57,7 +57,7 @@ func ciEnv(t *testing.T) *gh.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c
+	return e, c
 }
 
 func prComments(t *testing.T, c *gh.Client) []string {
@@ -77,7 +77,7 @@ func prComments(t *testing.T, c *gh.Client) []string {
 // and show -json, then plan summarize, policy check with a conftest policy,
 // and both reports as pull request comments through the emulated GitHub.
 func TestCIFlowOnRealPlan(t *testing.T) {
-	client := ciEnv(t)
+	_, client := ciEnv(t)
 	w := tftest.New(t, map[string]string{"main.tf": `
 resource "terraform_data" "keep" { input = "v1" }
 resource "terraform_data" "gone" { input = "bye" }
