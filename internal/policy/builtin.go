@@ -39,6 +39,8 @@ var builtinRules = []*Rule{
 			return &nodeTypeParams{Allowed: []string{
 				"Standard_DS3_v2", "Standard_DS4_v2", "Standard_DS5_v2",
 				"Standard_D4ds_v5", "Standard_D8ds_v5", "Standard_D16ds_v5",
+				"Standard_E4ds_v4", "Standard_E8ds_v4", "Standard_E16ds_v4",
+				"Standard_F4s", "Standard_F8s",
 				"Standard_E4ds_v5", "Standard_E8ds_v5", "Standard_E16ds_v5",
 			}}
 		},
@@ -150,10 +152,11 @@ func checkNodeTypes(v *planView, params any) []violation {
 	allowed := params.(*nodeTypeParams).Allowed
 	var out []violation
 	for _, r := range v.changed(typeCluster) {
+		worker := asString(r.value("node_type_id"))
 		for _, attr := range []string{"node_type_id", "driver_node_type_id"} {
 			nt := asString(r.value(attr))
-			if nt == "" || slices.Contains(allowed, nt) {
-				continue // unset (instance pool, or driver like workers) or allowed
+			if nt == "" || slices.Contains(allowed, nt) || attr == "driver_node_type_id" && nt == worker {
+				continue // unset (instance pool), allowed, or a driver like the workers (reported once)
 			}
 			out = append(out, violation{r.Address, fmt.Sprintf("%s %q is not an allowed node type", attr, nt)})
 		}

@@ -173,22 +173,28 @@ func parseRegoFile(path string) (*ast.Module, error) {
 	return nil, firstRegoError(errV0)
 }
 
-// firstRegoError turns OPA's error list into one line: file:row: message,
-// with a count of the rest.
+// firstRegoError turns OPA's error list into one line: file:row: code:
+// message for the first few errors, in source order.
 func firstRegoError(err error) error {
 	var errs ast.Errors
 	if !errors.As(err, &errs) || len(errs) == 0 {
 		return errors.New(strings.ReplaceAll(err.Error(), "\n", " "))
 	}
-	e := errs[0]
-	msg := e.Message
-	if e.Location != nil {
-		msg = fmt.Sprintf("%s:%d: %s: %s", e.Location.File, e.Location.Row, e.Code, e.Message)
+	errs.Sort()
+	const shown = 3
+	var parts []string
+	for i, e := range errs {
+		if i == shown {
+			parts = append(parts, fmt.Sprintf("and %d more error(s)", len(errs)-shown))
+			break
+		}
+		msg := e.Code + ": " + e.Message
+		if e.Location != nil {
+			msg = fmt.Sprintf("%s:%d: %s", e.Location.File, e.Location.Row, msg)
+		}
+		parts = append(parts, msg)
 	}
-	if len(errs) > 1 {
-		msg += fmt.Sprintf(" (and %d more error(s))", len(errs)-1)
-	}
-	return errors.New(strings.ReplaceAll(msg, "\n", " "))
+	return errors.New(strings.ReplaceAll(strings.Join(parts, "; "), "\n", " "))
 }
 
 func packageName(m *ast.Module) string {

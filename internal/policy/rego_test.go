@@ -125,7 +125,7 @@ func TestRegoLoadErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := map[string]struct{ path, want string }{
-		"does not compile": {"testdata/broken", "testdata/broken/bad.rego:6: rego_unsafe_var_error: var undefined_thing is unsafe"},
+		"does not compile": {"testdata/broken", "testdata/broken/bad.rego:6: rego_unsafe_var_error: var "},
 		"boolean rule":     {"testdata/boolean", "testdata/boolean/bool.rego:5: rule deny is a boolean (`if` without `contains`)"},
 		"no policies":      {empty, empty + ": no .rego files found"},
 		"missing":          {"testdata/nope", "testdata/nope: cannot read policies: no such file or directory"},
@@ -134,7 +134,8 @@ func TestRegoLoadErrors(t *testing.T) {
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			_, err := New(context.Background(), Options{PolicyPaths: []string{c.path}})
-			if err == nil || !strings.HasPrefix(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			if err == nil || !strings.HasPrefix(err.Error(), c.want) || strings.Contains(err.Error(), "\n") ||
+				name == "does not compile" && !strings.Contains(err.Error(), "var undefined_thing is unsafe") {
 				t.Errorf("error = %v, want one line starting %q", err, c.want)
 			}
 		})

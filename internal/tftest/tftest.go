@@ -5,9 +5,11 @@ package tftest
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -18,6 +20,9 @@ type Workdir struct {
 	// TF_CLI_CONFIG_FILE with dev_overrides for a locally built provider).
 	Env []string
 	bin string
+	// devOverrides is set when the provider comes from a local build:
+	// terraform init would try to download it, so it is skipped.
+	devOverrides bool
 }
 
 // New writes files (name → content) into a fresh directory. Tests skip when
@@ -70,6 +75,9 @@ func (w *Workdir) Run(t testing.TB, args ...string) []byte {
 // Init runs terraform init once per directory.
 func (w *Workdir) Init(t testing.TB) {
 	t.Helper()
+	if w.devOverrides {
+		return
+	}
 	if _, err := os.Stat(filepath.Join(w.Dir, ".terraform.lock.hcl")); err == nil {
 		return
 	}
@@ -114,4 +122,39 @@ func (w *Workdir) StateJSON(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// ProviderDir returns a directory holding terraform-provider-brickops:
+// BRICKOPS_BIN when make set it, or a fresh build of this checkout.
+func ProviderDir(t testing.TB) string {
+	t.Helper()
+	if dir := os.Getenv("BRICKOPS_BIN"); dir != "" {
+		return dir
+	}
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..")
+	dir := t.TempDir()
+	cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), ".")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building terraform-provider-brickops: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// UseProvider makes terraform run the locally built provider in
+// providerDir (dev_overrides, no download) against the Databricks API at
+// host, with only the given credentials in play.
+func (w *Workdir) UseProvider(t testing.TB, providerDir, host, token string) {
+	t.Helper()
+	tfrc := filepath.Join(w.Dir, ".terraformrc")
+	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"brickops/brickops\" = %q\n  }\n  direct {}\n}\n", providerDir)
+	if err := os.WriteFile(tfrc, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.devOverrides = true
+	w.Env = append(w.Env, "TF_CLI_CONFIG_FILE="+tfrc,
+		"DATABRICKS_HOST="+host, "DATABRICKS_TOKEN="+token, "DATABRICKS_AUTH_TYPE=pat",
+		"DATABRICKS_CONFIG_FILE="+os.DevNull, "DATABRICKS_CLOUD=azure", "DATABRICKS_CONFIG_PROFILE=",
+		"ARM_CLIENT_ID=", "ARM_CLIENT_SECRET=", "ARM_TENANT_ID=")
 }
