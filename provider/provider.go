@@ -154,9 +154,9 @@ func (p *brickopsProvider) DataSources(_ context.Context) []func() datasource.Da
 	return []func() datasource.DataSource{
 		newSparkVersionDataSource,
 		newNodeTypeDataSource,
-		// newRegisteredModelDataSource,
-		// newModelVersionDataSource,
-		// newModelVersionsDataSource,
+		newRegisteredModelDataSource,
+		newModelVersionDataSource,
+		newModelVersionsDataSource,
 	}
 }
 
