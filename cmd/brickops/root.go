@@ -20,7 +20,7 @@ for tests and demos.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newEmulatorCmd())
+	root.AddCommand(newEmulatorCmd(), newDemoCmd())
 	return root
 }
 

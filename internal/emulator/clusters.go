@@ -106,6 +106,8 @@ type cluster struct {
 	// Next is the pending asynchronous transition, applied by the first
 	// read or write after it is due. Not part of the API answer.
 	Next *transition `json:"_next,omitempty"`
+	// IdempotencyToken is the create request's token. Not part of the answer.
+	IdempotencyToken string `json:"_idempotency_token,omitempty"`
 }
 
 // transition moves an object to State (with Message) at At (unix ms).
@@ -135,7 +137,11 @@ func (s *Server) moveTo(c *cluster, state, message, final, finalMessage string) 
 
 // view is the API answer: the stored document without emulator bookkeeping.
 func (c cluster) view() cluster {
-	c.Next = nil
+	c.Next, c.IdempotencyToken = nil, ""
+	if c.DriverNodeTypeID == "" {
+		// The driver defaults to the worker node type.
+		c.DriverNodeTypeID = c.NodeTypeID
+	}
 	if c.Autoscale != nil && c.NumWorkers == nil {
 		// ClusterDetails.num_workers is the current size; an autoscaling
 		// cluster starts at its minimum.
@@ -145,23 +151,34 @@ func (c cluster) view() cluster {
 	return c
 }
 
+// createCluster honours idempotency_token: while an active (not
+// terminated) cluster created with the same token exists, create returns
+// its id instead of making another (Clusters API reference, create).
 func (s *Server) createCluster(r *http.Request) (any, error) {
-	var spec clusterSpec
-	if err := decodeBody(r, &spec); err != nil {
+	var req struct {
+		clusterSpec
+		IdempotencyToken string `json:"idempotency_token"`
+	}
+	if err := decodeBody(r, &req); err != nil {
 		return nil, err
 	}
+	if len(req.IdempotencyToken) > 64 {
+		return nil, invalidParam("idempotency_token must be at most 64 characters long.")
+	}
+	spec := req.clusterSpec
 	if err := validateClusterSpec(&spec); err != nil {
 		return nil, err
 	}
 	now := s.now()
 	c := cluster{
-		clusterSpec:     spec,
-		ClusterID:       newClusterID(now),
-		CreatorUserName: s.opts.UserName,
-		ClusterSource:   "API",
-		StartTime:       now.UnixMilli(),
-		SparkContextID:  now.UnixNano() & 0x7fffffffffff,
-		JdbcPort:        10000,
+		clusterSpec:      spec,
+		ClusterID:        newClusterID(now),
+		CreatorUserName:  s.opts.UserName,
+		ClusterSource:    "API",
+		StartTime:        now.UnixMilli(),
+		SparkContextID:   now.UnixNano() & 0x7fffffffffff,
+		JdbcPort:         10000,
+		IdempotencyToken: req.IdempotencyToken,
 	}
 	specCopy := spec
 	c.Spec = &specCopy
@@ -170,10 +187,27 @@ func (s *Server) createCluster(r *http.Request) (any, error) {
 	}
 	c.sizeFromNodeType()
 	s.moveTo(&c, statePending, "Finding instances for new nodes, acquiring more instances if necessary", stateRunning, "")
-	if err := s.store.Update(func(tx Tx) error { return tx.Put(clustersBucket, c.ClusterID, c) }); err != nil {
+	id := c.ClusterID
+	err := s.store.Update(func(tx Tx) error {
+		if req.IdempotencyToken != "" {
+			existing, err := getAll[cluster](tx, clustersBucket, "")
+			if err != nil {
+				return err
+			}
+			for _, e := range existing {
+				e.settle(now)
+				if e.IdempotencyToken == req.IdempotencyToken && e.State != stateTerminated && e.State != stateTerminating {
+					id = e.ClusterID
+					return nil
+				}
+			}
+		}
+		return tx.Put(clustersBucket, c.ClusterID, c)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("storing cluster: %w", err)
 	}
-	return map[string]string{"cluster_id": c.ClusterID}, nil
+	return map[string]string{"cluster_id": id}, nil
 }
 
 func (s *Server) getCluster(r *http.Request) (any, error) {

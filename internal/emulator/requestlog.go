@@ -15,6 +15,7 @@ type RequestLogEntry struct {
 	Method     string    `json:"method"`
 	Path       string    `json:"path"`
 	Query      string    `json:"query,omitempty"`
+	UserAgent  string    `json:"user_agent,omitempty"`
 	Status     int       `json:"status"`
 	DurationMs float64   `json:"duration_ms"`
 }
@@ -39,7 +40,7 @@ func (l *requestLog) add(r *http.Request, status int, d time.Duration) {
 	l.seq++
 	l.entries[l.next] = RequestLogEntry{
 		Seq: l.seq, Time: time.Now().UTC(), Method: r.Method, Path: r.URL.Path,
-		Query: r.URL.RawQuery, Status: status, DurationMs: float64(d.Microseconds()) / 1000,
+		Query: r.URL.RawQuery, UserAgent: r.UserAgent(), Status: status, DurationMs: float64(d.Microseconds()) / 1000,
 	}
 	l.next = (l.next + 1) % len(l.entries)
 	if l.next == 0 {

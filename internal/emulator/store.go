@@ -9,6 +9,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // Store is the emulator's persistent state: named buckets of JSON documents.
@@ -48,7 +49,7 @@ func OpenStore(dataDir string, noSync bool) (Store, error) {
 	path := filepath.Join(dataDir, "emulator.db")
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, NoSync: noSync})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("opening %q: another emulator holds this data dir (use --data-dir)", path)
 		}
 		return nil, fmt.Errorf("opening %q: %w", path, err)

@@ -1,0 +1,80 @@
+# BrickOps — every developer and CI entry point. Nothing here downloads at
+# run time beyond Go modules: Terraform comes from the machine's PATH.
+
+SHELL      := /bin/bash
+BIN        := $(CURDIR)/bin
+GO         ?= go
+TERRAFORM  ?= $(shell command -v terraform)
+# An empty CLI config: tests must not depend on the developer's ~/.terraformrc.
+TEST_TFRC  := $(BIN)/test.tfrc
+export CHECKPOINT_DISABLE := 1
+
+.PHONY: all build test unit acc docs docs-check demo bench lint fmt fuzz clean help
+
+all: build
+
+help:
+	@echo "make build       build terraform-provider-brickops and brickops into bin/"
+	@echo "make test        vet, unit, emulator, acceptance (TF_ACC=1), CLI and e2e tests, docs freshness"
+	@echo "make demo        run the whole MLOps lifecycle against a local emulator"
+	@echo "make docs        regenerate docs/ from the provider schema and examples/"
+	@echo "make bench       run the benchmarks and write bench/results.json"
+	@echo "make lint        gofmt, go vet, staticcheck"
+
+build:
+	@mkdir -p $(BIN)
+	$(GO) build -o $(BIN)/ . ./cmd/brickops
+
+$(TEST_TFRC):
+	@mkdir -p $(BIN)
+	@: > $@
+
+# Everything, as CI runs it. Acceptance tests run Terraform from PATH against
+# an in-process emulator; the provider is served in-process (reattach).
+test: build $(TEST_TFRC) docs-check
+	@test -n "$(TERRAFORM)" || { echo "terraform is not on PATH; install Terraform >= 1.5" >&2; exit 1; }
+	$(GO) vet ./...
+	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$(TERRAFORM) TF_CLI_CONFIG_FILE=$(TEST_TFRC) \
+	BRICKOPS_BIN=$(BIN) $(GO) test -count=1 -timeout 14m ./...
+
+unit:
+	$(GO) test -count=1 ./...
+
+acc: build $(TEST_TFRC)
+	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$(TERRAFORM) TF_CLI_CONFIG_FILE=$(TEST_TFRC) $(GO) test -count=1 -timeout 14m ./provider/...
+
+# tfplugindocs reads the schema that Terraform reports for the local build
+# (through dev_overrides), so no provider or Terraform is downloaded.
+docs: build
+	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	printf 'provider_installation {\n  dev_overrides {\n    "brickops/brickops" = "%s"\n  }\n  direct {}\n}\n' "$(BIN)" > "$$tmp/tfrc"; \
+	printf 'terraform {\n  required_providers {\n    brickops = { source = "brickops/brickops" }\n  }\n}\n' > "$$tmp/main.tf"; \
+	(cd "$$tmp" && TF_CLI_CONFIG_FILE="$$tmp/tfrc" $(TERRAFORM) providers schema -json 2>/dev/null) \
+	  | sed 's#"registry.terraform.io/brickops/brickops"#"brickops"#' > "$$tmp/schema.json"; \
+	$(GO) tool tfplugindocs generate --provider-name brickops --rendered-provider-name BrickOps \
+	  --providers-schema "$$tmp/schema.json" --website-source-dir docs/templates >/dev/null
+
+# Fails when the committed docs differ from what the schema and examples give.
+docs-check: build
+	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cp -r docs "$$tmp/before"; $(MAKE) --no-print-directory docs; \
+	if ! diff -r "$$tmp/before" docs >/dev/null; then \
+	  diff -r "$$tmp/before" docs | head -40; \
+	  echo "docs/ is stale: run 'make docs' and commit the result" >&2; exit 1; fi
+
+demo: build
+	$(BIN)/brickops demo --bin $(BIN)
+
+bench: build
+	BRICKOPS_BIN=$(BIN) $(GO) run ./internal/bench/cmd/bench
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$out" || { echo "gofmt needed:"; echo "$$out"; exit 1; }
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/databricks/databricks-sdk-go/service/compute"
+
+	"github.com/brickops/terraform-provider-brickops/internal/client"
+)
+
+// syncBuffer is written by the command's goroutine and read by the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// runCLI runs brickops with args in-process and returns its output and error.
+func runCLI(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(&out)
+	root.SetErr(&out)
+	err := root.Execute()
+	return out.String(), err
+}
+
+func TestEmulatorCmd_servesUntilCancelledAndKeepsState(t *testing.T) {
+	dataDir := t.TempDir()
+	start := func() (host, token string, stop func() error) {
+		ctx, cancel := context.WithCancel(context.Background())
+		out := &syncBuffer{}
+		root := newRootCmd()
+		root.SetArgs([]string{"emulator", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--async-delay", "0s", "--token", "t0ken-for-test"})
+		root.SetOut(out)
+		root.SetErr(out)
+		done := make(chan error, 1)
+		go func() { done <- root.ExecuteContext(ctx) }()
+		re := regexp.MustCompile(`export DATABRICKS_HOST=(\S+)\nexport DATABRICKS_TOKEN=(\S+)\n`)
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			if m := re.FindStringSubmatch(out.String()); m != nil {
+				return m[1], m[2], func() error { cancel(); return <-done }
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+		t.Fatalf("emulator did not print its exports:\n%s", out.String())
+		return "", "", nil
+	}
+
+	host, token, stop := start()
+	if token != "t0ken-for-test" || !strings.HasPrefix(host, "http://127.0.0.1:") {
+		t.Fatalf("exports: host %q token %q", host, token)
+	}
+	w, err := client.Workspace(client.Isolated(host, token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	created, err := w.Clusters.Create(ctx, compute.CreateCluster{ClusterName: "cli", SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2"})
+	if err != nil {
+		t.Fatalf("create through the CLI-started emulator: %v", err)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("clean shutdown: %v", err)
+	}
+
+	// Restarted on the same data dir, the cluster is still there.
+	host, token, stop = start()
+	defer stop()
+	w, _ = client.Workspace(client.Isolated(host, token))
+	got, err := w.Clusters.GetByClusterId(ctx, created.ClusterId)
+	if err != nil || got.ClusterName != "cli" {
+		t.Errorf("after restart: %+v %v", got, err)
+	}
+}
+
+func TestEmulatorCmd_describesItself(t *testing.T) {
+	out, err := runCLI(t, "emulator", "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"--addr", "127.0.0.1:8470", "--data-dir", ".brickops/emulator", "--token", "--log-requests", "--fault-503-rate", "export lines"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("emulator --help lacks %q", want)
+		}
+	}
+	out, err = runCLI(t, "--help")
+	if err != nil || !strings.Contains(out, "emulator") || !strings.Contains(out, "demo") {
+		t.Errorf("brickops --help: %v\n%s", err, out)
+	}
+}
+
+func TestEmulatorCmd_badFlagsFailClearly(t *testing.T) {
+	_, err := runCLI(t, "emulator", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--fault-429-rate", "3")
+	if err == nil || !strings.Contains(err.Error(), "rate_429 and rate_503 must be between 0 and 1") {
+		t.Errorf("bad fault rate: %v", err)
+	}
+	_, err = runCLI(t, "emulator", "--addr", "not-an-address", "--data-dir", t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "listening on not-an-address") {
+		t.Errorf("bad address: %v", err)
+	}
+}
