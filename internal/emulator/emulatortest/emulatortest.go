@@ -5,6 +5,7 @@ package emulatortest
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
@@ -59,6 +60,17 @@ func Start(t testing.TB, opts ...Option) *Emulator {
 func StartTLS(t testing.TB, opts ...Option) *Emulator {
 	t.Helper()
 	return start(t, httptest.NewTLSServer, opts)
+}
+
+// CertificatePEM is the PEM of the emulator's TLS certificate (nil without
+// TLS), for clients that can only be told to trust a CA file, such as the
+// provider through SSL_CERT_FILE.
+func (e *Emulator) CertificatePEM() []byte {
+	c := e.http.Certificate()
+	if c == nil {
+		return nil
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
 }
 
 // HTTPClient is an HTTP client that trusts the emulator (its TLS
