@@ -49,6 +49,9 @@ type Options struct {
 	// tokens to (entraid.go); the first one is also the managed identity
 	// the instance metadata endpoint answers for.
 	ServicePrincipals []ServicePrincipal
+	// TLS serves the root listener over HTTPS with a self-signed
+	// certificate kept in DataDir (tls.go); ListenAndServe only.
+	TLS bool
 	// WorkspaceBindHost is the address workspaces created through ARM are
 	// served on, each on its own port (workspace_hosts.go). Empty means
 	// 127.0.0.1.
