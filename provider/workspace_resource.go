@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -484,23 +485,31 @@ func isARMNotFound(err error) bool {
 	return errors.As(err, &re) && re.StatusCode == http.StatusNotFound
 }
 
-// armMessage shortens an ARM error to "CODE: message" — azcore's own text
-// repeats the whole response — and leaves other errors (authentication
-// failures, which say what to set) as they are.
+// armMessage shortens an ARM error to "Code (HTTP n): message" from ARM's
+// error body ({"error":{"code","message"}}) — azcore's own text repeats the
+// whole response — and leaves other errors (authentication failures, which
+// say what to set) as they are.
 func armMessage(err error) string {
 	var re *azcore.ResponseError
-	if errors.As(err, &re) {
-		msg := re.Error()
-		if i := strings.Index(msg, `"message":`); i >= 0 {
-			msg = strings.TrimSpace(msg[i+len(`"message":`):])
-			if j := strings.Index(msg, "\n"); j >= 0 {
-				msg = msg[:j]
-			}
-			msg = strings.Trim(strings.TrimSuffix(strings.TrimSpace(msg), ","), `"`)
-		}
-		return fmt.Sprintf("%s (HTTP %d): %s", re.ErrorCode, re.StatusCode, msg)
+	if !errors.As(err, &re) {
+		return err.Error()
 	}
-	return err.Error()
+	var body struct {
+		Error struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if re.RawResponse != nil {
+		// azcore keeps the body it read, so it can be read again.
+		if raw, perr := runtime.Payload(re.RawResponse); perr == nil {
+			_ = json.Unmarshal(raw, &body)
+		}
+	}
+	if body.Error.Message == "" {
+		return re.Error()
+	}
+	return fmt.Sprintf("%s (HTTP %d): %s", re.ErrorCode, re.StatusCode, body.Error.Message)
 }
 
 func deref[T any](p *T) T {

@@ -246,7 +246,7 @@ func TestAccWorkspace_networkAndErrors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      azureProvider(emu, "wrong-secret", "") + workspaceConfig(name, `  sku = "premium"`),
-				ExpectError: regexp.MustCompile(`(?s)Azure authentication with a client secret for application\s+` + accSP.ClientID + `\s+in tenant\s+` + accTenant + `\s+failed.*AADSTS7000215.*azure_client_secret\s+\(ARM_CLIENT_SECRET\)`),
+				ExpectError: regexp.MustCompile(`(?s)authenticating to Azure with a client secret for application\s+` + accSP.ClientID + `\s+in tenant\s+` + accTenant + `\s+failed.*AADSTS7000215.*azure_client_secret\s+\(ARM_CLIENT_SECRET\)`),
 			},
 			{
 				Config: p + `

@@ -247,7 +247,7 @@ type describedCredential struct {
 func (d describedCredential) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	tok, err := d.inner.GetToken(ctx, opts)
 	if err != nil {
-		return tok, fmt.Errorf("Azure authentication with %s failed: %w\nWhat to check: %s", d.desc, err, d.hint)
+		return tok, fmt.Errorf("authenticating to Azure with %s failed: %w\nWhat to check: %s", d.desc, err, d.hint)
 	}
 	return tok, nil
 }

@@ -267,12 +267,6 @@ func newGUID() string {
 	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
 }
 
-// tokenRequest is a client-credentials grant after validation.
-type tokenRequest struct {
-	sp       ServicePrincipal
-	resource string
-}
-
 // authenticateClient validates a client-credentials grant: tenant, client,
 // and either client_secret or a federated client_assertion.
 func (e *entraID) authenticateClient(tenant string, form map[string][]string) (ServicePrincipal, *aadError) {

@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
@@ -240,5 +242,42 @@ func TestEntraID_workspaceChecksAudience(t *testing.T) {
 		if (resp.StatusCode == 200) != wantOK {
 			t.Errorf("management token %.10s…: status %d", tok, resp.StatusCode)
 		}
+	}
+}
+
+func TestEntraID_expiredTokensAreRefused(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	emu := emulatortest.StartTLS(t, emulatortest.WithServicePrincipals(testSP), emulatortest.WithClock(clock))
+	ctx := context.Background()
+	_, host := hostedWorkspace(t, emu)
+	cred := secretCredential(t, emu, testSP)
+	armTok, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{"https://management.azure.com//.default"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbTok, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{emulator.AzureDatabricksAppID + "/.default"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if armTok.ExpiresOn.Sub(time.Now()) < 50*time.Minute {
+		t.Errorf("token lifetime: expires %v", armTok.ExpiresOn)
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Hour)
+	mu.Unlock()
+
+	_, err = workspacesClient(t, emu, staticCred(armTok.Token)).Get(ctx, "rg", "dbw", nil)
+	if re := responseError(t, err); re.StatusCode != 401 || re.ErrorCode != "ExpiredAuthenticationToken" {
+		t.Errorf("expired ARM token: %d %s", re.StatusCode, re.ErrorCode)
+	}
+	w, err := client.Workspace(client.Isolated(host, dbTok.Token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.CurrentUser.Me(ctx)
+	if !errors.Is(err, apierr.ErrUnauthenticated) || !strings.Contains(err.Error(), "Token is expired") {
+		t.Errorf("expired workspace token: %v", err)
 	}
 }

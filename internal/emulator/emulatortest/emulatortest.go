@@ -30,6 +30,11 @@ type Emulator struct {
 // Option adjusts the emulator's options before it starts.
 type Option func(*emulator.Options)
 
+// WithClock replaces the emulator's clock (token lifetimes, async delays).
+func WithClock(now func() time.Time) Option {
+	return func(o *emulator.Options) { o.Now = now }
+}
+
 // WithServicePrincipals configures the applications the emulated Entra ID
 // issues tokens to.
 func WithServicePrincipals(sps ...emulator.ServicePrincipal) Option {
