@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -734,20 +735,32 @@ func (s *Server) operationStatus(r *http.Request) (*armResponse, error) {
 	if done {
 		body["status"] = provisioningSucceeded
 		body["endTime"] = time.UnixMilli(op.DoneAt).UTC().Format(time.RFC3339Nano)
+		return &armResponse{status: http.StatusOK, body: body}, nil
 	}
-	return &armResponse{status: http.StatusOK, body: body}, nil
+	return &armResponse{status: http.StatusOK, body: body, header: retryAfter(op, s.now())}, nil
 }
 
 // operationResult answers a Location URL: 202 while running, 204 once done.
 func (s *Server) operationResult(r *http.Request) (*armResponse, error) {
-	_, done, err := s.loadOperation(r)
+	op, done, err := s.loadOperation(r)
 	if err != nil {
 		return nil, err
 	}
 	if !done {
-		return &armResponse{status: http.StatusAccepted, header: map[string]string{"Location": requestBase(r) + r.URL.RequestURI()}}, nil
+		h := retryAfter(op, s.now())
+		h["Location"] = requestBase(r) + r.URL.RequestURI()
+		return &armResponse{status: http.StatusAccepted, header: h}, nil
 	}
 	return &armResponse{status: http.StatusNoContent}, nil
+}
+
+// retryAfter tells a poller when to look again, as ARM does on operations
+// in progress: the whole seconds until op is due, at least one. azcore
+// prefers it over the client's polling frequency. It is not sent on the
+// initial 201/202, where azcore would wait before its first poll.
+func retryAfter(op armOperation, now time.Time) map[string]string {
+	secs := (op.DoneAt - now.UnixMilli() + 999) / 1000
+	return map[string]string{"Retry-After": strconv.FormatInt(max(secs, 1), 10)}
 }
 
 // ---- validation ----
