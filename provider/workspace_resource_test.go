@@ -320,7 +320,8 @@ func TestAccWorkspace_oidc(t *testing.T) {
 	// What GitHub Actions provides to a job with `id-token: write`.
 	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", emu.URL+"/_emulator/github-actions/idtoken?api-version=2.0")
 	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", emu.Token)
-	p := fmt.Sprintf(`
+	oidcProvider := func(extra string) string {
+		return fmt.Sprintf(`
 provider "brickops" {
   azure_environment               = "custom"
   azure_authority_host            = %q
@@ -329,15 +330,31 @@ provider "brickops" {
   azure_client_id                 = %q
   azure_use_oidc                  = true
   azure_subscription_id           = %q
+%s
 }
-`, emu.URL, emu.URL, accTenant, accSP.ClientID, accSub)
+`, emu.URL, emu.URL, accTenant, accSP.ClientID, accSub, extra)
+	}
+	// The workspace provider uses the SDK's github-oidc-azure auth.
+	config := oidcProvider("") + oidcProvider(`
+  alias     = "ws"
+  host      = brickops_workspace.test.workspace_url
+  auth_type = "github-oidc-azure"`) + workspaceConfig(name, `  sku = "premium"`) + `
+resource "brickops_cluster" "train" {
+  provider      = brickops.ws
+  cluster_name  = "train"
+  spark_version = "15.4.x-cpu-ml-scala2.12"
+  node_type_id  = "Standard_DS3_v2"
+  num_workers   = 1
+}
+`
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkWorkspaceGone(t, emu, name),
 		Steps: []resource.TestStep{{
-			Config: p + workspaceConfig(name, `  sku = "premium"`),
+			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(wsAddr, tfjsonpath.New("sku"), knownvalue.StringExact("premium")),
+				statecheck.ExpectKnownValue("brickops_cluster.train", tfjsonpath.New("state"), knownvalue.StringExact("RUNNING")),
 			},
 			Check: func(*terraform.State) error {
 				got, err := armWorkspaces(t, emu).Get(context.Background(), accRG, name, nil)
@@ -346,6 +363,13 @@ provider "brickops" {
 				}
 				if *got.SystemData.CreatedBy != accSP.ClientID || *got.SystemData.CreatedByType != "Application" {
 					return fmt.Errorf("workspace created by %s (%s), want the federated application", *got.SystemData.CreatedBy, *got.SystemData.CreatedByType)
+				}
+				// ARM tokens came from azidentity (v2.0 endpoint), workspace
+				// tokens from the SDK (v1), both for GitHub ID tokens.
+				for _, p := range []string{"/" + accTenant + "/oauth2/v2.0/token", "/" + accTenant + "/oauth2/token", "/_emulator/github-actions/idtoken"} {
+					if len(emu.Requests(t, p)) == 0 {
+						return fmt.Errorf("no request to %s", p)
+					}
 				}
 				return nil
 			},
@@ -360,12 +384,14 @@ provider "brickops" {
 func TestAccWorkspace_sameRunCluster(t *testing.T) {
 	emu := azureEmulator(t)
 	name := acctest.RandomWithPrefix("dbw")
-	ws := azureProvider(emu, accSP.Secret, `
+	wsProvider := func(secret string) string {
+		return azureProvider(emu, secret, `
   alias                       = "ws"
   host                        = brickops_workspace.test.workspace_url
   azure_workspace_resource_id = brickops_workspace.test.id
   auth_type                   = "azure-client-secret"`)
-	config := azureProvider(emu, accSP.Secret, "") + ws + `
+	}
+	resources := `
 resource "brickops_workspace" "test" {
   name                = "` + name + `"
   resource_group_name = "` + accRG + `"
@@ -381,11 +407,18 @@ resource "brickops_cluster" "train" {
   num_workers   = 1
 }
 `
+	armProvider := azureProvider(emu, accSP.Secret, "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkWorkspaceGone(t, emu, name),
 		Steps: []resource.TestStep{{
-			Config: config,
+			// The workspace is created; the workspace provider's wrong
+			// secret fails at Entra ID with the SDK's message naming the
+			// application and the AADSTS error. The next step repairs it.
+			Config:      armProvider + wsProvider("wrong") + resources,
+			ExpectError: regexp.MustCompile(`(?s)Creating cluster "train".*/` + accTenant + `/oauth2/token.*AADSTS7000215: Invalid client secret provided.*'` + accSP.ClientID + `'`),
+		}, {
+			Config: armProvider + wsProvider(accSP.Secret) + resources,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(wsAddr, tfjsonpath.New("location"), knownvalue.StringExact("West Europe")),
 				statecheck.ExpectKnownValue("brickops_cluster.train", tfjsonpath.New("state"), knownvalue.StringExact("RUNNING")),
