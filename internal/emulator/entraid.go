@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -383,10 +384,23 @@ func (s *Server) entraRoute(pattern string, h entraHandler) {
 	})
 }
 
+// parseTokenForm reads a token request's form. Client credentials may also
+// come as HTTP Basic auth (client_secret_basic, RFC 6749 section 2.3.1,
+// form-encoded), which golang.org/x/oauth2 — under the Databricks SDK —
+// tries first.
 func (s *Server) parseTokenForm(r *http.Request) *aadError {
 	r.Body = http.MaxBytesReader(nil, r.Body, maxBodyBytes)
 	if err := r.ParseForm(); err != nil {
 		return s.entra.aadErr(http.StatusBadRequest, "invalid_request", 900144, "The request body could not be parsed: %v.", err)
+	}
+	if user, pass, ok := r.BasicAuth(); ok && r.PostForm.Get("client_id") == "" {
+		id, err1 := url.QueryUnescape(user)
+		secret, err2 := url.QueryUnescape(pass)
+		if err1 != nil || err2 != nil {
+			return s.entra.aadErr(http.StatusUnauthorized, "invalid_client", 7000218, "The client credentials in the Authorization header are not form-encoded.")
+		}
+		r.PostForm.Set("client_id", id)
+		r.PostForm.Set("client_secret", secret)
 	}
 	return nil
 }

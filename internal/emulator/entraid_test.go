@@ -120,6 +120,12 @@ func TestEntraID_databricksSDKAzureAuth(t *testing.T) {
 	if _, err := w.CurrentUser.Me(ctx); err != nil {
 		t.Errorf("azure-client-secret: %v", err)
 	}
+	// Two tokens (Databricks and management), each on the first try: the
+	// SDK's oauth2 library sends the secret as HTTP Basic auth first.
+	tokenRequests := emu.Requests(t, "/"+testTenant+"/oauth2/token")
+	if len(tokenRequests) != 2 || tokenRequests[0].Status != 200 || tokenRequests[1].Status != 200 {
+		t.Errorf("token requests: %+v", tokenRequests)
+	}
 
 	oidc := sdkConfig(emu, host, "github-oidc-azure")
 	oidc.AzureTenantID, oidc.AzureClientID = testTenant, testSP.ClientID
