@@ -283,7 +283,9 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 			return
 		}
 		var poller *runtime.Poller[armdatabricks.WorkspacesClientUpdateResponse]
-		if poller, err = client.BeginUpdate(ctx, id.ResourceGroupName, id.Name, armdatabricks.WorkspaceUpdate{Tags: tags}, nil); err == nil {
+		if poller, err = whenIdle(ctx, func() (*runtime.Poller[armdatabricks.WorkspacesClientUpdateResponse], error) {
+			return client.BeginUpdate(ctx, id.ResourceGroupName, id.Name, armdatabricks.WorkspaceUpdate{Tags: tags}, nil)
+		}); err == nil {
 			var res armdatabricks.WorkspacesClientUpdateResponse
 			res, err = poller.PollUntilDone(ctx, poll)
 			result = res.Workspace
@@ -296,7 +298,9 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 			return
 		}
 		var poller *runtime.Poller[armdatabricks.WorkspacesClientCreateOrUpdateResponse]
-		if poller, err = client.BeginCreateOrUpdate(ctx, id.ResourceGroupName, id.Name, spec, nil); err == nil {
+		if poller, err = whenIdle(ctx, func() (*runtime.Poller[armdatabricks.WorkspacesClientCreateOrUpdateResponse], error) {
+			return client.BeginCreateOrUpdate(ctx, id.ResourceGroupName, id.Name, spec, nil)
+		}); err == nil {
 			var res armdatabricks.WorkspacesClientCreateOrUpdateResponse
 			res, err = poller.PollUntilDone(ctx, poll)
 			result = res.Workspace
@@ -328,7 +332,9 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	poller, err := client.BeginDelete(ctx, id.ResourceGroupName, id.Name, nil)
+	poller, err := whenIdle(ctx, func() (*runtime.Poller[armdatabricks.WorkspacesClientDeleteResponse], error) {
+		return client.BeginDelete(ctx, id.ResourceGroupName, id.Name, nil)
+	})
 	if err == nil {
 		_, err = poller.PollUntilDone(ctx, &runtime.PollUntilDoneOptions{Frequency: workspacePollFrequency})
 	}
@@ -476,6 +482,22 @@ func parseWorkspaceID(s string) (*arm.ResourceID, diag.Diagnostics) {
 				"/subscriptions/<subscription-id>/resourceGroups/<resource-group>/providers/Microsoft.Databricks/workspaces/<name>.", s))}
 	}
 	return id, nil
+}
+
+// whenIdle starts an operation, waiting while ARM refuses it with 409
+// because another operation on the workspace is still running — e.g. the
+// provisioning of a workspace whose create timed out and is now being
+// replaced or deleted.
+func whenIdle[T any](ctx context.Context, begin func() (T, error)) (T, error) {
+	return poll(ctx, func() (T, bool, error) {
+		v, err := begin()
+		var re *azcore.ResponseError
+		if errors.As(err, &re) && re.StatusCode == http.StatusConflict && (re.ErrorCode == "AnotherOperationInProgress" || re.ErrorCode == "Conflict") {
+			tflog.Info(ctx, "another operation on the workspace is running; waiting", map[string]any{"code": re.ErrorCode})
+			return v, false, nil
+		}
+		return v, true, err
+	})
 }
 
 // isARMNotFound reports a 404 from ARM (the workspace or its resource group

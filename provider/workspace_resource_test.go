@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
@@ -55,9 +56,9 @@ var trustOnce sync.Once
 // the way a user trusts a private CA on Linux: SSL_CERT_FILE, read by Go
 // when it first loads the system roots. httptest serves every TLS server
 // with the same certificate, so setting it once covers all emulators.
-func azureEmulator(t *testing.T) *emulatortest.Emulator {
+func azureEmulator(t *testing.T, opts ...emulatortest.Option) *emulatortest.Emulator {
 	t.Helper()
-	emu := emulatortest.StartTLS(t, emulatortest.WithServicePrincipals(accSP))
+	emu := emulatortest.StartTLS(t, append(opts, emulatortest.WithServicePrincipals(accSP))...)
 	trustOnce.Do(func() {
 		f := filepath.Join(os.TempDir(), fmt.Sprintf("brickops-emulator-ca-%d.pem", os.Getpid()))
 		if err := os.WriteFile(f, emu.CertificatePEM(), 0o600); err != nil {
@@ -287,6 +288,34 @@ resource "brickops_workspace" "test" {
 				ImportState:   true,
 				ImportStateId: "/subscriptions/" + accSub + "/resourceGroups/" + accRG + "/providers/Microsoft.Storage/storageAccounts/" + name,
 				ExpectError:   regexp.MustCompile(`is not the ARM id of an Azure Databricks workspace`),
+			},
+		},
+	})
+}
+
+// A create that outlives its timeout leaves the workspace in state
+// (tainted); the next apply replaces it, waiting for the provisioning still
+// running before it deletes.
+func TestAccWorkspace_createTimeout(t *testing.T) {
+	emu := azureEmulator(t, emulatortest.WithAsyncDelay(2*time.Second))
+	name := acctest.RandomWithPrefix("dbw")
+	p := azureProvider(emu, accSP.Secret, "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkWorkspaceGone(t, emu, name),
+		Steps: []resource.TestStep{
+			{
+				Config:      p + workspaceConfig(name, "  sku = \"premium\"\n  timeouts = { create = \"500ms\" }"),
+				ExpectError: regexp.MustCompile(`Workspace "` + name + `" was accepted but did not reach Succeeded`),
+			},
+			{
+				Config: p + workspaceConfig(name, `  sku = "premium"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(wsAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(wsAddr, tfjsonpath.New("sku"), knownvalue.StringExact("premium")),
+				},
 			},
 		},
 	})
