@@ -193,6 +193,21 @@ func TestARM_workspaceLifecycleThroughAzureSDK(t *testing.T) {
 	if err != nil || len(page.Value) != 1 || *page.Value[0].Name != "dbw-dev" {
 		t.Errorf("list by resource group: %v %d", err, len(page.Value))
 	}
+	subPage, err := ws.NewListBySubscriptionPager(nil).NextPage(ctx)
+	if err != nil || len(subPage.Value) != 1 || *subPage.Value[0].ID != wantID {
+		t.Errorf("list by subscription: %v %d", err, len(subPage.Value))
+	}
+	// The managed resource group exists, managed by the workspace; resource
+	// group existence is checked with HEAD (ResourceGroups.CheckExistence).
+	var managed map[string]any
+	if status := emu.Do(t, http.MethodGet, "/subscriptions/"+testSub+"/resourceGroups/rg-ml-managed?api-version=2021-04-01", nil, &managed); status != 200 || managed["managedBy"] != wantID {
+		t.Errorf("managed resource group: %d %v", status, managed)
+	}
+	for rg, want := range map[string]int{"rg-ml": 204, "rg-nope": 404} {
+		if status := emu.Do(t, http.MethodHead, "/subscriptions/"+testSub+"/resourcegroups/"+rg+"?api-version=2021-04-01", nil, nil); status != want {
+			t.Errorf("HEAD %s: %d, want %d", rg, status, want)
+		}
+	}
 
 	del, err := ws.BeginDelete(ctx, "rg-ml", "dbw-dev", nil)
 	if err != nil {
@@ -204,6 +219,9 @@ func TestARM_workspaceLifecycleThroughAzureSDK(t *testing.T) {
 	}
 	if _, err := del.PollUntilDone(ctx, fastPoll); err != nil {
 		t.Fatalf("delete: %v", err)
+	}
+	if status := emu.Do(t, http.MethodHead, "/subscriptions/"+testSub+"/resourcegroups/rg-ml-managed?api-version=2021-04-01", nil, nil); status != 404 {
+		t.Errorf("the managed resource group outlived its workspace: HEAD %d", status)
 	}
 	_, err = ws.Get(ctx, "rg-ml", "dbw-dev", nil)
 	if re := responseError(t, err); re.StatusCode != 404 || re.ErrorCode != "ResourceNotFound" {
