@@ -119,7 +119,6 @@ func (s *Server) routes() {
 	gh("POST /github/repos/{owner}/{repo}/issues/{number}/comments", s.createGitHubComment)
 	gh("PATCH /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.updateGitHubComment)
 	gh("DELETE /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.deleteGitHubComment)
-	s.mux.HandleFunc(githubBase, s.githubUnknownRoute)
 	// Azure Resource Manager (arm.go) and Entra ID (entraid.go) are served
 	// by the root server only; workspaces created through ARM are hosted
 	// on their own ports (workspace_hosts.go).
@@ -203,7 +202,15 @@ func (s *Server) workspaceRoute(pattern string, h apiHandler) {
 // API's tokens and error shape.
 func (s *Server) operatorRoute(pattern string, h apiHandler) { s.workspaceRoute(pattern, h) }
 
+//
+// Families under a path prefix are dispatched here rather than given their
+// own catch-all pattern: "/github/" would conflict with Entra ID's
+// "POST /{tenant}/oauth2/v2.0/token" in the mux.
 func (s *Server) unknownRoute(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, githubBase) {
+		s.githubUnknownRoute(w, r)
+		return
+	}
 	if s.hosted != nil && strings.HasPrefix(r.URL.Path, "/subscriptions/") {
 		s.armUnknownRoute(w, r)
 		return
