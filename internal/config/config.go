@@ -216,10 +216,10 @@ func (f *File) IsProd(env string) bool {
 	return contains(f.ProdEnvironments, strings.ToLower(env))
 }
 
-// Where names the file for messages ("brickops.yaml", or "defaults").
+// Where names the file for messages (brickops.yaml when parsed from bytes).
 func (f *File) Where() string {
 	if f.Path == "" {
-		return "built-in defaults"
+		return DefaultPath
 	}
 	return f.Path
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -202,5 +203,41 @@ func TestGitHubSeedErrors(t *testing.T) {
 	}
 	if status := e.Do(t, http.MethodPost, "/_emulator/github/repos/acme/none/pulls", emulator.GitHubPullSeed{Title: "t", Head: "h"}, &out); status != 404 {
 		t.Errorf("pull in unknown repo: %d %v", status, out)
+	}
+}
+
+func TestGitHubStateSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	// start serves the emulator's state in dir until stop is called.
+	start := func() (client *gh.Client, base string, stop func()) {
+		srv, err := emulator.NewServer(emulator.Options{DataDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs := httptest.NewServer(srv)
+		c := gh.NewClient(nil).WithAuthToken(emulator.DefaultToken)
+		c.BaseURL, _ = url.Parse(hs.URL + "/github/")
+		return c, hs.URL, func() { hs.Close(); _ = srv.Close() }
+	}
+	c, base, stop := start()
+	req, _ := http.NewRequest(http.MethodPost, base+"/_emulator/github/repos",
+		strings.NewReader(`{"owner":"acme","name":"mlops","pulls":[{"title":"x","head":"x"}]}`))
+	req.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("seeding: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	created, _, err := c.Issues.CreateComment(context.Background(), "acme", "mlops", 1, &gh.IssueComment{Body: gh.String("kept")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop()
+
+	c, _, stop = start()
+	defer stop()
+	got, _, err := c.Issues.GetComment(context.Background(), "acme", "mlops", created.GetID())
+	if err != nil || got.GetBody() != "kept" {
+		t.Fatalf("after restart: %+v, %v", got, err)
 	}
 }

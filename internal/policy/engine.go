@@ -151,6 +151,30 @@ type Report struct {
 	Plans    []PlanRef  `json:"plans"`
 	Rules    []RuleInfo `json:"rules"`
 	Findings []Finding  `json:"findings"`
+	// ExpiredWaivers lists every waiver in brickops.yaml past its expiry,
+	// whether or not it matched a finding, so stale waivers get noticed.
+	ExpiredWaivers []ExpiredWaiver `json:"expired_waivers"`
+}
+
+// ExpiredWaiver is a waiver that no longer applies.
+type ExpiredWaiver struct {
+	Rule     string `json:"rule"`
+	Resource string `json:"resource,omitempty"`
+	Env      string `json:"env,omitempty"`
+	WaiverRef
+	// File is the brickops.yaml it is in.
+	File string `json:"file"`
+}
+
+func (w ExpiredWaiver) String() string {
+	scope := w.Rule
+	if w.Resource != "" {
+		scope += " on " + w.Resource
+	}
+	if w.Env != "" {
+		scope += " in " + w.Env
+	}
+	return fmt.Sprintf("waiver for %s (%s line %d) expired on %s; it no longer applies: remove or renew it", scope, w.File, w.Line, w.Expires)
 }
 
 // Denied reports whether any finding fails the check.
@@ -189,7 +213,13 @@ func (e *Engine) Rules() []RuleInfo {
 
 // Check evaluates every plan.
 func (e *Engine) Check(ctx context.Context, plans []*planjson.Plan) (*Report, error) {
-	rep := &Report{Rules: e.Rules(), Findings: []Finding{}}
+	rep := &Report{Rules: e.Rules(), Findings: []Finding{}, ExpiredWaivers: []ExpiredWaiver{}}
+	for _, w := range e.waivers {
+		if w.ExpiredAt(e.now) {
+			rep.ExpiredWaivers = append(rep.ExpiredWaivers, ExpiredWaiver{Rule: w.Rule, Resource: w.Resource, Env: w.Env, File: e.cfg.Where(),
+				WaiverRef: WaiverRef{Reason: w.Reason, Expires: w.Expires.String(), Line: w.Line}})
+		}
+	}
 	for _, p := range plans {
 		prod := e.cfg.IsProd(p.Env)
 		rep.Plans = append(rep.Plans, PlanRef{Path: p.Path, Env: p.Env, Prod: prod})

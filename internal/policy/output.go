@@ -79,6 +79,9 @@ func (r *Report) writeText(w io.Writer) {
 			fmt.Fprintf(w, "        fix: %s\n", f.Fix)
 		}
 	}
+	for _, x := range r.ExpiredWaivers {
+		fmt.Fprintln(w, "note: "+x.String())
+	}
 	fmt.Fprintln(w, r.verdict())
 }
 
@@ -101,6 +104,12 @@ func (r *Report) WriteMarkdown(w io.Writer) {
 		envs = append(envs, e)
 	}
 	fmt.Fprintf(w, "Checked %s against %d rule(s).\n\n", strings.Join(envs, ", "), len(r.Rules))
+	for _, x := range r.ExpiredWaivers {
+		fmt.Fprintf(w, "- ⏰ %s\n", x.String())
+	}
+	if len(r.ExpiredWaivers) > 0 {
+		fmt.Fprintln(w)
+	}
 	if len(r.Findings) == 0 {
 		fmt.Fprintln(w, "No findings.")
 		return
