@@ -32,8 +32,9 @@ type Pin struct {
 	// Challenger is a version served beside the champion while a canary,
 	// A/B or shadow rollout runs.
 	Challenger int `json:"challenger,omitempty"`
-	// Standby is the previous champion kept deployed at 0 % after a
-	// blue-green switch, for an instant switch back.
+	// Standby is the previous champion, kept registered so a rollback (here
+	// or in the next environment, which copies from here) can return to
+	// it; after a blue-green switch it is also served at 0 %.
 	Standby int `json:"standby,omitempty"`
 	// Strategy is how the last promotion was rolled out.
 	Strategy Strategy `json:"strategy,omitempty"`

@@ -68,7 +68,7 @@ func TestStrategies(t *testing.T) {
 		s    Strategy
 		want Pin
 	}{
-		{Recreate, Pin{Version: 7, Strategy: Recreate, Traffic: map[string]int{"7": 100}}},
+		{Recreate, Pin{Version: 7, Standby: 3, Strategy: Recreate, Traffic: map[string]int{"7": 100}}},
 		{BlueGreen, Pin{Version: 7, Standby: 3, Strategy: BlueGreen, Traffic: map[string]int{"7": 100, "3": 0}}},
 		{Canary, Pin{Version: 3, Challenger: 7, Strategy: Canary, Traffic: map[string]int{"3": 90, "7": 10}}},
 		{AB, Pin{Version: 3, Challenger: 7, Strategy: AB, Traffic: map[string]int{"3": 50, "7": 50}}},
@@ -88,7 +88,7 @@ func TestStrategies(t *testing.T) {
 		t.Errorf("first canary: %+v", got)
 	}
 	done, err := Complete(Canary.Apply(current, 7))
-	if err != nil || !reflect.DeepEqual(done, Pin{Version: 7, Strategy: Canary, Traffic: map[string]int{"7": 100}}) {
+	if err != nil || !reflect.DeepEqual(done, Pin{Version: 7, Standby: 3, Strategy: Canary, Traffic: map[string]int{"7": 100}}) {
 		t.Errorf("complete: %+v %v", done, err)
 	}
 	if _, err := Complete(current); err == nil || !strings.Contains(err.Error(), "no rollout in progress") {

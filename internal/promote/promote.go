@@ -189,7 +189,7 @@ func (p *Promoter) Rollback(ctx context.Context, modelName, envName, skipReason 
 	if err != nil {
 		return nil, err
 	}
-	next := Recreate.Apply(Pin{}, previous)
+	next := Recreate.Apply(current, previous)
 	ev := Evidence{Model: model, From: from, To: to, Candidate: cand, Champion: championOf(champ), Pin: next, Approvers: to.Reviewers}
 	if skipReason != "" {
 		ev.SkippedValidation = skipReason

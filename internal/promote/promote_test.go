@@ -82,8 +82,7 @@ func newWorld(t *testing.T) *world {
 	emu.Do(t, "PUT", "/_emulator/github/orgs/acme/teams/ml-reviewers", map[string]any{"members": []string{"bob"}}, nil)
 	emu.Do(t, "PUT", "/_emulator/github/orgs/acme/teams/ml-platform", map[string]any{"members": []string{"carol", "dan"}}, nil)
 
-	c := gh.NewClient(nil).WithAuthToken(emu.Token)
-	c.BaseURL, _ = url.Parse(emu.GitHubAPIURL())
+	c := githubClientFor(t, emu)
 	cfg, err := config.Parse([]byte(brickopsYAML))
 	if err != nil {
 		t.Fatal(err)
@@ -315,4 +314,15 @@ func TestPromotion_badInput(t *testing.T) {
 	if _, err := p.Gate(ctx, wd.repo, "prod", pr.GetNumber()); err == nil || !strings.Contains(err.Error(), "reviewer team acme/ghosts does not exist") {
 		t.Errorf("missing team: %v", err)
 	}
+}
+
+func githubClientFor(t *testing.T, emu *emulatortest.Emulator) *gh.Client {
+	t.Helper()
+	c := gh.NewClient(nil).WithAuthToken(emu.Token)
+	u, err := url.Parse(emu.GitHubAPIURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.BaseURL = u
+	return c
 }

@@ -58,7 +58,10 @@ func (s Strategy) Apply(current Pin, candidate int) Pin {
 	case Shadow:
 		return Pin{Version: champion, Challenger: candidate, Strategy: s, Traffic: traffic(champion, 100, candidate, 0)}
 	default:
-		return Pin{Version: candidate, Strategy: Recreate, Traffic: traffic(candidate, 100)}
+		// The old champion stays registered (not served) as the standby:
+		// it is what a rollback returns to, in this environment and in the
+		// next one, which copies from here.
+		return Pin{Version: candidate, Standby: champion, Strategy: Recreate, Traffic: traffic(candidate, 100)}
 	}
 }
 
@@ -68,7 +71,7 @@ func Complete(current Pin) (Pin, error) {
 	if current.Challenger == 0 {
 		return Pin{}, fmt.Errorf("no rollout in progress (strategy %s, no challenger): nothing to complete", orRecreate(current.Strategy))
 	}
-	return Pin{Version: current.Challenger, Strategy: current.Strategy, Traffic: traffic(current.Challenger, 100)}, nil
+	return Pin{Version: current.Challenger, Standby: current.Version, Strategy: current.Strategy, Traffic: traffic(current.Challenger, 100)}, nil
 }
 
 func traffic(pairs ...int) map[string]int {
