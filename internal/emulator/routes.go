@@ -217,7 +217,6 @@ func (s *Server) workspaceRoute(pattern string, h apiHandler) {
 // API's tokens and error shape.
 func (s *Server) operatorRoute(pattern string, h apiHandler) { s.workspaceRoute(pattern, h) }
 
-//
 // Families under a path prefix are dispatched here rather than given their
 // own catch-all pattern: "/github/" would conflict with Entra ID's
 // "POST /{tenant}/oauth2/v2.0/token" in the mux.
