@@ -57,10 +57,12 @@ func regoCheck(t *testing.T, opts Options, plan *planjson.Plan) []string {
 }
 
 // TestConftestVerdicts: the verdicts conftest gives these policies on this
-// plan (`conftest test --policy testdata/conftest plan.json`): deny,
-// violation and deny_* rules fail, warn rules warn, the exception silences
-// deny_replace when the plan's variable allows it, the test file and the
-// "other" package do not count.
+// plan. Checked by hand with conftest v0.71.1 (`conftest test
+// --rego-version v0 -p testdata/conftest plan.json`): 5 failures (deny
+// twice, deny_count, deny_replace, violation) and 1 warning; with
+// allow_replace = "yes" the exception turns deny_replace into an exception;
+// --all-namespaces adds "other namespace denies everything". The test file's
+// rules do not count.
 func TestConftestVerdicts(t *testing.T) {
 	opts := Options{PolicyPaths: []string{"testdata/conftest"}}
 	got := regoCheck(t, opts, regoPlan(t, "no"))
