@@ -101,6 +101,51 @@ resource "brickops_cluster" "gpu" {
 			t.Errorf("policy report lacks %q:\n%s", want, text)
 		}
 	}
+	// Findings point at the resource block, where code scanning can
+	// annotate the pull request (the plan is in dev/, the configuration
+	// one level up: --source-dir).
+	sarif, _, code := run(t, "", "policy", "check", "--config", cfg, "--source-dir", w.Dir, plan, "--output", "sarif")
+	if code != 1 {
+		t.Fatalf("sarif exit %d", code)
+	}
+	gpuLine := strings.Count(changed[:strings.Index(changed, `resource "brickops_cluster" "gpu"`)], "\n") + 1
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine int `json:"startLine"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+					LogicalLocations []struct {
+						FullyQualifiedName string `json:"fullyQualifiedName"`
+					} `json:"logicalLocations"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(sarif), &log); err != nil {
+		t.Fatal(err)
+	}
+	located := 0
+	for _, r := range log.Runs[0].Results {
+		loc := r.Locations[0]
+		if loc.LogicalLocations[0].FullyQualifiedName == "brickops_cluster.gpu" {
+			located++
+			if !strings.HasSuffix(loc.PhysicalLocation.ArtifactLocation.URI, "/main.tf") || loc.PhysicalLocation.Region.StartLine != gpuLine {
+				t.Errorf("%s located at %s:%d, want main.tf:%d", r.RuleID, loc.PhysicalLocation.ArtifactLocation.URI, loc.PhysicalLocation.Region.StartLine, gpuLine)
+			}
+		}
+	}
+	if located != 2 {
+		t.Errorf("%d results on the gpu cluster", located)
+	}
+
 	md, _, _ := run(t, "", "policy", "check", "--config", cfg, plan, "--output", "markdown")
 	if _, stderr, code := run(t, md, "pr", "comment", "--key", "policy"); code != 0 {
 		t.Fatalf("pr comment: %s", stderr)

@@ -69,6 +69,9 @@ func (r *Report) writeText(w io.Writer) {
 			label = "WAIVED"
 		}
 		fmt.Fprintf(w, "%-7s [%s] %s %s (%s): %s\n", label, f.Env, f.RuleID, f.where(), f.RuleName, f.Message)
+		if f.File != "" {
+			fmt.Fprintf(w, "        at %s:%d\n", f.File, f.Line)
+		}
 		if f.Waived != nil {
 			fmt.Fprintf(w, "        waived until %s: %s\n", f.Waived.Expires, f.Waived.Reason)
 		}
