@@ -136,7 +136,7 @@ func (r *Report) SARIF(toolVersion string) any {
 	for _, f := range r.Findings {
 		res := sarifResult{
 			RuleID: f.RuleID, RuleIndex: index[f.RuleID], Level: sarifLevel[f.Severity],
-			Message: sarifText{Text: "[" + f.Env + "] " + f.where() + ": " + f.Message},
+			Message:   sarifText{Text: "[" + f.Env + "] " + f.where() + ": " + f.Message},
 			Locations: []sarifLocation{{PhysicalLocation: physicalLocation(f)}},
 			// Code scanning matches alerts across runs by fingerprint:
 			// the same rule on the same resource in the same env is the
