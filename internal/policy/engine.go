@@ -66,8 +66,13 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if e.now.IsZero() {
 		e.now = time.Now()
 	}
-	for id, s := range cfg.Policy.Rules {
-		if builtinByID(id) == nil {
+	ids := make([]string, 0, len(cfg.Policy.Rules))
+	for id := range cfg.Policy.Rules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if s := cfg.Policy.Rules[id]; builtinByID(id) == nil {
 			return nil, fmt.Errorf("%s: line %d: policy.rules: unknown rule ID %q (built-in rules: %s)", cfg.Where(), s.Line, id, builtinIDs())
 		}
 	}
