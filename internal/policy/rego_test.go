@@ -132,6 +132,7 @@ func TestRegoLoadErrors(t *testing.T) {
 		"no policies":      {empty, empty + ": no .rego files found"},
 		"missing":          {"testdata/nope", "testdata/nope: cannot read policies: no such file or directory"},
 		"v0 syntax error":  {v0broken, v0broken + ":5: rego_parse_error: unexpected } token"},
+		"no rules in main": {"testdata/conftest/other.rego", "testdata/conftest/other.rego: no deny, violation or warn rules in package main (packages found: other); use --namespace or --all-namespaces"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
