@@ -119,6 +119,18 @@ func (s *Server) routes() {
 	gh("POST /github/repos/{owner}/{repo}/issues/{number}/comments", s.createGitHubComment)
 	gh("PATCH /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.updateGitHubComment)
 	gh("DELETE /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.deleteGitHubComment)
+	// The git side (github_git.go): refs, contents, commits, pulls, reviews, teams.
+	gh("GET /github/repos/{owner}/{repo}/git/ref/{ref...}", s.getGitHubRef)
+	gh("POST /github/repos/{owner}/{repo}/git/refs", s.createGitHubRef)
+	gh("DELETE /github/repos/{owner}/{repo}/git/refs/{ref...}", s.deleteGitHubRef)
+	gh("GET /github/repos/{owner}/{repo}/contents/{path...}", s.getGitHubContents)
+	gh("PUT /github/repos/{owner}/{repo}/contents/{path...}", s.putGitHubContents)
+	gh("GET /github/repos/{owner}/{repo}/commits", s.listGitHubCommits)
+	gh("GET /github/repos/{owner}/{repo}/pulls", s.listGitHubPulls)
+	gh("POST /github/repos/{owner}/{repo}/pulls", s.createGitHubPull)
+	gh("PUT /github/repos/{owner}/{repo}/pulls/{number}/merge", s.mergeGitHubPull)
+	gh("GET /github/repos/{owner}/{repo}/pulls/{number}/reviews", s.listGitHubReviews)
+	gh("GET /github/orgs/{org}/teams/{team_slug}/members", s.listGitHubTeamMembers)
 	// Azure Resource Manager (arm.go) and Entra ID (entraid.go) are served
 	// by the root server only; workspaces created through ARM are hosted
 	// on their own ports (workspace_hosts.go).
@@ -138,6 +150,9 @@ func (s *Server) routes() {
 	op("DELETE /_emulator/faults", s.clearFaults)
 	op("POST /_emulator/github/repos", s.seedGitHubRepo)
 	op("POST /_emulator/github/repos/{owner}/{repo}/pulls", s.seedGitHubPull)
+	op("POST /_emulator/github/repos/{owner}/{repo}/commits", s.seedGitHubCommit)
+	op("POST /_emulator/github/repos/{owner}/{repo}/pulls/{number}/reviews", s.seedGitHubReview)
+	op("PUT /_emulator/github/orgs/{org}/teams/{team_slug}", s.seedGitHubTeam)
 
 	// Anything else: 501 in the family's error shape. A bare 404 would read
 	// as "resource gone" to a client and make Terraform drop state silently.
@@ -202,7 +217,6 @@ func (s *Server) workspaceRoute(pattern string, h apiHandler) {
 // API's tokens and error shape.
 func (s *Server) operatorRoute(pattern string, h apiHandler) { s.workspaceRoute(pattern, h) }
 
-//
 // Families under a path prefix are dispatched here rather than given their
 // own catch-all pattern: "/github/" would conflict with Entra ID's
 // "POST /{tenant}/oauth2/v2.0/token" in the mux.
