@@ -131,6 +131,10 @@ func (s *Server) routes() {
 	gh("PUT /github/repos/{owner}/{repo}/pulls/{number}/merge", s.mergeGitHubPull)
 	gh("GET /github/repos/{owner}/{repo}/pulls/{number}/reviews", s.listGitHubReviews)
 	gh("GET /github/orgs/{org}/teams/{team_slug}/members", s.listGitHubTeamMembers)
+	// Issues (github_issues.go), for drift reports.
+	gh("GET /github/repos/{owner}/{repo}/issues", s.listGitHubIssues)
+	gh("POST /github/repos/{owner}/{repo}/issues", s.createGitHubIssue)
+	gh("PATCH /github/repos/{owner}/{repo}/issues/{number}", s.editGitHubIssue)
 	// Azure Resource Manager (arm.go) and Entra ID (entraid.go) are served
 	// by the root server only; workspaces created through ARM are hosted
 	// on their own ports (workspace_hosts.go).
