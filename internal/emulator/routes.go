@@ -106,6 +106,17 @@ func (s *Server) routes() {
 	ws("POST "+ml+"runs/set-tag", s.setRunTag)
 	ws("POST "+ml+"runs/log-batch", s.logBatch)
 	ws("GET "+ml+"metrics/get-history", s.getMetricHistory)
+	// GitHub REST API (github.go), under its own base path and with
+	// GitHub's auth and error shape. GET /issues/{a}/{b} is one pattern
+	// because /issues/comments/{id} and /issues/{number}/comments overlap.
+	gh := s.githubRoute
+	gh("GET /github/repos/{owner}/{repo}", s.getGitHubRepo)
+	gh("GET /github/repos/{owner}/{repo}/pulls/{number}", s.getGitHubPull)
+	gh("GET /github/repos/{owner}/{repo}/issues/{a}/{b}", s.getGitHubIssuesPath)
+	gh("POST /github/repos/{owner}/{repo}/issues/{number}/comments", s.createGitHubComment)
+	gh("PATCH /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.updateGitHubComment)
+	gh("DELETE /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.deleteGitHubComment)
+	s.mux.HandleFunc(githubBase, s.githubUnknownRoute)
 
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute
@@ -116,6 +127,8 @@ func (s *Server) routes() {
 	op("GET /_emulator/faults", s.getFaults)
 	op("PUT /_emulator/faults", s.putFaults)
 	op("DELETE /_emulator/faults", s.clearFaults)
+	op("POST /_emulator/github/repos", s.seedGitHubRepo)
+	op("POST /_emulator/github/repos/{owner}/{repo}/pulls", s.seedGitHubPull)
 
 	// Anything else: 501 in the family's error shape. A bare 404 would read
 	// as "resource gone" to a client and make Terraform drop state silently.
