@@ -293,7 +293,7 @@ resource "brickops_model_version" "test" {
 }
 `, timeout)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
