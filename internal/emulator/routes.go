@@ -87,6 +87,11 @@ func (s *Server) routes() {
 	ws("DELETE "+mv+"delete-tag", s.mlflowDeleteModelVersionTag)
 	ws("POST "+mv+"delete-tag", s.mlflowDeleteModelVersionTag)
 	rm := "/api/2.0/mlflow/unity-catalog/registered-models/"
+	ws("POST "+rm+"create", s.mlflowCreateRegisteredModel)
+	ws("GET "+rm+"get", s.mlflowGetRegisteredModel)
+	ws("PATCH "+rm+"update", s.mlflowUpdateRegisteredModel)
+	ws("DELETE "+rm+"delete", s.mlflowDeleteRegisteredModel)
+	ws("GET "+rm+"search", s.mlflowSearchRegisteredModels)
 	ws("GET "+rm+"alias", s.mlflowGetModelVersionByAlias)
 	ws("POST "+rm+"alias", s.mlflowSetModelAlias)
 	ws("DELETE "+rm+"alias", s.mlflowDeleteModelAlias)
