@@ -127,6 +127,12 @@ func TestModelVersions_registrationThroughMLflowPaths(t *testing.T) {
 		t.Errorf("ready = %+v", ready)
 	}
 	v, _ = w.ModelVersions.GetByFullNameAndVersion(ctx, "dev.ml.churn", 1)
+	var uri struct {
+		ArtifactURI string `json:"artifact_uri"`
+	}
+	if status := emu.Do(t, http.MethodGet, "/api/2.0/mlflow/unity-catalog/model-versions/get-download-uri?name=dev.ml.churn&version=1", nil, &uri); status != http.StatusOK || uri.ArtifactURI != v.StorageLocation {
+		t.Errorf("download uri = %d %q, want %q", status, uri.ArtifactURI, v.StorageLocation)
+	}
 	if v.Status != catalog.ModelVersionInfoStatusReady || v.ModelName != "churn" || v.CatalogName != "dev" || v.SchemaName != "ml" || v.Comment != "first" || v.Id == "" {
 		t.Errorf("UC view = %+v", v)
 	}

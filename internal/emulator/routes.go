@@ -79,6 +79,7 @@ func (s *Server) routes() {
 	ws("POST "+mv+"copy", s.mlflowCopyModelVersion)
 	ws("GET "+mv+"get", s.mlflowGetModelVersion)
 	ws("GET "+mv+"search", s.mlflowSearchModelVersions)
+	ws("GET "+mv+"get-download-uri", s.mlflowGetDownloadURI)
 	ws("PATCH "+mv+"update", s.mlflowUpdateModelVersion)
 	ws("DELETE "+mv+"delete", s.mlflowDeleteModelVersion)
 	ws("POST "+mv+"tags", s.mlflowSetModelVersionTag)
