@@ -58,6 +58,7 @@ State is kept in --data-dir and survives restarts. Operator endpoints under
 	f.StringVar(&opts.DataDir, "data-dir", ".brickops/emulator", "directory holding the emulator's state")
 	f.StringSliceVar(&opts.Tokens, "token", []string{emulator.DefaultToken}, "accepted bearer tokens (repeatable); the first is printed")
 	f.BoolVar(&opts.LogRequests, "log-requests", false, "log every request to stderr (never its headers)")
+	f.IntVar(&opts.RequestLogSize, "request-log-size", emulator.DefaultRequestLogSize, "how many recent requests /_emulator/requests keeps")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log operational messages")
 	f.DurationVar(&opts.AsyncDelay, "async-delay", 2*time.Second, "how long asynchronous transitions (cluster start, endpoint updates, …) take")
 	f.StringVar(&fault.PathPrefix, "fault-path-prefix", "/api/", "path prefix the --fault-* flags apply to")

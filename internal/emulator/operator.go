@@ -70,3 +70,10 @@ func (s *Server) SetFaults(c FaultConfig) error {
 	s.faults.set(c)
 	return nil
 }
+
+// listRoutes lists every route pattern the emulator serves, in registration
+// order (the route table's order). The bad-input suite checks that it
+// covers each of them.
+func (s *Server) listRoutes(r *http.Request) (any, error) {
+	return map[string]any{"routes": s.patterns}, nil
+}

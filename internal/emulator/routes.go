@@ -41,6 +41,7 @@ func (s *Server) routes() {
 	op("GET /_emulator/faults", s.getFaults)
 	op("PUT /_emulator/faults", s.putFaults)
 	op("DELETE /_emulator/faults", s.clearFaults)
+	op("GET /_emulator/routes", s.listRoutes)
 
 	// Anything else: 501 in the family's error shape. A bare 404 would read
 	// as "resource gone" to a client and make Terraform drop state silently.
@@ -53,6 +54,7 @@ type apiHandler func(r *http.Request) (any, error)
 
 // workspaceRoute registers a workspace API route behind bearer-token auth.
 func (s *Server) workspaceRoute(pattern string, h apiHandler) {
+	s.patterns = append(s.patterns, pattern)
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := s.checkWorkspaceAuth(r); err != nil {
 			writeAPIError(w, err)
