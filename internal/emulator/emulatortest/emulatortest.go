@@ -60,6 +60,12 @@ func Start(t testing.TB, opts ...Option) *Emulator {
 	return e
 }
 
+// Attach returns a handle on an emulator that runs elsewhere — a
+// `brickops emulator` process — for the same helpers. Its Server is nil.
+func Attach(url, token string) *Emulator {
+	return &Emulator{URL: url, Token: token}
+}
+
 // WorkspaceClient is a databricks-sdk-go client for this emulator that
 // ignores the developer's environment and config file.
 func (e *Emulator) WorkspaceClient(t testing.TB) *databricks.WorkspaceClient {
@@ -111,6 +117,14 @@ func (e *Emulator) SetFaults(t testing.TB, rules ...emulator.FaultRule) {
 	t.Helper()
 	if status := e.Do(t, http.MethodPut, "/_emulator/faults", emulator.FaultConfig{Rules: rules}, nil); status != http.StatusOK {
 		t.Fatalf("setting faults: status %d", status)
+	}
+}
+
+// ClearFaults removes every fault-injection rule.
+func (e *Emulator) ClearFaults(t testing.TB) {
+	t.Helper()
+	if status := e.Do(t, http.MethodDelete, "/_emulator/faults", nil, nil); status != http.StatusOK {
+		t.Fatalf("clearing faults: status %d", status)
 	}
 }
 
