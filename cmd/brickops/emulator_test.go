@@ -12,6 +12,7 @@ import (
 	"github.com/databricks/databricks-sdk-go/service/compute"
 
 	"github.com/brickops/terraform-provider-brickops/internal/client"
+	"github.com/brickops/terraform-provider-brickops/internal/emulator"
 )
 
 // syncBuffer is written by the command's goroutine and read by the test.
@@ -119,5 +120,36 @@ func TestEmulatorCmd_badFlagsFailClearly(t *testing.T) {
 	_, err = runCLI(t, "emulator", "--addr", "not-an-address", "--data-dir", t.TempDir())
 	if err == nil || !strings.Contains(err.Error(), "listening on not-an-address") {
 		t.Errorf("bad address: %v", err)
+	}
+}
+
+// TestEmulatorCmd_bindsLoopbackByDefaultAndWarnsOtherwise: the default
+// address is loopback; an address reachable from elsewhere is served (the
+// user asked for it) but with a warning on stderr.
+func TestEmulatorCmd_bindsLoopbackByDefaultAndWarnsOtherwise(t *testing.T) {
+	if f := newEmulatorCmd().Flags().Lookup("addr"); f == nil || f.DefValue != "127.0.0.1:8470" {
+		t.Fatalf("--addr default: %+v", f)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	root := newRootCmd()
+	root.SetArgs([]string{"emulator", "--addr", "0.0.0.0:0", "--data-dir", t.TempDir()})
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(stdout.String(), "export DATABRICKS_HOST=") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("emulator on 0.0.0.0: %v", err)
+	}
+	if !strings.Contains(stderr.String(), "non-loopback address") {
+		t.Errorf("no warning for a non-loopback bind; stderr:\n%s", stderr.String())
+	}
+	if strings.Contains(stderr.String(), emulator.DefaultToken) {
+		t.Errorf("the warning shows the token:\n%s", stderr.String())
 	}
 }

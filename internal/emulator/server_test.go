@@ -44,25 +44,32 @@ func rawRequest(t *testing.T, method, url, auth, body string) (int, string) {
 	return resp.StatusCode, string(raw)
 }
 
+// TestAuth_everyPathRefusesMissingOrWrongTokens walks every route the
+// emulator lists (and an unknown one): no credentials is 401, anything but
+// an accepted bearer token is 403, and the presented token is never echoed.
 func TestAuth_everyPathRefusesMissingOrWrongTokens(t *testing.T) {
 	emu := emulatortest.Start(t)
-	paths := []string{
-		"GET /api/2.1/clusters/list", "POST /api/2.1/clusters/create", "GET /api/2.0/preview/scim/v2/Me",
-		"GET /_emulator/health", "POST /_emulator/reset", "GET /api/9.9/unknown",
-	}
-	for _, p := range paths {
-		method, path, _ := strings.Cut(p, " ")
+	routes := routePatterns(t, emu.Server)
+	wildcard := strings.NewReplacer("{", "", "}", "")
+	for _, route := range append(routes, "GET /api/9.9/unknown") {
+		method, path, _ := strings.Cut(route, " ")
+		path = wildcard.Replace(path)
 		status, body := rawRequest(t, method, emu.URL+path, "", "{}")
 		if status != http.StatusUnauthorized || !strings.Contains(body, `"error_code":"UNAUTHENTICATED"`) {
-			t.Errorf("%s without a token: %d %s", p, status, body)
+			t.Errorf("%s without a token: %d %s", route, status, body)
 		}
-		status, body = rawRequest(t, method, emu.URL+path, "Bearer wrong", "{}")
-		if status != http.StatusForbidden || !strings.Contains(body, `"message":"Invalid access token."`) {
-			t.Errorf("%s with a wrong token: %d %s", p, status, body)
+		for _, auth := range []string{"Bearer wrong-token-x", "Basic " + emu.Token, "Bearer " + emu.Token + "x", emu.Token} {
+			status, body = rawRequest(t, method, emu.URL+path, auth, "{}")
+			if status != http.StatusForbidden || !strings.Contains(body, `"message":"Invalid access token."`) {
+				t.Errorf("%s with Authorization %q: %d %s", route, auth, status, body)
+			}
+			if strings.Contains(body, "wrong-token-x") || strings.Contains(body, emu.Token) {
+				t.Errorf("%s echoes the presented token: %s", route, body)
+			}
 		}
-		if strings.Contains(body, "wrong") {
-			t.Errorf("%s echoes the presented token: %s", p, body)
-		}
+	}
+	if len(routes) < 20 {
+		t.Errorf("only %d routes listed", len(routes))
 	}
 }
 

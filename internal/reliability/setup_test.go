@@ -65,9 +65,17 @@ func newStack(t *testing.T, o stackOptions) *stack {
 
 // terraform runs terraform in the stack's directory with a time limit.
 func (s *stack) terraform(args ...string) (string, error) {
+	return s.terraformEnv(nil, args...)
+}
+
+// terraformEnv is terraform with extra environment variables, which win
+// over the stack's.
+func (s *stack) terraformEnv(extra []string, args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	return s.tf.Run(ctx, s.dir, args...)
+	tf := s.tf
+	tf.Env = append(append([]string(nil), s.tf.Env...), extra...)
+	return tf.Run(ctx, s.dir, args...)
 }
 
 // mustTerraform runs terraform and fails the test if it fails.
