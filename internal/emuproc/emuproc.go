@@ -6,10 +6,13 @@ package emuproc
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -133,4 +136,40 @@ func (p *Process) Env(tfrc string) []string {
 		"DATABRICKS_CONFIG_FILE="+os.DevNull, "DATABRICKS_CLOUD=azure",
 		"TF_CLI_CONFIG_FILE="+tfrc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
 	)
+}
+
+// Call sends an authenticated request to an emulator at host — typically
+// an operator endpoint under /_emulator/ — with a JSON body (nil for
+// none), decodes a JSON answer into out (nil to discard) and returns the
+// status.
+func Call(ctx context.Context, host, token, method, path string, body, out any) (int, error) {
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return 0, fmt.Errorf("encoding the body of %s %s: %w", method, path, err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, host+path, rd)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp.StatusCode, fmt.Errorf("reading the answer of %s %s: %w", method, path, err)
+	}
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return resp.StatusCode, fmt.Errorf("decoding the answer of %s %s (%d): %w\n%s", method, path, resp.StatusCode, err, raw)
+		}
+	}
+	return resp.StatusCode, nil
 }

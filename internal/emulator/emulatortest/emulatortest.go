@@ -3,10 +3,8 @@
 package emulatortest
 
 import (
-	"bytes"
-	"encoding/json"
+	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/brickops/terraform-provider-brickops/internal/client"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator"
+	"github.com/brickops/terraform-provider-brickops/internal/emuproc"
 )
 
 // Emulator is a running test emulator.
@@ -81,35 +80,11 @@ func (e *Emulator) WorkspaceClient(t testing.TB) *databricks.WorkspaceClient {
 // decodes a JSON answer into out (nil to discard). It returns the status.
 func (e *Emulator) Do(t testing.TB, method, path string, body, out any) int {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
-			t.Fatalf("encoding body: %v", err)
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(method, e.URL+path, rd)
+	status, err := emuproc.Call(context.Background(), e.URL, e.Token, method, path, body, out)
 	if err != nil {
-		t.Fatalf("building request: %v", err)
+		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+e.Token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("reading answer of %s %s: %v", method, path, err)
-	}
-	if out != nil && len(raw) > 0 {
-		if err := json.Unmarshal(raw, out); err != nil {
-			t.Fatalf("decoding answer of %s %s (%d): %v\n%s", method, path, resp.StatusCode, err, raw)
-		}
-	}
-	return resp.StatusCode
+	return status
 }
 
 // SetFaults installs fault-injection rules through the operator endpoint.
