@@ -32,7 +32,9 @@ type badInput struct {
 	// path (with query) and body; the method is the route's.
 	path, body string
 	status     int
-	// code and message (a substring) are checked on error answers.
+	// code and message (a substring) are checked on error answers, in the
+	// family's shape: error_code, ARM's error.code, Entra ID's error;
+	// GitHub errors carry only a message.
 	code, message string
 	// resets marks a row that wipes the emulator's state; those run last.
 	resets bool
@@ -49,7 +51,13 @@ func badInputTable(fx fixtures) []badInput {
 	for _, v := range []string{"2.0", "2.1"} {
 		rows = append(rows, clusterBadInputs(v, fx)...)
 	}
+	rows = append(rows, unityCatalogBadInputs()...)
+	rows = append(rows, mlflowBadInputs()...)
+	rows = append(rows, githubBadInputs()...)
+	rows = append(rows, armBadInputs()...)
+	rows = append(rows, entraBadInputs()...)
 	rows = append(rows, operatorBadInputs()...)
+	rows = append(rows, operatorExtraBadInputs()...)
 	return rows
 }
 
@@ -158,6 +166,137 @@ func operatorBadInputs() []badInput {
 	}
 }
 
+// unityCatalogBadInputs: unknown names are 404 RESOURCE_DOES_NOT_EXIST, names
+// with the wrong number of dot-separated parts 400 (databricks-sdk-go
+// service/catalog; unity_catalog.go).
+func unityCatalogBadInputs() []badInput {
+	return []badInput{
+		{route: "POST /api/2.1/unity-catalog/catalogs", name: "malformed JSON", path: "/api/2.1/unity-catalog/catalogs", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "GET /api/2.1/unity-catalog/catalogs", name: "nothing matches", path: "/api/2.1/unity-catalog/catalogs", status: 200},
+		{route: "GET /api/2.1/unity-catalog/catalogs/{name}", name: "unknown id", path: "/api/2.1/unity-catalog/catalogs/nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Catalog 'nope' does not exist."},
+		{route: "PATCH /api/2.1/unity-catalog/catalogs/{name}", name: "malformed JSON", path: "/api/2.1/unity-catalog/catalogs/nope", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "DELETE /api/2.1/unity-catalog/catalogs/{name}", name: "unknown id", path: "/api/2.1/unity-catalog/catalogs/nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Catalog 'nope' does not exist."},
+		{route: "POST /api/2.1/unity-catalog/schemas", name: "malformed JSON", path: "/api/2.1/unity-catalog/schemas", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "GET /api/2.1/unity-catalog/schemas", name: "missing required field", path: "/api/2.1/unity-catalog/schemas", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: catalog_name"},
+		{route: "GET /api/2.1/unity-catalog/schemas/{full_name}", name: "invalid input", path: "/api/2.1/unity-catalog/schemas/main.nope.nope", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Invalid schema full name 'main.nope.nope': expected 2 dot-se"},
+		{route: "PATCH /api/2.1/unity-catalog/schemas/{full_name}", name: "malformed JSON", path: "/api/2.1/unity-catalog/schemas/main.nope.nope", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "DELETE /api/2.1/unity-catalog/schemas/{full_name}", name: "invalid input", path: "/api/2.1/unity-catalog/schemas/main.nope.nope", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Invalid schema full name 'main.nope.nope': expected 2 dot-se"},
+		{route: "GET /api/2.1/unity-catalog/permissions/{securable_type}/{full_name}", name: "invalid input", path: "/api/2.1/unity-catalog/permissions/catalog/main.nope.nope", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Invalid catalog full name 'main.nope.nope': expected 1 dot-s"},
+		{route: "PATCH /api/2.1/unity-catalog/permissions/{securable_type}/{full_name}", name: "malformed JSON", path: "/api/2.1/unity-catalog/permissions/catalog/main.nope.nope", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "POST /api/2.1/unity-catalog/tables", name: "malformed JSON", path: "/api/2.1/unity-catalog/tables", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "GET /api/2.1/unity-catalog/tables", name: "missing required field", path: "/api/2.1/unity-catalog/tables", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: catalog_name"},
+		{route: "GET /api/2.1/unity-catalog/tables/{full_name}", name: "unknown id", path: "/api/2.1/unity-catalog/tables/main.nope.nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Table 'main.nope.nope' does not exist."},
+		{route: "GET /api/2.1/unity-catalog/tables/{full_name}/exists", name: "nothing matches", path: "/api/2.1/unity-catalog/tables/main.nope.nope/exists", status: 200},
+		{route: "DELETE /api/2.1/unity-catalog/tables/{full_name}", name: "unknown id", path: "/api/2.1/unity-catalog/tables/main.nope.nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Table 'main.nope.nope' does not exist."},
+		{route: "POST /api/2.1/unity-catalog/constraints", name: "malformed JSON", path: "/api/2.1/unity-catalog/constraints", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "DELETE /api/2.1/unity-catalog/constraints/{full_name}", name: "missing required field", path: "/api/2.1/unity-catalog/constraints/main.nope.nope", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: constraint_name"},
+		{route: "POST /api/2.1/unity-catalog/models", name: "malformed JSON", path: "/api/2.1/unity-catalog/models", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "GET /api/2.1/unity-catalog/models", name: "nothing matches", path: "/api/2.1/unity-catalog/models", status: 200},
+		{route: "GET /api/2.1/unity-catalog/models/{full_name}", name: "unknown id", path: "/api/2.1/unity-catalog/models/main.nope.nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Routine or Model 'main.nope.nope' does not exist."},
+		{route: "PATCH /api/2.1/unity-catalog/models/{full_name}", name: "malformed JSON", path: "/api/2.1/unity-catalog/models/main.nope.nope", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "DELETE /api/2.1/unity-catalog/models/{full_name}", name: "unknown id", path: "/api/2.1/unity-catalog/models/main.nope.nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Routine or Model 'main.nope.nope' does not exist."},
+		{route: "PUT /api/2.1/unity-catalog/models/{full_name}/aliases/{alias}", name: "malformed JSON", path: "/api/2.1/unity-catalog/models/main.nope.nope/aliases/nope", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "DELETE /api/2.1/unity-catalog/models/{full_name}/aliases/{alias}", name: "unknown id", path: "/api/2.1/unity-catalog/models/main.nope.nope/aliases/nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Routine or Model 'main.nope.nope' does not exist."},
+		{route: "GET /api/2.1/unity-catalog/models/{full_name}/aliases/{alias}", name: "unknown id", path: "/api/2.1/unity-catalog/models/main.nope.nope/aliases/nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Routine or Model 'main.nope.nope' does not exist."},
+		{route: "GET /api/2.1/unity-catalog/models/{full_name}/versions", name: "unknown id", path: "/api/2.1/unity-catalog/models/main.nope.nope/versions", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Routine or Model 'main.nope.nope' does not exist."},
+		{route: "GET /api/2.1/unity-catalog/models/{full_name}/versions/{version}", name: "unknown id", path: "/api/2.1/unity-catalog/models/main.nope.nope/versions/999", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Routine or Model 'main.nope.nope' does not exist."},
+		{route: "PATCH /api/2.1/unity-catalog/models/{full_name}/versions/{version}", name: "malformed JSON", path: "/api/2.1/unity-catalog/models/main.nope.nope/versions/999", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "DELETE /api/2.1/unity-catalog/models/{full_name}/versions/{version}", name: "unknown id", path: "/api/2.1/unity-catalog/models/main.nope.nope/versions/999", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Routine or Model 'main.nope.nope' does not exist."},
+	}
+}
+
+// mlflowBadInputs: the MLflow and UC model-version endpoints answer missing
+// query fields 400 INVALID_PARAMETER_VALUE.
+func mlflowBadInputs() []badInput {
+	return []badInput{
+		{route: "POST /api/2.0/mlflow/unity-catalog/model-versions/create", name: "malformed JSON", path: "/api/2.0/mlflow/unity-catalog/model-versions/create", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "POST /api/2.0/mlflow/unity-catalog/model-versions/finalize", name: "malformed JSON", path: "/api/2.0/mlflow/unity-catalog/model-versions/finalize", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "POST /api/2.0/mlflow/unity-catalog/model-versions/copy", name: "malformed JSON", path: "/api/2.0/mlflow/unity-catalog/model-versions/copy", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "GET /api/2.0/mlflow/unity-catalog/model-versions/get", name: "missing required field", path: "/api/2.0/mlflow/unity-catalog/model-versions/get", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: name"},
+		{route: "GET /api/2.0/mlflow/unity-catalog/model-versions/search", name: "invalid input", path: "/api/2.0/mlflow/unity-catalog/model-versions/search", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Unsupported filter '': Unity Catalog model version search re"},
+		{route: "PATCH /api/2.0/mlflow/unity-catalog/model-versions/update", name: "malformed JSON", path: "/api/2.0/mlflow/unity-catalog/model-versions/update", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "DELETE /api/2.0/mlflow/unity-catalog/model-versions/delete", name: "missing required field", path: "/api/2.0/mlflow/unity-catalog/model-versions/delete", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: name"},
+		{route: "POST /api/2.0/mlflow/unity-catalog/model-versions/tags", name: "malformed JSON", path: "/api/2.0/mlflow/unity-catalog/model-versions/tags", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "DELETE /api/2.0/mlflow/unity-catalog/model-versions/tags", name: "missing required field", path: "/api/2.0/mlflow/unity-catalog/model-versions/tags", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: key"},
+		{route: "POST /api/2.0/mlflow/unity-catalog/model-versions/set-tag", name: "malformed JSON", path: "/api/2.0/mlflow/unity-catalog/model-versions/set-tag", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "DELETE /api/2.0/mlflow/unity-catalog/model-versions/delete-tag", name: "missing required field", path: "/api/2.0/mlflow/unity-catalog/model-versions/delete-tag", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: key"},
+		{route: "POST /api/2.0/mlflow/unity-catalog/model-versions/delete-tag", name: "malformed JSON", path: "/api/2.0/mlflow/unity-catalog/model-versions/delete-tag", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "GET /api/2.0/mlflow/unity-catalog/registered-models/alias", name: "missing required field", path: "/api/2.0/mlflow/unity-catalog/registered-models/alias", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: name"},
+		{route: "POST /api/2.0/mlflow/unity-catalog/registered-models/alias", name: "malformed JSON", path: "/api/2.0/mlflow/unity-catalog/registered-models/alias", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "DELETE /api/2.0/mlflow/unity-catalog/registered-models/alias", name: "missing required field", path: "/api/2.0/mlflow/unity-catalog/registered-models/alias", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: name"},
+		{route: "POST /api/2.0/mlflow/experiments/create", name: "malformed JSON", path: "/api/2.0/mlflow/experiments/create", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "GET /api/2.0/mlflow/experiments/get", name: "missing required field", path: "/api/2.0/mlflow/experiments/get", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: experiment_id"},
+		{route: "GET /api/2.0/mlflow/experiments/get-by-name", name: "missing required field", path: "/api/2.0/mlflow/experiments/get-by-name", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: experiment_name"},
+		{route: "POST /api/2.0/mlflow/runs/create", name: "malformed JSON", path: "/api/2.0/mlflow/runs/create", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "GET /api/2.0/mlflow/runs/get", name: "missing required field", path: "/api/2.0/mlflow/runs/get", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: run_id"},
+		{route: "POST /api/2.0/mlflow/runs/update", name: "malformed JSON", path: "/api/2.0/mlflow/runs/update", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "POST /api/2.0/mlflow/runs/search", name: "malformed JSON", path: "/api/2.0/mlflow/runs/search", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "POST /api/2.0/mlflow/runs/log-metric", name: "malformed JSON", path: "/api/2.0/mlflow/runs/log-metric", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "POST /api/2.0/mlflow/runs/log-parameter", name: "malformed JSON", path: "/api/2.0/mlflow/runs/log-parameter", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "POST /api/2.0/mlflow/runs/set-tag", name: "malformed JSON", path: "/api/2.0/mlflow/runs/set-tag", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "POST /api/2.0/mlflow/runs/log-batch", name: "malformed JSON", path: "/api/2.0/mlflow/runs/log-batch", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "GET /api/2.0/mlflow/metrics/get-history", name: "missing required field", path: "/api/2.0/mlflow/metrics/get-history", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: run_id"},
+	}
+}
+
+// githubBadInputs: GitHub answers {"message", "documentation_url"}; unknown
+// repositories, pulls and comments are 404 "Not Found".
+func githubBadInputs() []badInput {
+	return []badInput{
+		{route: "GET /github/repos/{owner}/{repo}", name: "unknown id", path: "/github/repos/nope/nope", status: 404, code: "", message: "Not Found"},
+		{route: "GET /github/repos/{owner}/{repo}/pulls/{number}", name: "unknown id", path: "/github/repos/nope/nope/pulls/999", status: 404, code: "", message: "Not Found"},
+		{route: "GET /github/repos/{owner}/{repo}/issues/{a}/{b}", name: "unknown id", path: "/github/repos/nope/nope/issues/999/comments", status: 404, code: "", message: "Not Found"},
+		{route: "POST /github/repos/{owner}/{repo}/issues/{number}/comments", name: "malformed JSON", path: "/github/repos/nope/nope/issues/999/comments", body: "{\"name\":", status: 400, code: "", message: "Problems parsing JSON"},
+		{route: "PATCH /github/repos/{owner}/{repo}/issues/comments/{comment_id}", name: "malformed JSON", path: "/github/repos/nope/nope/issues/comments/999", body: "{\"name\":", status: 400, code: "", message: "Problems parsing JSON"},
+		{route: "DELETE /github/repos/{owner}/{repo}/issues/comments/{comment_id}", name: "unknown id", path: "/github/repos/nope/nope/issues/comments/999", status: 404, code: "", message: "Not Found"},
+	}
+}
+
+// armBadInputs: ARM answers {"error":{"code","message"}}; an unsupported
+// api-version is 400 InvalidApiVersionParameter, a missing resource group 404.
+func armBadInputs() []badInput {
+	return []badInput{
+		{route: "PUT /subscriptions/{sub}/resourceGroups/{rg}", name: "malformed JSON", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/nope?api-version=2024-05-01", body: "{\"name\":", status: 400, code: "InvalidApiVersionParameter", message: "The api-version '2024-05-01' is invalid"},
+		{route: "GET /subscriptions/{sub}/resourceGroups/{rg}", name: "unsupported api-version", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/nope?api-version=2024-05-01", status: 400, code: "InvalidApiVersionParameter", message: "The api-version '2024-05-01' is invalid"},
+		{route: "HEAD /subscriptions/{sub}/resourceGroups/{rg}", name: "unsupported api-version (HEAD has no body)", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/nope?api-version=2024-05-01", status: 400},
+		{route: "GET /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Databricks/workspaces", name: "unknown id", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/nope/providers/Microsoft.Databricks/workspaces?api-version=2024-05-01", status: 404, code: "ResourceGroupNotFound", message: "Resource group 'nope' could not be found."},
+		{route: "PUT /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Databricks/workspaces/{name}", name: "malformed JSON", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/nope/providers/Microsoft.Databricks/workspaces/nope?api-version=2024-05-01", body: "{\"name\":", status: 400, code: "InvalidRequestContent", message: "The request content was invalid and could not be deserialize"},
+		{route: "GET /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Databricks/workspaces/{name}", name: "unknown id", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/nope/providers/Microsoft.Databricks/workspaces/nope?api-version=2024-05-01", status: 404, code: "ResourceGroupNotFound", message: "Resource group 'nope' could not be found."},
+		{route: "PATCH /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Databricks/workspaces/{name}", name: "malformed JSON", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/nope/providers/Microsoft.Databricks/workspaces/nope?api-version=2024-05-01", body: "{\"name\":", status: 400, code: "InvalidRequestContent", message: "The request content was invalid and could not be deserialize"},
+		{route: "DELETE /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Databricks/workspaces/{name}", name: "unknown id", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/nope/providers/Microsoft.Databricks/workspaces/nope?api-version=2024-05-01", status: 404, code: "ResourceGroupNotFound", message: "Resource group 'nope' could not be found."},
+		{route: "PUT /subscriptions/{sub}/resourcegroups/{rg}", name: "malformed JSON", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/nope?api-version=2024-05-01", body: "{\"name\":", status: 400, code: "InvalidApiVersionParameter", message: "The api-version '2024-05-01' is invalid"},
+		{route: "GET /subscriptions/{sub}/resourcegroups/{rg}", name: "unsupported api-version", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/nope?api-version=2024-05-01", status: 400, code: "InvalidApiVersionParameter", message: "The api-version '2024-05-01' is invalid"},
+		{route: "HEAD /subscriptions/{sub}/resourcegroups/{rg}", name: "unsupported api-version (HEAD has no body)", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/nope?api-version=2024-05-01", status: 400},
+		{route: "GET /subscriptions/{sub}/resourcegroups/{rg}/providers/Microsoft.Databricks/workspaces", name: "unknown id", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/nope/providers/Microsoft.Databricks/workspaces?api-version=2024-05-01", status: 404, code: "ResourceGroupNotFound", message: "Resource group 'nope' could not be found."},
+		{route: "PUT /subscriptions/{sub}/resourcegroups/{rg}/providers/Microsoft.Databricks/workspaces/{name}", name: "malformed JSON", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/nope/providers/Microsoft.Databricks/workspaces/nope?api-version=2024-05-01", body: "{\"name\":", status: 400, code: "InvalidRequestContent", message: "The request content was invalid and could not be deserialize"},
+		{route: "GET /subscriptions/{sub}/resourcegroups/{rg}/providers/Microsoft.Databricks/workspaces/{name}", name: "unknown id", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/nope/providers/Microsoft.Databricks/workspaces/nope?api-version=2024-05-01", status: 404, code: "ResourceGroupNotFound", message: "Resource group 'nope' could not be found."},
+		{route: "PATCH /subscriptions/{sub}/resourcegroups/{rg}/providers/Microsoft.Databricks/workspaces/{name}", name: "malformed JSON", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/nope/providers/Microsoft.Databricks/workspaces/nope?api-version=2024-05-01", body: "{\"name\":", status: 400, code: "InvalidRequestContent", message: "The request content was invalid and could not be deserialize"},
+		{route: "DELETE /subscriptions/{sub}/resourcegroups/{rg}/providers/Microsoft.Databricks/workspaces/{name}", name: "unknown id", path: "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/nope/providers/Microsoft.Databricks/workspaces/nope?api-version=2024-05-01", status: 404, code: "ResourceGroupNotFound", message: "Resource group 'nope' could not be found."},
+		{route: "GET /subscriptions/{sub}/providers/Microsoft.Databricks/workspaces", name: "nothing matches", path: "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Databricks/workspaces?api-version=2024-05-01", status: 200},
+		{route: "GET /subscriptions/{sub}/providers/Microsoft.Databricks/locations/{loc}/operationStatuses/{op}", name: "unknown id", path: "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Databricks/locations/westeurope/operationStatuses/nope?api-version=2024-05-01", status: 404, code: "OperationNotFound", message: "The operation 'nope' could not be found."},
+		{route: "GET /subscriptions/{sub}/providers/Microsoft.Databricks/locations/{loc}/operationResults/{op}", name: "unknown id", path: "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Databricks/locations/westeurope/operationResults/nope?api-version=2024-05-01", status: 404, code: "OperationNotFound", message: "The operation 'nope' could not be found."},
+	}
+}
+
+// entraBadInputs: Entra ID answers OAuth errors {"error","error_description"}.
+func entraBadInputs() []badInput {
+	return []badInput{
+		{route: "POST /{tenant}/oauth2/v2.0/token", name: "JSON instead of a form", path: "/nope/oauth2/v2.0/token", body: "{\"name\":", status: 400, code: "unsupported_grant_type", message: "AADSTS70003: The app requested an unsupported grant type"},
+		{route: "POST /{tenant}/oauth2/token", name: "JSON instead of a form", path: "/nope/oauth2/token", body: "{\"name\":", status: 400, code: "unsupported_grant_type", message: "AADSTS70003: The app requested an unsupported grant type"},
+		{route: "GET /{tenant}/v2.0/.well-known/openid-configuration", name: "unknown tenant", path: "/nope/v2.0/.well-known/openid-configuration", status: 400, code: "invalid_tenant", message: "AADSTS90002: Tenant 'nope' not found"},
+		{route: "GET /metadata/identity/oauth2/token", name: "invalid input", path: "/metadata/identity/oauth2/token", status: 400, code: "invalid_request", message: "Required metadata header not specified"},
+	}
+}
+
+// operatorExtraBadInputs covers the operator endpoints other families add.
+func operatorExtraBadInputs() []badInput {
+	return []badInput{
+		{route: "GET /_emulator/github-actions/idtoken", name: "junk query is ignored", path: "/_emulator/github-actions/idtoken?x=%ff", status: 200},
+		{route: "POST /_emulator/github/repos", name: "malformed JSON", path: "/_emulator/github/repos", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "POST /_emulator/github/repos/{owner}/{repo}/pulls", name: "malformed JSON", path: "/_emulator/github/repos/nope/nope/pulls", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+	}
+}
+
 func quote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
@@ -189,6 +328,10 @@ func TestBadInput_answersLikeTheRealAPI(t *testing.T) {
 			return -1
 		}
 	})
+	families := map[string]string{}
+	for _, r := range routeTable(t, emu.Server) {
+		families[r.Pattern] = r.Family
+	}
 	auth := "Bearer " + emu.Token
 	for _, tc := range rows {
 		t.Run(tc.route+"/"+tc.name, func(t *testing.T) {
@@ -197,18 +340,16 @@ func TestBadInput_answersLikeTheRealAPI(t *testing.T) {
 			if status != tc.status {
 				t.Fatalf("status %d, want %d: %.300s", status, tc.status, raw)
 			}
-			if tc.status < 400 {
-				if !json.Valid([]byte(raw)) {
-					t.Errorf("answer is not JSON: %.300s", raw)
-				}
+			family := families[tc.route]
+			if problem := checkAnswer(family, method, status, []byte(raw)); problem != "" {
+				t.Fatalf("%s: %.300s", problem, raw)
+			}
+			if tc.status < 400 || method == http.MethodHead {
 				return
 			}
-			var body apiErrorBody
-			if err := json.Unmarshal([]byte(raw), &body); err != nil {
-				t.Fatalf("error body is not the API's JSON shape: %.300s", raw)
-			}
-			if body.ErrorCode != tc.code || !strings.Contains(body.Message, tc.message) {
-				t.Errorf("got %s %q, want %s containing %q", body.ErrorCode, body.Message, tc.code, tc.message)
+			code, message := errorOf(family, []byte(raw))
+			if code != tc.code || !strings.Contains(message, tc.message) {
+				t.Errorf("got %q %q, want %q containing %q", code, message, tc.code, tc.message)
 			}
 		})
 	}
@@ -216,20 +357,18 @@ func TestBadInput_answersLikeTheRealAPI(t *testing.T) {
 
 func TestBadInput_tableCoversEveryRoute(t *testing.T) {
 	emu := emulatortest.Start(t)
-	var out struct {
-		Routes []string `json:"routes"`
-	}
-	if status := emu.Do(t, http.MethodGet, "/_emulator/routes", nil, &out); status != 200 || len(out.Routes) == 0 {
-		t.Fatalf("GET /_emulator/routes: %d %v", status, out.Routes)
+	served := map[string]bool{}
+	for _, r := range routeTable(t, emu.Server) {
+		served[r.Pattern] = true
 	}
 	covered := map[string]bool{}
 	for _, row := range badInputTable(fixtures{runningCluster: "x"}) {
 		covered[row.route] = true
-		if !slices.Contains(out.Routes, row.route) {
+		if !served[row.route] {
 			t.Errorf("row %q names route %q, which the emulator does not serve", row.name, row.route)
 		}
 	}
-	for _, r := range out.Routes {
+	for r := range served {
 		if !covered[r] {
 			t.Errorf("route %q has no row in the bad-input table (badinput_test.go)", r)
 		}
@@ -246,30 +385,21 @@ var junkBodies = []string{
 }
 
 // TestBadInput_noRouteAnswers500 throws junk bodies and queries at every
-// route the emulator lists: each answer is a 2xx JSON body or the API's
-// error shape, never a 500 (which is also what a recovered panic gives).
+// route the emulator lists: each answer is a 2xx body or the error shape
+// of the route's family, never a 500 (which is also what a recovered panic
+// gives).
 func TestBadInput_noRouteAnswers500(t *testing.T) {
 	emu := emulatortest.Start(t)
-	var out struct {
-		Routes []string `json:"routes"`
-	}
-	emu.Do(t, http.MethodGet, "/_emulator/routes", nil, &out)
 	wildcard := regexp.MustCompile(`\{[^}]+\}`)
 	auth := "Bearer " + emu.Token
-	for _, route := range out.Routes {
-		method, pattern, _ := strings.Cut(route, " ")
+	for _, route := range routeTable(t, emu.Server) {
+		method, pattern, _ := strings.Cut(route.Pattern, " ")
 		path := wildcard.ReplaceAllString(pattern, "..%2F%00x")
-		for _, query := range []string{"", "?cluster_id=%00&page_token=%ff&page_size=99999999999999999999&since=18446744073709551616"} {
+		for _, query := range []string{"", "?cluster_id=%00&page_token=%ff&page_size=99999999999999999999&since=18446744073709551616&api-version=2024-05-01"} {
 			for _, body := range junkBodies {
 				status, raw := rawRequest(t, method, emu.URL+path+query, auth, body)
-				if status >= 500 || !json.Valid([]byte(raw)) {
-					t.Errorf("%s%s with body %.40q: %d %.200s", route, query, body, status, raw)
-				}
-				if status >= 400 {
-					var e apiErrorBody
-					if json.Unmarshal([]byte(raw), &e) != nil || e.ErrorCode == "" || e.Message == "" {
-						t.Errorf("%s with body %.40q: error without error_code/message: %.200s", route, body, raw)
-					}
+				if problem := checkAnswer(route.Family, method, status, []byte(raw)); problem != "" {
+					t.Errorf("%s%s with body %.40q: %s: %d %.200s", route.Pattern, query, body, problem, status, raw)
 				}
 			}
 		}

@@ -16,6 +16,10 @@ func (s *Server) health(r *http.Request) (any, error) {
 }
 
 func (s *Server) reset(r *http.Request) (any, error) {
+	if s.hosted != nil {
+		// The root's reset drops ARM state too: no workspace is left to host.
+		s.hosted.closeAll()
+	}
 	if err := s.store.Reset(); err != nil {
 		return nil, err
 	}
@@ -71,9 +75,8 @@ func (s *Server) SetFaults(c FaultConfig) error {
 	return nil
 }
 
-// listRoutes lists every route pattern the emulator serves, in registration
-// order (the route table's order). The bad-input suite checks that it
-// covers each of them.
+// listRoutes lists every route the emulator serves with its family, in the
+// route table's order. The bad-input suite checks that it covers each.
 func (s *Server) listRoutes(r *http.Request) (any, error) {
-	return map[string]any{"routes": s.patterns}, nil
+	return map[string]any{"routes": s.routeTable}, nil
 }

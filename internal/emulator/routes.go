@@ -1,6 +1,9 @@
 package emulator
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // routes is the emulator's table of contents. Paths follow the real REST API
 // (databricks-sdk-go service/*/impl.go lists the ones its typed clients call);
@@ -32,6 +35,98 @@ func (s *Server) routes() {
 		ws("GET "+p+"list-node-types", s.listNodeTypes)
 	}
 
+	// Unity Catalog (catalogs.go, schemas.go, grants.go, tables.go,
+	// registered_models.go, model_versions.go). Paths from
+	// databricks-sdk-go service/catalog/impl.go.
+	uc := "/api/2.1/unity-catalog/"
+	ws("POST "+uc+"catalogs", s.createCatalog)
+	ws("GET "+uc+"catalogs", s.listCatalogs)
+	ws("GET "+uc+"catalogs/{name}", s.getCatalog)
+	ws("PATCH "+uc+"catalogs/{name}", s.updateCatalog)
+	ws("DELETE "+uc+"catalogs/{name}", s.deleteCatalog)
+	ws("POST "+uc+"schemas", s.createSchema)
+	ws("GET "+uc+"schemas", s.listSchemas)
+	ws("GET "+uc+"schemas/{full_name}", s.getSchema)
+	ws("PATCH "+uc+"schemas/{full_name}", s.updateSchema)
+	ws("DELETE "+uc+"schemas/{full_name}", s.deleteSchema)
+	ws("GET "+uc+"permissions/{securable_type}/{full_name}", s.getGrants)
+	ws("PATCH "+uc+"permissions/{securable_type}/{full_name}", s.updateGrants)
+	ws("POST "+uc+"tables", s.createTable)
+	ws("GET "+uc+"tables", s.listTables)
+	ws("GET "+uc+"tables/{full_name}", s.getTable)
+	ws("GET "+uc+"tables/{full_name}/exists", s.tableExists)
+	ws("DELETE "+uc+"tables/{full_name}", s.deleteTable)
+	ws("POST "+uc+"constraints", s.createTableConstraint)
+	ws("DELETE "+uc+"constraints/{full_name}", s.deleteTableConstraint)
+	ws("POST "+uc+"models", s.createRegisteredModel)
+	ws("GET "+uc+"models", s.listRegisteredModels)
+	ws("GET "+uc+"models/{full_name}", s.getRegisteredModel)
+	ws("PATCH "+uc+"models/{full_name}", s.updateRegisteredModel)
+	ws("DELETE "+uc+"models/{full_name}", s.deleteRegisteredModel)
+	ws("PUT "+uc+"models/{full_name}/aliases/{alias}", s.setModelAlias)
+	ws("DELETE "+uc+"models/{full_name}/aliases/{alias}", s.deleteModelAlias)
+	ws("GET "+uc+"models/{full_name}/aliases/{alias}", s.getModelVersionByAlias)
+	ws("GET "+uc+"models/{full_name}/versions", s.listModelVersions)
+	ws("GET "+uc+"models/{full_name}/versions/{version}", s.getModelVersion)
+	ws("PATCH "+uc+"models/{full_name}/versions/{version}", s.updateModelVersion)
+	ws("DELETE "+uc+"models/{full_name}/versions/{version}", s.deleteModelVersion)
+
+	// MLflow model registry for Unity Catalog (model_versions.go): how the
+	// MLflow client registers versions. Paths from mlflow/protos
+	// databricks_uc_registry_service.proto, under /api/2.0. Tags are set
+	// with POST and deleted with DELETE on model-versions/tags; set-tag and
+	// delete-tag are served too, named like the workspace registry's paths.
+	mv := "/api/2.0/mlflow/unity-catalog/model-versions/"
+	ws("POST "+mv+"create", s.mlflowCreateModelVersion)
+	ws("POST "+mv+"finalize", s.mlflowFinalizeModelVersion)
+	ws("POST "+mv+"copy", s.mlflowCopyModelVersion)
+	ws("GET "+mv+"get", s.mlflowGetModelVersion)
+	ws("GET "+mv+"search", s.mlflowSearchModelVersions)
+	ws("PATCH "+mv+"update", s.mlflowUpdateModelVersion)
+	ws("DELETE "+mv+"delete", s.mlflowDeleteModelVersion)
+	ws("POST "+mv+"tags", s.mlflowSetModelVersionTag)
+	ws("DELETE "+mv+"tags", s.mlflowDeleteModelVersionTag)
+	ws("POST "+mv+"set-tag", s.mlflowSetModelVersionTag)
+	ws("DELETE "+mv+"delete-tag", s.mlflowDeleteModelVersionTag)
+	ws("POST "+mv+"delete-tag", s.mlflowDeleteModelVersionTag)
+	rm := "/api/2.0/mlflow/unity-catalog/registered-models/"
+	ws("GET "+rm+"alias", s.mlflowGetModelVersionByAlias)
+	ws("POST "+rm+"alias", s.mlflowSetModelAlias)
+	ws("DELETE "+rm+"alias", s.mlflowDeleteModelAlias)
+
+	// MLflow tracking (mlflow.go). Paths from databricks-sdk-go
+	// service/ml/impl.go.
+	ml := "/api/2.0/mlflow/"
+	ws("POST "+ml+"experiments/create", s.createExperiment)
+	ws("GET "+ml+"experiments/get", s.getExperiment)
+	ws("GET "+ml+"experiments/get-by-name", s.getExperimentByName)
+	ws("POST "+ml+"runs/create", s.createRun)
+	ws("GET "+ml+"runs/get", s.getRun)
+	ws("POST "+ml+"runs/update", s.updateRun)
+	ws("POST "+ml+"runs/search", s.searchRuns)
+	ws("POST "+ml+"runs/log-metric", s.logMetric)
+	ws("POST "+ml+"runs/log-parameter", s.logParam)
+	ws("POST "+ml+"runs/set-tag", s.setRunTag)
+	ws("POST "+ml+"runs/log-batch", s.logBatch)
+	ws("GET "+ml+"metrics/get-history", s.getMetricHistory)
+	// GitHub REST API (github.go), under its own base path and with
+	// GitHub's auth and error shape. GET /issues/{a}/{b} is one pattern
+	// because /issues/comments/{id} and /issues/{number}/comments overlap.
+	gh := s.githubRoute
+	gh("GET /github/repos/{owner}/{repo}", s.getGitHubRepo)
+	gh("GET /github/repos/{owner}/{repo}/pulls/{number}", s.getGitHubPull)
+	gh("GET /github/repos/{owner}/{repo}/issues/{a}/{b}", s.getGitHubIssuesPath)
+	gh("POST /github/repos/{owner}/{repo}/issues/{number}/comments", s.createGitHubComment)
+	gh("PATCH /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.updateGitHubComment)
+	gh("DELETE /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.deleteGitHubComment)
+	// Azure Resource Manager (arm.go) and Entra ID (entraid.go) are served
+	// by the root server only; workspaces created through ARM are hosted
+	// on their own ports (workspace_hosts.go).
+	if s.hosted != nil {
+		s.armRoutes()
+		s.entraRoutes()
+	}
+
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute
 	op("GET /_emulator/health", s.health)
@@ -42,10 +137,46 @@ func (s *Server) routes() {
 	op("PUT /_emulator/faults", s.putFaults)
 	op("DELETE /_emulator/faults", s.clearFaults)
 	op("GET /_emulator/routes", s.listRoutes)
+	op("POST /_emulator/github/repos", s.seedGitHubRepo)
+	op("POST /_emulator/github/repos/{owner}/{repo}/pulls", s.seedGitHubPull)
 
 	// Anything else: 501 in the family's error shape. A bare 404 would read
 	// as "resource gone" to a client and make Terraform drop state silently.
 	s.mux.HandleFunc("/", s.unknownRoute)
+}
+
+// armRoutes: resource groups and Microsoft.Databricks/workspaces. ARM
+// matches segments case-insensitively; clients spell resource groups both
+// ways (armdatabricks: resourceGroups, armresources: resourcegroups).
+func (s *Server) armRoutes() {
+	rgv, dbv := resourceGroupAPIVersions, databricksAPIVersions
+	const ws = "Microsoft.Databricks/workspaces"
+	for _, rgs := range []string{"resourceGroups", "resourcegroups"} {
+		g := "/subscriptions/{sub}/" + rgs + "/{rg}"
+		s.armRoute("PUT "+g, rgv, "resourceGroups", s.putResourceGroup)
+		s.armRoute("GET "+g, rgv, "resourceGroups", s.getResourceGroup)
+		s.armRoute("HEAD "+g, rgv, "resourceGroups", s.headResourceGroup)
+		w := g + "/providers/Microsoft.Databricks/workspaces"
+		s.armRoute("GET "+w, dbv, ws, s.listWorkspacesInGroup)
+		s.armRoute("PUT "+w+"/{name}", dbv, ws, s.putWorkspace)
+		s.armRoute("GET "+w+"/{name}", dbv, ws, s.getWorkspace)
+		s.armRoute("PATCH "+w+"/{name}", dbv, ws, s.patchWorkspace)
+		s.armRoute("DELETE "+w+"/{name}", dbv, ws, s.deleteWorkspace)
+	}
+	p := "/subscriptions/{sub}/providers/Microsoft.Databricks"
+	s.armRoute("GET "+p+"/workspaces", dbv, ws, s.listWorkspacesInSubscription)
+	s.armRoute("GET "+p+"/locations/{loc}/operationStatuses/{op}", dbv, ws, s.operationStatus)
+	s.armRoute("GET "+p+"/locations/{loc}/operationResults/{op}", dbv, ws, s.operationResult)
+}
+
+// entraRoutes: Entra ID token issuance, the managed identity endpoint, and
+// the GitHub Actions ID-token stand-in used for federated credentials.
+func (s *Server) entraRoutes() {
+	s.entraRoute("POST /{tenant}/oauth2/v2.0/token", s.tokenV2)
+	s.entraRoute("POST /{tenant}/oauth2/token", s.tokenV1)
+	s.entraRoute("GET /{tenant}/v2.0/.well-known/openid-configuration", s.openIDConfiguration)
+	s.entraRoute("GET /metadata/identity/oauth2/token", s.imdsToken)
+	s.operatorRoute("GET /_emulator/github-actions/idtoken", s.githubIDToken)
 }
 
 // apiHandler serves one route: it returns the body of a 200 answer, or an
@@ -54,7 +185,13 @@ type apiHandler func(r *http.Request) (any, error)
 
 // workspaceRoute registers a workspace API route behind bearer-token auth.
 func (s *Server) workspaceRoute(pattern string, h apiHandler) {
-	s.patterns = append(s.patterns, pattern)
+	s.addRoute(familyWorkspace, pattern)
+	s.handleAPI(pattern, h)
+}
+
+// handleAPI serves pattern behind the workspace API's bearer-token auth and
+// error shape.
+func (s *Server) handleAPI(pattern string, h apiHandler) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := s.checkWorkspaceAuth(r); err != nil {
 			writeAPIError(w, err)
@@ -71,23 +208,44 @@ func (s *Server) workspaceRoute(pattern string, h apiHandler) {
 
 // operatorRoute registers an operator endpoint; it shares the workspace
 // API's tokens and error shape.
-func (s *Server) operatorRoute(pattern string, h apiHandler) { s.workspaceRoute(pattern, h) }
-
-// checkWorkspaceAuth answers like the workspace API: no credentials is 401,
-// a token it does not know is 403 "Invalid access token.".
-func (s *Server) checkWorkspaceAuth(r *http.Request) error {
-	present, ok := s.authorized(r)
-	switch {
-	case ok:
-		return nil
-	case !present:
-		return apiErr(http.StatusUnauthorized, codeUnauthenticated, "Credential was not sent or was of an unsupported type for this API.")
-	default:
-		return apiErr(http.StatusForbidden, codePermissionDenied, "Invalid access token.")
-	}
+func (s *Server) operatorRoute(pattern string, h apiHandler) {
+	s.addRoute(familyOperator, pattern)
+	s.handleAPI(pattern, h)
 }
 
+// Route families, as GET /_emulator/routes reports them: each has its own
+// auth and error shape (Databricks {"error_code","message"}, ARM
+// {"error":{"code","message"}}, Entra ID OAuth errors, GitHub {"message"}).
+const (
+	familyWorkspace = "workspace"
+	familyOperator  = "operator"
+	familyARM       = "arm"
+	familyEntra     = "entra"
+	familyGitHub    = "github"
+)
+
+// Route is one entry of the route table.
+type Route struct {
+	Family  string `json:"family"`
+	Pattern string `json:"pattern"`
+}
+
+func (s *Server) addRoute(family, pattern string) {
+	s.routeTable = append(s.routeTable, Route{Family: family, Pattern: pattern})
+}
+
+// Families under a path prefix are dispatched here rather than given their
+// own catch-all pattern: "/github/" would conflict with Entra ID's
+// "POST /{tenant}/oauth2/v2.0/token" in the mux.
 func (s *Server) unknownRoute(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, githubBase) {
+		s.githubUnknownRoute(w, r)
+		return
+	}
+	if s.hosted != nil && strings.HasPrefix(r.URL.Path, "/subscriptions/") {
+		s.armUnknownRoute(w, r)
+		return
+	}
 	if err := s.checkWorkspaceAuth(r); err != nil {
 		writeAPIError(w, err)
 		return

@@ -3,8 +3,11 @@
 package emulatortest
 
 import (
-	"context"
+	"bytes"
+	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -14,7 +17,6 @@ import (
 
 	"github.com/brickops/terraform-provider-brickops/internal/client"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator"
-	"github.com/brickops/terraform-provider-brickops/internal/emuproc"
 )
 
 // Emulator is a running test emulator.
@@ -27,6 +29,17 @@ type Emulator struct {
 
 // Option adjusts the emulator's options before it starts.
 type Option func(*emulator.Options)
+
+// WithClock replaces the emulator's clock (token lifetimes, async delays).
+func WithClock(now func() time.Time) Option {
+	return func(o *emulator.Options) { o.Now = now }
+}
+
+// WithServicePrincipals configures the applications the emulated Entra ID
+// issues tokens to.
+func WithServicePrincipals(sps ...emulator.ServicePrincipal) Option {
+	return func(o *emulator.Options) { o.ServicePrincipals = append(o.ServicePrincipals, sps...) }
+}
 
 // WithAsyncDelay sets how long asynchronous transitions take.
 func WithAsyncDelay(d time.Duration) Option {
@@ -42,6 +55,47 @@ func WithDataDir(dir string) Option {
 // the next read unless an option says otherwise.
 func Start(t testing.TB, opts ...Option) *Emulator {
 	t.Helper()
+	return start(t, httptest.NewServer, opts)
+}
+
+// StartTLS is Start over HTTPS (httptest's self-signed certificate, which
+// HTTPClient trusts). Azure's credential libraries (MSAL) accept only an
+// https authority, so tests that authenticate through azidentity use it.
+// Workspaces created through ARM are still served over plain HTTP.
+func StartTLS(t testing.TB, opts ...Option) *Emulator {
+	t.Helper()
+	return start(t, httptest.NewTLSServer, opts)
+}
+
+// CertificatePEM is the PEM of the emulator's TLS certificate (nil without
+// TLS), for clients that can only be told to trust a CA file, such as the
+// provider through SSL_CERT_FILE.
+func (e *Emulator) CertificatePEM() []byte {
+	c := e.http.Certificate()
+	if c == nil {
+		return nil
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+}
+
+// HTTPClient is an HTTP client that trusts the emulator (its TLS
+// certificate, when started with StartTLS).
+func (e *Emulator) HTTPClient() *http.Client {
+	if e.http == nil {
+		return http.DefaultClient
+	}
+	return e.http.Client()
+}
+
+// Attach returns a handle on an emulator that runs elsewhere — a
+// `brickops emulator` process on plain HTTP — for the same helpers. Its
+// Server is nil and Close does nothing.
+func Attach(url, token string) *Emulator {
+	return &Emulator{URL: url, Token: token}
+}
+
+func start(t testing.TB, serve func(http.Handler) *httptest.Server, opts []Option) *Emulator {
+	t.Helper()
 	o := emulator.Options{DataDir: t.TempDir(), NoSync: true, Tokens: []string{emulator.DefaultToken}}
 	for _, opt := range opts {
 		opt(&o)
@@ -50,19 +104,20 @@ func Start(t testing.TB, opts ...Option) *Emulator {
 	if err != nil {
 		t.Fatalf("starting emulator: %v", err)
 	}
-	hs := httptest.NewServer(srv)
+	hs := serve(srv)
 	e := &Emulator{URL: hs.URL, Token: o.Tokens[0], Server: srv, http: hs}
-	t.Cleanup(func() {
-		hs.Close()
-		_ = srv.Close()
-	})
+	t.Cleanup(e.Close)
 	return e
 }
 
-// Attach returns a handle on an emulator that runs elsewhere — a
-// `brickops emulator` process — for the same helpers. Its Server is nil.
-func Attach(url, token string) *Emulator {
-	return &Emulator{URL: url, Token: token}
+// Close stops the emulator before the test ends (to restart it on the same
+// data directory); calling it again is harmless.
+func (e *Emulator) Close() {
+	if e.http == nil {
+		return
+	}
+	e.http.Close()
+	_ = e.Server.Close()
 }
 
 // WorkspaceClient is a databricks-sdk-go client for this emulator that
@@ -80,11 +135,35 @@ func (e *Emulator) WorkspaceClient(t testing.TB) *databricks.WorkspaceClient {
 // decodes a JSON answer into out (nil to discard). It returns the status.
 func (e *Emulator) Do(t testing.TB, method, path string, body, out any) int {
 	t.Helper()
-	status, err := emuproc.Call(context.Background(), e.URL, e.Token, method, path, body, out)
-	if err != nil {
-		t.Fatal(err)
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			t.Fatalf("encoding body: %v", err)
+		}
+		rd = bytes.NewReader(raw)
 	}
-	return status
+	req, err := http.NewRequest(method, e.URL+path, rd)
+	if err != nil {
+		t.Fatalf("building request: %v", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+e.Token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := e.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("reading answer of %s %s: %v", method, path, err)
+	}
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatalf("decoding answer of %s %s (%d): %v\n%s", method, path, resp.StatusCode, err, raw)
+		}
+	}
+	return resp.StatusCode
 }
 
 // SetFaults installs fault-injection rules through the operator endpoint.
@@ -113,4 +192,27 @@ func (e *Emulator) Requests(t testing.TB, prefix string) []emulator.RequestLogEn
 		t.Fatalf("reading request log: status %d", status)
 	}
 	return out.Requests
+}
+
+// GitHubAPIURL is the base URL of the emulated GitHub REST API, what a
+// workflow's GITHUB_API_URL (or go-github's BaseURL) is set to.
+func (e *Emulator) GitHubAPIURL() string { return e.URL + "/github/" }
+
+// SeedGitHubRepo creates a repository with pull requests through the
+// operator endpoint and returns the pull request numbers, in order.
+func (e *Emulator) SeedGitHubRepo(t testing.TB, seed emulator.GitHubRepoSeed) []int {
+	t.Helper()
+	var out struct {
+		Pulls []struct {
+			Number int `json:"number"`
+		} `json:"pulls"`
+	}
+	if status := e.Do(t, http.MethodPost, "/_emulator/github/repos", seed, &out); status != http.StatusOK {
+		t.Fatalf("seeding GitHub repository %s/%s: status %d", seed.Owner, seed.Name, status)
+	}
+	numbers := make([]int, 0, len(out.Pulls))
+	for _, p := range out.Pulls {
+		numbers = append(numbers, p.Number)
+	}
+	return numbers
 }
