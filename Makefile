@@ -72,7 +72,8 @@ bench: build
 # Each fuzz target runs for FUZZTIME; `make test` runs only their seed
 # corpora. Targets are package:Function; new ones add a word here.
 FUZZTIME    ?= 30s
-FUZZ_TARGETS := ./internal/emulator:FuzzRequestDecoding
+FUZZ_TARGETS := ./internal/emulator:FuzzRequestDecoding ./internal/planjson:FuzzLoad \
+                ./internal/policy:FuzzCheck ./internal/config:FuzzParse
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  echo "== $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
