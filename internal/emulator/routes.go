@@ -119,6 +119,18 @@ func (s *Server) routes() {
 	gh("POST /github/repos/{owner}/{repo}/issues/{number}/comments", s.createGitHubComment)
 	gh("PATCH /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.updateGitHubComment)
 	gh("DELETE /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.deleteGitHubComment)
+	// The git side (github_git.go): refs, contents, commits, pulls, reviews, teams.
+	gh("GET /github/repos/{owner}/{repo}/git/ref/{ref...}", s.getGitHubRef)
+	gh("POST /github/repos/{owner}/{repo}/git/refs", s.createGitHubRef)
+	gh("DELETE /github/repos/{owner}/{repo}/git/refs/{ref...}", s.deleteGitHubRef)
+	gh("GET /github/repos/{owner}/{repo}/contents/{path...}", s.getGitHubContents)
+	gh("PUT /github/repos/{owner}/{repo}/contents/{path...}", s.putGitHubContents)
+	gh("GET /github/repos/{owner}/{repo}/commits", s.listGitHubCommits)
+	gh("GET /github/repos/{owner}/{repo}/pulls", s.listGitHubPulls)
+	gh("POST /github/repos/{owner}/{repo}/pulls", s.createGitHubPull)
+	gh("PUT /github/repos/{owner}/{repo}/pulls/{number}/merge", s.mergeGitHubPull)
+	gh("GET /github/repos/{owner}/{repo}/pulls/{number}/reviews", s.listGitHubReviews)
+	gh("GET /github/orgs/{org}/teams/{team_slug}/members", s.listGitHubTeamMembers)
 	// Azure Resource Manager (arm.go) and Entra ID (entraid.go) are served
 	// by the root server only; workspaces created through ARM are hosted
 	// on their own ports (workspace_hosts.go).
@@ -139,6 +151,9 @@ func (s *Server) routes() {
 	op("GET /_emulator/routes", s.listRoutes)
 	op("POST /_emulator/github/repos", s.seedGitHubRepo)
 	op("POST /_emulator/github/repos/{owner}/{repo}/pulls", s.seedGitHubPull)
+	op("POST /_emulator/github/repos/{owner}/{repo}/commits", s.seedGitHubCommit)
+	op("POST /_emulator/github/repos/{owner}/{repo}/pulls/{number}/reviews", s.seedGitHubReview)
+	op("PUT /_emulator/github/orgs/{org}/teams/{team_slug}", s.seedGitHubTeam)
 
 	// Anything else: 501 in the family's error shape. A bare 404 would read
 	// as "resource gone" to a client and make Terraform drop state silently.
