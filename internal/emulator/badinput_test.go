@@ -249,6 +249,17 @@ func githubBadInputs() []badInput {
 		{route: "POST /github/repos/{owner}/{repo}/issues/{number}/comments", name: "malformed JSON", path: "/github/repos/nope/nope/issues/999/comments", body: "{\"name\":", status: 400, code: "", message: "Problems parsing JSON"},
 		{route: "PATCH /github/repos/{owner}/{repo}/issues/comments/{comment_id}", name: "malformed JSON", path: "/github/repos/nope/nope/issues/comments/999", body: "{\"name\":", status: 400, code: "", message: "Problems parsing JSON"},
 		{route: "DELETE /github/repos/{owner}/{repo}/issues/comments/{comment_id}", name: "unknown id", path: "/github/repos/nope/nope/issues/comments/999", status: 404, code: "", message: "Not Found"},
+		{route: "GET /github/repos/{owner}/{repo}/git/ref/{ref...}", name: "unknown repository", path: "/github/repos/nope/nope/git/ref/heads/nope", status: 404, message: "Not Found"},
+		{route: "POST /github/repos/{owner}/{repo}/git/refs", name: "malformed JSON", path: "/github/repos/nope/nope/git/refs", body: "{\"name\":", status: 400, message: "Problems parsing JSON"},
+		{route: "DELETE /github/repos/{owner}/{repo}/git/refs/{ref...}", name: "unknown repository", path: "/github/repos/nope/nope/git/refs/heads/nope", status: 404, message: "Not Found"},
+		{route: "GET /github/repos/{owner}/{repo}/contents/{path...}", name: "unknown repository", path: "/github/repos/nope/nope/contents/nope.txt", status: 404, message: "Not Found"},
+		{route: "PUT /github/repos/{owner}/{repo}/contents/{path...}", name: "malformed JSON", path: "/github/repos/nope/nope/contents/nope.txt", body: "{\"name\":", status: 400, message: "Problems parsing JSON"},
+		{route: "GET /github/repos/{owner}/{repo}/commits", name: "unknown repository", path: "/github/repos/nope/nope/commits", status: 404, message: "Not Found"},
+		{route: "GET /github/repos/{owner}/{repo}/pulls", name: "unknown repository", path: "/github/repos/nope/nope/pulls", status: 404, message: "Not Found"},
+		{route: "POST /github/repos/{owner}/{repo}/pulls", name: "malformed JSON", path: "/github/repos/nope/nope/pulls", body: "{\"name\":", status: 400, message: "Problems parsing JSON"},
+		{route: "PUT /github/repos/{owner}/{repo}/pulls/{number}/merge", name: "unknown pull request", path: "/github/repos/nope/nope/pulls/999/merge", body: "{\"name\":", status: 404, message: "Not Found"},
+		{route: "GET /github/repos/{owner}/{repo}/pulls/{number}/reviews", name: "unknown pull request", path: "/github/repos/nope/nope/pulls/999/reviews", status: 404, message: "Not Found"},
+		{route: "GET /github/orgs/{org}/teams/{team_slug}/members", name: "unknown repository", path: "/github/orgs/nope/teams/nope/members", status: 404, message: "Not Found"},
 	}
 }
 
@@ -294,6 +305,9 @@ func operatorExtraBadInputs() []badInput {
 		{route: "GET /_emulator/github-actions/idtoken", name: "junk query is ignored", path: "/_emulator/github-actions/idtoken?x=%ff", status: 200},
 		{route: "POST /_emulator/github/repos", name: "malformed JSON", path: "/_emulator/github/repos", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
 		{route: "POST /_emulator/github/repos/{owner}/{repo}/pulls", name: "malformed JSON", path: "/_emulator/github/repos/nope/nope/pulls", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "POST /_emulator/github/repos/{owner}/{repo}/commits", name: "malformed JSON", path: "/_emulator/github/repos/nope/nope/commits", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "POST /_emulator/github/repos/{owner}/{repo}/pulls/{number}/reviews", name: "malformed JSON", path: "/_emulator/github/repos/nope/nope/pulls/999/reviews", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "PUT /_emulator/github/orgs/{org}/teams/{team_slug}", name: "malformed JSON", path: "/_emulator/github/orgs/nope/teams/nope", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
 	}
 }
 
