@@ -14,18 +14,24 @@ import (
 type Kind struct {
 	// Type is the Terraform resource type, e.g. brickops_cluster.
 	Type string
-	// Preamble is HCL written once when the kind is used at all: shared
-	// parents such as the catalog that generated schemas live in.
-	Preamble string
+	// Preamble are HCL blocks written once when the kind is used at all:
+	// shared parents such as the catalog that generated schemas live in.
+	// Kinds share a parent by listing the same block.
+	Preamble []string
 	// Block returns the body of instance i (without the resource line).
 	Block func(i int) string
 }
 
+// The kinds the generator knows.
+var (
+	Cluster         = Kind{Type: "brickops_cluster", Block: clusterBlock}
+	Schema          = Kind{Type: "brickops_schema", Preamble: []string{catalogBlock}, Block: schemaBlock}
+	RegisteredModel = Kind{Type: "brickops_registered_model", Preamble: []string{catalogBlock, modelSchemaBlock}, Block: registeredModelBlock}
+)
+
 // Kinds are mixed round-robin: resource i is of kind Kinds[i%len(Kinds)].
-// A new resource family adds one line here.
-var Kinds = []Kind{
-	{Type: "brickops_cluster", Block: clusterBlock},
-}
+// A new resource family adds its Kind above and one entry here.
+var Kinds = []Kind{Cluster, Schema, RegisteredModel}
 
 // Config returns a configuration of n resources named r0000, r0001, …
 // mixed over kinds, with the provider block (credentials come from
@@ -33,12 +39,14 @@ var Kinds = []Kind{
 func Config(n int, kinds []Kind) string {
 	var b strings.Builder
 	b.WriteString("terraform {\n  required_providers {\n    brickops = { source = \"brickops/brickops\" }\n  }\n}\n\nprovider \"brickops\" {}\n")
-	used := map[string]bool{}
+	written := map[string]bool{}
 	for i := 0; i < n; i++ {
 		k := kinds[i%len(kinds)]
-		if k.Preamble != "" && !used[k.Type] {
-			used[k.Type] = true
-			b.WriteString("\n" + k.Preamble + "\n")
+		for _, block := range k.Preamble {
+			if !written[block] {
+				written[block] = true
+				b.WriteString("\n" + block)
+			}
 		}
 		fmt.Fprintf(&b, "\nresource %q %q {\n%s}\n", k.Type, Name(i), k.Block(i))
 	}
@@ -71,4 +79,34 @@ func clusterBlock(i int) string {
     generated = "stackgen"
   }
 `, i, i%3)
+}
+
+// The catalog and schema the generated Unity Catalog objects live in.
+// force_destroy lets destroy remove the catalog whatever order Terraform
+// picks.
+const (
+	catalogBlock = `resource "brickops_catalog" "stackgen" {
+  name          = "stackgen"
+  force_destroy = true
+}
+`
+	modelSchemaBlock = `resource "brickops_schema" "stackgen_models" {
+  catalog_name = brickops_catalog.stackgen.name
+  name         = "models"
+}
+`
+)
+
+func schemaBlock(i int) string {
+	return fmt.Sprintf(`  catalog_name = brickops_catalog.stackgen.name
+  name         = "s%04d"
+  comment      = "generated"
+`, i)
+}
+
+func registeredModelBlock(i int) string {
+	return fmt.Sprintf(`  catalog_name = brickops_catalog.stackgen.name
+  schema_name  = brickops_schema.stackgen_models.name
+  name         = "m%04d"
+`, i)
 }

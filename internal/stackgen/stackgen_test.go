@@ -9,7 +9,7 @@ import (
 func TestConfig_mixesKindsRoundRobinWithPreamblesOnce(t *testing.T) {
 	kinds := []Kind{
 		{Type: "brickops_cluster", Block: clusterBlock},
-		{Type: "brickops_thing", Preamble: `locals { parent = "p" }`, Block: func(i int) string { return "  parent = local.parent\n" }},
+		{Type: "brickops_thing", Preamble: []string{"locals { parent = \"p\" }\n"}, Block: func(i int) string { return "  parent = local.parent\n" }},
 	}
 	cfg := Config(5, kinds)
 	if got := regexp.MustCompile(`(?m)^resource "brickops_cluster" "r000[024]" \{$`).FindAllString(cfg, -1); len(got) != 3 {
@@ -23,5 +23,17 @@ func TestConfig_mixesKindsRoundRobinWithPreamblesOnce(t *testing.T) {
 	}
 	if !strings.Contains(cfg, `cluster_name            = "gen-0004"`) || !strings.Contains(cfg, `provider "brickops" {}`) {
 		t.Errorf("config:\n%s", cfg)
+	}
+}
+
+func TestKinds_shareOneCatalog(t *testing.T) {
+	cfg := Config(6, Kinds)
+	if n := strings.Count(cfg, `resource "brickops_catalog" "stackgen"`); n != 1 {
+		t.Errorf("catalog written %d times:\n%s", n, cfg)
+	}
+	for _, want := range []string{`resource "brickops_cluster" "r0003"`, `resource "brickops_schema" "r0004"`, `resource "brickops_registered_model" "r0005"`, `name         = "m0005"`} {
+		if !strings.Contains(cfg, want) {
+			t.Errorf("config lacks %q:\n%s", want, cfg)
+		}
 	}
 }
