@@ -59,8 +59,9 @@ func newStack(t *testing.T, o stackOptions) *stack {
 	s.tf = tfcli.Terraform{Bin: testbin.Terraform(t), Env: proc.Env(tfrc)}
 	// Clusters only: their create carries an idempotency token, so a
 	// create retried after a lost answer cannot duplicate. Unity Catalog
-	// creates are keyed by name instead, and a retried one answers
-	// RESOURCE_ALREADY_EXISTS (see the report of issue 9).
+	// creates are keyed by name instead: one retried after a lost answer
+	// meets RESOURCE_ALREADY_EXISTS, which the provider reports as a
+	// failure (a known limitation of name-keyed APIs, not tested here).
 	if err := stackgen.Write(s.dir, o.resources, []stackgen.Kind{stackgen.Cluster}); err != nil {
 		t.Fatal(err)
 	}
