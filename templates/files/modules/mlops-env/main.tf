@@ -24,6 +24,7 @@ resource "brickops_registered_model" "model" {
   schema_name   = brickops_schema.ml.name
   name          = each.key
   comment       = "${each.key} in ${var.environment}: promoted through BrickOps pull requests"
+  owner         = var.owner
   force_destroy = var.force_destroy
 }
 
