@@ -35,12 +35,98 @@ func (s *Server) routes() {
 		ws("GET "+p+"list-node-types", s.listNodeTypes)
 	}
 
-	// Azure Resource Manager (arm.go) and Entra ID (entraid.go) are served
-	// by the root server only; workspaces created through ARM are hosted
-	// on their own ports (workspace_hosts.go).
+	// Unity Catalog (catalogs.go, schemas.go, grants.go, tables.go,
+	// registered_models.go, model_versions.go). Paths from
+	// databricks-sdk-go service/catalog/impl.go.
+	uc := "/api/2.1/unity-catalog/"
+	ws("POST "+uc+"catalogs", s.createCatalog)
+	ws("GET "+uc+"catalogs", s.listCatalogs)
+	ws("GET "+uc+"catalogs/{name}", s.getCatalog)
+	ws("PATCH "+uc+"catalogs/{name}", s.updateCatalog)
+	ws("DELETE "+uc+"catalogs/{name}", s.deleteCatalog)
+	ws("POST "+uc+"schemas", s.createSchema)
+	ws("GET "+uc+"schemas", s.listSchemas)
+	ws("GET "+uc+"schemas/{full_name}", s.getSchema)
+	ws("PATCH "+uc+"schemas/{full_name}", s.updateSchema)
+	ws("DELETE "+uc+"schemas/{full_name}", s.deleteSchema)
+	ws("GET "+uc+"permissions/{securable_type}/{full_name}", s.getGrants)
+	ws("PATCH "+uc+"permissions/{securable_type}/{full_name}", s.updateGrants)
+	ws("POST "+uc+"tables", s.createTable)
+	ws("GET "+uc+"tables", s.listTables)
+	ws("GET "+uc+"tables/{full_name}", s.getTable)
+	ws("GET "+uc+"tables/{full_name}/exists", s.tableExists)
+	ws("DELETE "+uc+"tables/{full_name}", s.deleteTable)
+	ws("POST "+uc+"constraints", s.createTableConstraint)
+	ws("DELETE "+uc+"constraints/{full_name}", s.deleteTableConstraint)
+	ws("POST "+uc+"models", s.createRegisteredModel)
+	ws("GET "+uc+"models", s.listRegisteredModels)
+	ws("GET "+uc+"models/{full_name}", s.getRegisteredModel)
+	ws("PATCH "+uc+"models/{full_name}", s.updateRegisteredModel)
+	ws("DELETE "+uc+"models/{full_name}", s.deleteRegisteredModel)
+	ws("PUT "+uc+"models/{full_name}/aliases/{alias}", s.setModelAlias)
+	ws("DELETE "+uc+"models/{full_name}/aliases/{alias}", s.deleteModelAlias)
+	ws("GET "+uc+"models/{full_name}/aliases/{alias}", s.getModelVersionByAlias)
+	ws("GET "+uc+"models/{full_name}/versions", s.listModelVersions)
+	ws("GET "+uc+"models/{full_name}/versions/{version}", s.getModelVersion)
+	ws("PATCH "+uc+"models/{full_name}/versions/{version}", s.updateModelVersion)
+	ws("DELETE "+uc+"models/{full_name}/versions/{version}", s.deleteModelVersion)
+
+	// MLflow model registry for Unity Catalog (model_versions.go): how the
+	// MLflow client registers versions. Paths from mlflow/protos
+	// databricks_uc_registry_service.proto, under /api/2.0. Tags are set
+	// with POST and deleted with DELETE on model-versions/tags; set-tag and
+	// delete-tag are served too, named like the workspace registry's paths.
+	mv := "/api/2.0/mlflow/unity-catalog/model-versions/"
+	ws("POST "+mv+"create", s.mlflowCreateModelVersion)
+	ws("POST "+mv+"finalize", s.mlflowFinalizeModelVersion)
+	ws("POST "+mv+"copy", s.mlflowCopyModelVersion)
+	ws("GET "+mv+"get", s.mlflowGetModelVersion)
+	ws("GET "+mv+"search", s.mlflowSearchModelVersions)
+	ws("PATCH "+mv+"update", s.mlflowUpdateModelVersion)
+	ws("DELETE "+mv+"delete", s.mlflowDeleteModelVersion)
+	ws("POST "+mv+"tags", s.mlflowSetModelVersionTag)
+	ws("DELETE "+mv+"tags", s.mlflowDeleteModelVersionTag)
+	ws("POST "+mv+"set-tag", s.mlflowSetModelVersionTag)
+	ws("DELETE "+mv+"delete-tag", s.mlflowDeleteModelVersionTag)
+	ws("POST "+mv+"delete-tag", s.mlflowDeleteModelVersionTag)
+	rm := "/api/2.0/mlflow/unity-catalog/registered-models/"
+	ws("GET "+rm+"alias", s.mlflowGetModelVersionByAlias)
+	ws("POST "+rm+"alias", s.mlflowSetModelAlias)
+	ws("DELETE "+rm+"alias", s.mlflowDeleteModelAlias)
+
+	// MLflow tracking (mlflow.go). Paths from databricks-sdk-go
+	// service/ml/impl.go.
+	ml := "/api/2.0/mlflow/"
+	ws("POST "+ml+"experiments/create", s.createExperiment)
+	ws("GET "+ml+"experiments/get", s.getExperiment)
+	ws("GET "+ml+"experiments/get-by-name", s.getExperimentByName)
+	ws("POST "+ml+"runs/create", s.createRun)
+	ws("GET "+ml+"runs/get", s.getRun)
+	ws("POST "+ml+"runs/update", s.updateRun)
+	ws("POST "+ml+"runs/search", s.searchRuns)
+	ws("POST "+ml+"runs/log-metric", s.logMetric)
+	ws("POST "+ml+"runs/log-parameter", s.logParam)
+	ws("POST "+ml+"runs/set-tag", s.setRunTag)
+	ws("POST "+ml+"runs/log-batch", s.logBatch)
+	ws("GET "+ml+"metrics/get-history", s.getMetricHistory)
+
+	// Families served by the root server only: Azure Resource Manager
+	// (arm.go), Entra ID (entraid.go) and GitHub (github.go). Workspaces
+	// created through ARM are hosted on their own ports
+	// (workspace_hosts.go) and serve the workspace API alone.
 	if s.hosted != nil {
 		s.armRoutes()
 		s.entraRoutes()
+		// GitHub REST API (github.go), under its own base path and with
+		// GitHub's auth and error shape. GET /issues/{a}/{b} is one pattern
+		// because /issues/comments/{id} and /issues/{number}/comments overlap.
+		gh := s.githubRoute
+		gh("GET /github/repos/{owner}/{repo}", s.getGitHubRepo)
+		gh("GET /github/repos/{owner}/{repo}/pulls/{number}", s.getGitHubPull)
+		gh("GET /github/repos/{owner}/{repo}/issues/{a}/{b}", s.getGitHubIssuesPath)
+		gh("POST /github/repos/{owner}/{repo}/issues/{number}/comments", s.createGitHubComment)
+		gh("PATCH /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.updateGitHubComment)
+		gh("DELETE /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.deleteGitHubComment)
 	}
 
 	// Operator endpoints (operator.go): not part of any real API.
@@ -52,6 +138,8 @@ func (s *Server) routes() {
 	op("GET /_emulator/faults", s.getFaults)
 	op("PUT /_emulator/faults", s.putFaults)
 	op("DELETE /_emulator/faults", s.clearFaults)
+	op("POST /_emulator/github/repos", s.seedGitHubRepo)
+	op("POST /_emulator/github/repos/{owner}/{repo}/pulls", s.seedGitHubPull)
 
 	// Anything else: 501 in the family's error shape. A bare 404 would read
 	// as "resource gone" to a client and make Terraform drop state silently.
@@ -117,8 +205,15 @@ func (s *Server) workspaceRoute(pattern string, h apiHandler) {
 func (s *Server) operatorRoute(pattern string, h apiHandler) { s.workspaceRoute(pattern, h) }
 
 func (s *Server) unknownRoute(w http.ResponseWriter, r *http.Request) {
-	if s.hosted != nil && strings.HasPrefix(r.URL.Path, "/subscriptions/") {
+	// Unknown paths of the root-only families answer in their own shape
+	// (their catch-alls cannot be mux patterns: "/github/" would collide
+	// with Entra ID's "/{tenant}/oauth2/token").
+	switch {
+	case s.hosted != nil && strings.HasPrefix(r.URL.Path, "/subscriptions/"):
 		s.armUnknownRoute(w, r)
+		return
+	case s.hosted != nil && strings.HasPrefix(r.URL.Path, githubBase):
+		s.githubUnknownRoute(w, r)
 		return
 	}
 	if err := s.checkWorkspaceAuth(r); err != nil {
