@@ -267,7 +267,7 @@ func TestEntraID_expiredTokensAreRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if armTok.ExpiresOn.Sub(time.Now()) < 50*time.Minute {
+	if time.Until(armTok.ExpiresOn) < 50*time.Minute {
 		t.Errorf("token lifetime: expires %v", armTok.ExpiresOn)
 	}
 	mu.Lock()
