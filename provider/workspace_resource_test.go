@@ -246,6 +246,31 @@ func TestAccWorkspace_networkAndErrors(t *testing.T) {
 		CheckDestroy:             checkWorkspaceGone(t, emu, name),
 		Steps: []resource.TestStep{
 			{
+				Config: fmt.Sprintf(`
+provider "brickops" {
+  azure_environment               = "custom"
+  azure_authority_host            = %q
+  azure_resource_manager_endpoint = %q
+  azure_tenant_id                 = %q
+  azure_client_id                 = %q
+  azure_client_secret             = %q
+}`, emu.URL, emu.URL, accTenant, accSP.ClientID, accSP.Secret) + workspaceConfig(name, `  sku = "premium"`),
+				ExpectError: regexp.MustCompile(`set azure_subscription_id in the provider\s+block or ARM_SUBSCRIPTION_ID`),
+			},
+			{
+				Config:      `provider "brickops" { azure_environment = "mars" }` + workspaceConfig(name, `  sku = "premium"`),
+				ExpectError: regexp.MustCompile(`azure_environment "mars" is not one of public, usgovernment, china,\s+custom`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "brickops" {
+  azure_environment               = "custom"
+  azure_authority_host            = "http://127.0.0.1:1"
+  azure_resource_manager_endpoint = %q
+}`, emu.URL) + workspaceConfig(name, `  sku = "premium"`),
+				ExpectError: regexp.MustCompile(`azure_authority_host \(AZURE_AUTHORITY_HOST\) must be an https URL`),
+			},
+			{
 				Config:      azureProvider(emu, "wrong-secret", "") + workspaceConfig(name, `  sku = "premium"`),
 				ExpectError: regexp.MustCompile(`(?s)authenticating to Azure with a client secret for application\s+` + accSP.ClientID + `\s+in tenant\s+` + accTenant + `\s+failed.*AADSTS7000215.*azure_client_secret\s+\(ARM_CLIENT_SECRET\)`),
 			},
