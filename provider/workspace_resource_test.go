@@ -431,6 +431,51 @@ resource "brickops_cluster" "train" {
 	})
 }
 
+// A managed identity on an App Service-like host: IDENTITY_ENDPOINT and
+// IDENTITY_HEADER lead azidentity to the emulator's identity endpoint.
+func TestAccWorkspace_managedIdentity(t *testing.T) {
+	emu := azureEmulator(t)
+	name := acctest.RandomWithPrefix("dbw")
+	t.Setenv("IDENTITY_ENDPOINT", emu.URL+"/msi/token")
+	t.Setenv("IDENTITY_HEADER", emu.Token)
+	config := func(identity string) string {
+		return fmt.Sprintf(`
+provider "brickops" {
+  azure_environment               = "custom"
+  azure_authority_host            = %q
+  azure_resource_manager_endpoint = %q
+  azure_use_msi                   = true
+  azure_client_id                 = %q
+  azure_subscription_id           = %q
+}
+`, emu.URL, emu.URL, identity, accSub) + workspaceConfig(name, `  sku = "standard"`)
+	}
+	const unassigned = "77777777-7777-7777-7777-777777777777"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkWorkspaceGone(t, emu, name),
+		Steps: []resource.TestStep{{
+			Config:      config(unassigned),
+			ExpectError: regexp.MustCompile(`(?s)authenticating to Azure with the managed identity for user-assigned\s+identity\s+` + unassigned + `\s+failed.*Identity not found.*azure_client_id\s+\(ARM_CLIENT_ID\)`),
+		}, {
+			Config: config(accSP.ClientID),
+			Check: func(*terraform.State) error {
+				got, err := armWorkspaces(t, emu).Get(context.Background(), accRG, name, nil)
+				if err != nil {
+					return err
+				}
+				if *got.SystemData.CreatedBy != accSP.ClientID {
+					return fmt.Errorf("workspace created by %s, want the managed identity %s", *got.SystemData.CreatedBy, accSP.ClientID)
+				}
+				if len(emu.Requests(t, "/msi/token")) == 0 {
+					return fmt.Errorf("the provider did not use the managed identity endpoint")
+				}
+				return nil
+			},
+		}},
+	})
+}
+
 // The pattern users struggle with: one configuration creates a workspace
 // and configures it, the second provider's host coming from the first
 // resource. The workspace provider authenticates with the same service

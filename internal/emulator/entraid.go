@@ -502,14 +502,34 @@ func requestBase(r *http.Request) string {
 
 // imdsToken is the Azure Instance Metadata Service managed-identity token
 // endpoint: GET /metadata/identity/oauth2/token?api-version=2018-02-01
-// &resource=…[&client_id=…] with "Metadata: true". The machine's identity is
-// the first configured service principal, or the one client_id names.
-// Sources: databricks-sdk-go config/auth_azure_msi.go, MSAL Go
-// apps/managedidentity (imdsAPIVersion, the response's string numbers).
+// &resource=…[&client_id=…] with "Metadata: true". Sources:
+// databricks-sdk-go config/auth_azure_msi.go, MSAL Go apps/managedidentity
+// (imdsAPIVersion, the response's string numbers).
 func (s *Server) imdsToken(r *http.Request) (any, *aadError) {
 	if r.Header.Get("Metadata") != "true" {
 		return nil, &aadError{Status: http.StatusBadRequest, Error: "invalid_request", Description: "Required metadata header not specified"}
 	}
+	return s.managedIdentityToken(r)
+}
+
+// appServiceIdentityToken is the App Service (and Functions, Container
+// Apps) managed-identity endpoint that IDENTITY_ENDPOINT names: GET
+// ?api-version=2019-08-01&resource=…[&client_id=…] with the
+// X-IDENTITY-HEADER secret from IDENTITY_HEADER — here, an emulator token.
+// Unlike the fixed IMDS address, Azure's SDKs find it through those
+// variables, so a managed identity can be pointed at the emulator. Source:
+// MSAL Go apps/managedidentity (createAppServiceAuthRequest).
+func (s *Server) appServiceIdentityToken(r *http.Request) (any, *aadError) {
+	if !s.knownToken(r.Header.Get("X-IDENTITY-HEADER")) {
+		return nil, &aadError{Status: http.StatusUnauthorized, Error: "invalid_request", Description: "The X-IDENTITY-HEADER is missing or does not match IDENTITY_HEADER."}
+	}
+	return s.managedIdentityToken(r)
+}
+
+// managedIdentityToken issues a managed identity's token. The machine's
+// identity is the first configured service principal (system-assigned), or
+// the one client_id names (user-assigned).
+func (s *Server) managedIdentityToken(r *http.Request) (any, *aadError) {
 	q := r.URL.Query()
 	if q.Get("api-version") == "" {
 		return nil, &aadError{Status: http.StatusBadRequest, Error: "invalid_request", Description: "Required query variable 'api-version' is missing"}

@@ -194,6 +194,29 @@ func TestEntraID_managedIdentity(t *testing.T) {
 		t.Errorf("azure-msi through the SDK: %v", err)
 	}
 
+	// App Service style: IDENTITY_ENDPOINT and IDENTITY_HEADER point
+	// azidentity at the emulator, no transport tricks needed. A user-assigned
+	// identity is picked by client id.
+	t.Setenv("IDENTITY_ENDPOINT", emu.URL+"/msi/token")
+	t.Setenv("IDENTITY_HEADER", emu.Token)
+	appSvc, err := azidentity.NewManagedIdentityCredential(&azidentity.ManagedIdentityCredentialOptions{
+		ClientOptions: clientOptions(emu), ID: azidentity.ClientID(testSP.ClientID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = workspacesClient(t, emu, appSvc).Get(ctx, "rg", "dbw", nil)
+	if err != nil || *got.Properties.WorkspaceURL != host {
+		t.Errorf("ARM with an App Service managed identity: %v", err)
+	}
+	t.Setenv("IDENTITY_HEADER", "not-the-secret")
+	badHeader, err := azidentity.NewManagedIdentityCredential(&azidentity.ManagedIdentityCredentialOptions{ClientOptions: clientOptions(emu)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := badHeader.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{"https://management.azure.com//.default"}}); err == nil || !strings.Contains(err.Error(), "X-IDENTITY-HEADER") {
+		t.Errorf("wrong identity header: %v", err)
+	}
+
 	var body map[string]string
 	req, _ := http.NewRequest(http.MethodGet, emu.URL+"/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com/", nil)
 	resp, err := emu.HTTPClient().Do(req)
