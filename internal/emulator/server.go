@@ -115,7 +115,7 @@ func NewServer(opts Options) (*Server, error) {
 		faults: newFaultInjector(),
 		entra:  entra,
 
-		workspaceID: defaultWorkspaceID,
+		workspaceID: workspaceID,
 	}
 	for _, t := range opts.Tokens {
 		s.tokens = append(s.tokens, []byte(t))
