@@ -75,7 +75,7 @@ func (r *workspaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 	replace := stringplanmodifier.RequiresReplace()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An Azure Databricks workspace, managed through Azure Resource Manager (`Microsoft.Databricks/workspaces`). " +
-			"Its `workspace_url` can be the `host` of a second `brickops` provider block in the same configuration: " +
+			"Its `workspace_url` can make the `host` of a second `brickops` provider block in the same configuration: " +
 			"that provider connects at first use, after the workspace exists.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -143,8 +143,8 @@ func (r *workspaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			},
 			"workspace_url": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "The workspace's URL as ARM reports it (`adb-<id>.<n>.azuredatabricks.net`; the BrickOps emulator " +
-					"reports a full `http://127.0.0.1:<port>` URL). Usable as a provider `host` as is.",
+				MarkdownDescription: "The workspace's host name as ARM reports it, without a scheme: `adb-<id>.<n>.azuredatabricks.net` " +
+					"(the BrickOps emulator over TLS: `127.0.0.1:<port>`). A provider's `host` is `\"https://${brickops_workspace.<name>.workspace_url}\"`.",
 				PlanModifiers: []planmodifier.String{keep},
 			},
 			"workspace_id": schema.StringAttribute{

@@ -153,7 +153,7 @@ func TestAccWorkspace_lifecycle(t *testing.T) {
 						"/subscriptions/"+accSub+"/resourceGroups/"+accRG+"/providers/Microsoft.Databricks/workspaces/"+name)),
 					statecheck.ExpectKnownValue(wsAddr, tfjsonpath.New("managed_resource_group_id"), knownvalue.StringExact(
 						"/subscriptions/"+accSub+"/resourceGroups/databricks-rg-"+name)),
-					statecheck.ExpectKnownValue(wsAddr, tfjsonpath.New("workspace_url"), knownvalue.StringRegexp(regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`))),
+					statecheck.ExpectKnownValue(wsAddr, tfjsonpath.New("workspace_url"), knownvalue.StringRegexp(regexp.MustCompile(`^127\.0\.0\.1:\d+$`))),
 					statecheck.ExpectKnownValue(wsAddr, tfjsonpath.New("workspace_id"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{16}$`))),
 					statecheck.ExpectKnownValue(wsAddr, tfjsonpath.New("enable_no_public_ip"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(wsAddr, tfjsonpath.New("public_network_access"), knownvalue.StringExact("Enabled")),
@@ -391,7 +391,7 @@ provider "brickops" {
 	// The workspace provider uses the SDK's github-oidc-azure auth.
 	config := oidcProvider("") + oidcProvider(`
   alias     = "ws"
-  host      = brickops_workspace.test.workspace_url
+  host      = "https://${brickops_workspace.test.workspace_url}"
   auth_type = "github-oidc-azure"`) + workspaceConfig(name, `  sku = "premium"`) + `
 resource "brickops_cluster" "train" {
   provider      = brickops.ws
@@ -486,7 +486,7 @@ func TestAccWorkspace_sameRunCluster(t *testing.T) {
 	wsProvider := func(secret string) string {
 		return azureProvider(emu, secret, `
   alias                       = "ws"
-  host                        = brickops_workspace.test.workspace_url
+  host                        = "https://${brickops_workspace.test.workspace_url}"
   azure_workspace_resource_id = brickops_workspace.test.id
   auth_type                   = "azure-client-secret"`)
 	}
@@ -523,7 +523,7 @@ resource "brickops_cluster" "train" {
 				statecheck.ExpectKnownValue("brickops_cluster.train", tfjsonpath.New("state"), knownvalue.StringExact("RUNNING")),
 			},
 			Check: func(s *terraform.State) error {
-				url := s.RootModule().Resources[wsAddr].Primary.Attributes["workspace_url"]
+				url := "https://" + s.RootModule().Resources[wsAddr].Primary.Attributes["workspace_url"]
 				id := s.RootModule().Resources["brickops_cluster.train"].Primary.ID
 				w, err := client.Workspace(client.Isolated(url, emu.Token))
 				if err != nil {
