@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"crypto/subtle"
 	"errors"
 	"net/http"
 	"strings"
@@ -40,6 +41,17 @@ func (s *Server) credentialOf(r *http.Request) credential {
 		return credential{present: true}
 	}
 	return credential{present: true, claims: &c}
+}
+
+// knownToken reports whether token is one of the static --token values,
+// which every family (workspace, ARM, GitHub) accepts.
+func (s *Server) knownToken(token string) bool {
+	for _, t := range s.tokens {
+		if subtle.ConstantTimeCompare([]byte(token), t) == 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // checkWorkspaceAuth answers like the workspace API: no credentials is 401,

@@ -149,6 +149,7 @@ type ghPull struct {
 	HeadSHA   string `json:"head_sha"`
 	BaseRef   string `json:"base_ref"`
 	BaseSHA   string `json:"base_sha"`
+	MergedSHA string `json:"merged_sha,omitempty"`
 	CreatedAt string `json:"created_at"`
 	UpdatedAt string `json:"updated_at"`
 }
@@ -213,7 +214,7 @@ func (l ghLinks) pullJSON(repo ghRepo, p ghPull) map[string]any {
 	api := l.api + "/repos/" + repo.Owner + "/" + repo.Name
 	return map[string]any{
 		"id": p.ID, "node_id": fmt.Sprintf("PR_%d", p.ID), "number": p.Number, "state": p.State, "locked": false,
-		"title": p.Title, "body": p.Body, "draft": p.Draft, "merged": false, "user": ghUser(p.User),
+		"title": p.Title, "body": p.Body, "draft": p.Draft, "merged": p.MergedSHA != "", "merge_commit_sha": p.MergedSHA, "user": ghUser(p.User),
 		"head": ref(p.HeadRef, p.HeadSHA), "base": ref(p.BaseRef, p.BaseSHA),
 		"url": fmt.Sprintf("%s/pulls/%d", api, p.Number), "issue_url": fmt.Sprintf("%s/issues/%d", api, p.Number),
 		"comments_url": fmt.Sprintf("%s/issues/%d/comments", api, p.Number),

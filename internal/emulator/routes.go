@@ -109,24 +109,34 @@ func (s *Server) routes() {
 	ws("POST "+ml+"runs/set-tag", s.setRunTag)
 	ws("POST "+ml+"runs/log-batch", s.logBatch)
 	ws("GET "+ml+"metrics/get-history", s.getMetricHistory)
-
-	// Families served by the root server only: Azure Resource Manager
-	// (arm.go), Entra ID (entraid.go) and GitHub (github.go). Workspaces
-	// created through ARM are hosted on their own ports
-	// (workspace_hosts.go) and serve the workspace API alone.
+	// GitHub REST API (github.go), under its own base path and with
+	// GitHub's auth and error shape. GET /issues/{a}/{b} is one pattern
+	// because /issues/comments/{id} and /issues/{number}/comments overlap.
+	gh := s.githubRoute
+	gh("GET /github/repos/{owner}/{repo}", s.getGitHubRepo)
+	gh("GET /github/repos/{owner}/{repo}/pulls/{number}", s.getGitHubPull)
+	gh("GET /github/repos/{owner}/{repo}/issues/{a}/{b}", s.getGitHubIssuesPath)
+	gh("POST /github/repos/{owner}/{repo}/issues/{number}/comments", s.createGitHubComment)
+	gh("PATCH /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.updateGitHubComment)
+	gh("DELETE /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.deleteGitHubComment)
+	// The git side (github_git.go): refs, contents, commits, pulls, reviews, teams.
+	gh("GET /github/repos/{owner}/{repo}/git/ref/{ref...}", s.getGitHubRef)
+	gh("POST /github/repos/{owner}/{repo}/git/refs", s.createGitHubRef)
+	gh("DELETE /github/repos/{owner}/{repo}/git/refs/{ref...}", s.deleteGitHubRef)
+	gh("GET /github/repos/{owner}/{repo}/contents/{path...}", s.getGitHubContents)
+	gh("PUT /github/repos/{owner}/{repo}/contents/{path...}", s.putGitHubContents)
+	gh("GET /github/repos/{owner}/{repo}/commits", s.listGitHubCommits)
+	gh("GET /github/repos/{owner}/{repo}/pulls", s.listGitHubPulls)
+	gh("POST /github/repos/{owner}/{repo}/pulls", s.createGitHubPull)
+	gh("PUT /github/repos/{owner}/{repo}/pulls/{number}/merge", s.mergeGitHubPull)
+	gh("GET /github/repos/{owner}/{repo}/pulls/{number}/reviews", s.listGitHubReviews)
+	gh("GET /github/orgs/{org}/teams/{team_slug}/members", s.listGitHubTeamMembers)
+	// Azure Resource Manager (arm.go) and Entra ID (entraid.go) are served
+	// by the root server only; workspaces created through ARM are hosted
+	// on their own ports (workspace_hosts.go).
 	if s.hosted != nil {
 		s.armRoutes()
 		s.entraRoutes()
-		// GitHub REST API (github.go), under its own base path and with
-		// GitHub's auth and error shape. GET /issues/{a}/{b} is one pattern
-		// because /issues/comments/{id} and /issues/{number}/comments overlap.
-		gh := s.githubRoute
-		gh("GET /github/repos/{owner}/{repo}", s.getGitHubRepo)
-		gh("GET /github/repos/{owner}/{repo}/pulls/{number}", s.getGitHubPull)
-		gh("GET /github/repos/{owner}/{repo}/issues/{a}/{b}", s.getGitHubIssuesPath)
-		gh("POST /github/repos/{owner}/{repo}/issues/{number}/comments", s.createGitHubComment)
-		gh("PATCH /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.updateGitHubComment)
-		gh("DELETE /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.deleteGitHubComment)
 	}
 
 	// Operator endpoints (operator.go): not part of any real API.
@@ -140,6 +150,9 @@ func (s *Server) routes() {
 	op("DELETE /_emulator/faults", s.clearFaults)
 	op("POST /_emulator/github/repos", s.seedGitHubRepo)
 	op("POST /_emulator/github/repos/{owner}/{repo}/pulls", s.seedGitHubPull)
+	op("POST /_emulator/github/repos/{owner}/{repo}/commits", s.seedGitHubCommit)
+	op("POST /_emulator/github/repos/{owner}/{repo}/pulls/{number}/reviews", s.seedGitHubReview)
+	op("PUT /_emulator/github/orgs/{org}/teams/{team_slug}", s.seedGitHubTeam)
 
 	// Anything else: 501 in the family's error shape. A bare 404 would read
 	// as "resource gone" to a client and make Terraform drop state silently.
@@ -205,16 +218,16 @@ func (s *Server) workspaceRoute(pattern string, h apiHandler) {
 // API's tokens and error shape.
 func (s *Server) operatorRoute(pattern string, h apiHandler) { s.workspaceRoute(pattern, h) }
 
+// Families under a path prefix are dispatched here rather than given their
+// own catch-all pattern: "/github/" would conflict with Entra ID's
+// "POST /{tenant}/oauth2/v2.0/token" in the mux.
 func (s *Server) unknownRoute(w http.ResponseWriter, r *http.Request) {
-	// Unknown paths of the root-only families answer in their own shape
-	// (their catch-alls cannot be mux patterns: "/github/" would collide
-	// with Entra ID's "/{tenant}/oauth2/token").
-	switch {
-	case s.hosted != nil && strings.HasPrefix(r.URL.Path, "/subscriptions/"):
-		s.armUnknownRoute(w, r)
-		return
-	case s.hosted != nil && strings.HasPrefix(r.URL.Path, githubBase):
+	if strings.HasPrefix(r.URL.Path, githubBase) {
 		s.githubUnknownRoute(w, r)
+		return
+	}
+	if s.hosted != nil && strings.HasPrefix(r.URL.Path, "/subscriptions/") {
+		s.armUnknownRoute(w, r)
 		return
 	}
 	if err := s.checkWorkspaceAuth(r); err != nil {

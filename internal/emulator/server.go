@@ -10,7 +10,6 @@
 package emulator
 
 import (
-	"crypto/subtle"
 	"crypto/tls"
 	"fmt"
 	"io"
@@ -194,16 +193,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mux.ServeHTTP(rec, r)
-}
-
-// knownToken reports whether token is one of the accepted tokens.
-func (s *Server) knownToken(token string) bool {
-	for _, t := range s.tokens {
-		if subtle.ConstantTimeCompare([]byte(token), t) == 1 {
-			return true
-		}
-	}
-	return false
 }
 
 type statusRecorder struct {
