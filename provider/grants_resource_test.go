@@ -216,3 +216,66 @@ func checkGrantsAPI(t *testing.T, securableType, full string, want map[string][]
 		return nil
 	}
 }
+
+// Tables are securables too: only table privileges apply.
+func TestAccGrants_table(t *testing.T) {
+	ctx := context.Background()
+	w := testWorkspace(t)
+	cat := uniqueName("cat")
+	if _, err := w.Catalogs.Create(ctx, catalog.CreateCatalog{Name: cat}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Catalogs.Delete(ctx, catalog.DeleteCatalogRequest{Name: cat, Force: true}) })
+	if _, err := w.Tables.Create(ctx, catalog.CreateTableRequest{CatalogName: cat, SchemaName: "default", Name: "features",
+		TableType: catalog.TableTypeManaged, DataSourceFormat: catalog.DataSourceFormatDelta,
+		Columns: []catalog.ColumnInfo{{Name: "id", TypeName: catalog.ColumnTypeNameLong}}}); err != nil {
+		t.Fatal(err)
+	}
+	table := cat + ".default.features"
+	config := func(privileges string) string {
+		return fmt.Sprintf(`
+resource "brickops_grants" "test" {
+  table = %q
+  grant {
+    principal  = "data-scientists"
+    privileges = [%s]
+  }
+}
+`, table, privileges)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(`"EXECUTE"`), ExpectError: errorRegexp(`Privilege "EXECUTE" cannot be granted on a table.`)},
+			{Config: config(`"SELECT"`), Check: checkGrantsAPI(t, "table", table, map[string][]string{"data-scientists": {"SELECT"}})},
+			{Config: config(`"SELECT", "MODIFY"`), Check: checkGrantsAPI(t, "table", table, map[string][]string{"data-scientists": {"MODIFY", "SELECT"}})},
+			{ResourceName: grantsAddr, ImportState: true, ImportStateId: "table/" + table, ImportStateVerify: true},
+		},
+	})
+}
+
+// A grants resource without grant blocks revokes everything on the securable.
+func TestAccGrants_noBlocksRevokesEverything(t *testing.T) {
+	ctx := context.Background()
+	w := testWorkspace(t)
+	cat := uniqueName("cat")
+	if _, err := w.Catalogs.Create(ctx, catalog.CreateCatalog{Name: cat}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Catalogs.Delete(ctx, catalog.DeleteCatalogRequest{Name: cat, Force: true}) })
+	if _, err := w.Grants.Update(ctx, catalog.UpdatePermissions{SecurableType: "catalog", FullName: cat, Changes: []catalog.PermissionsChange{
+		{Principal: "everyone", Add: []catalog.Privilege{"USE_CATALOG", "BROWSE"}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "brickops_grants" "test" {
+  catalog = %q
+}`, cat),
+			Check: checkGrantsAPI(t, "catalog", cat, map[string][]string{}),
+		}},
+	})
+}

@@ -74,6 +74,7 @@ type ghHandler func(w http.ResponseWriter, r *http.Request) (int, any, error)
 
 // githubRoute registers a GitHub route behind GitHub-style token auth.
 func (s *Server) githubRoute(pattern string, h ghHandler) {
+	s.addRoute(familyGitHub, pattern)
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := s.checkGitHubAuth(r); err != nil {
 			writeGitHubError(w, err)
@@ -337,7 +338,7 @@ func (s *Server) getGitHubIssuesPath(w http.ResponseWriter, r *http.Request) (in
 	return 0, nil, ghNotFound()
 }
 
-// listGitHubComments pages with page/per_page (default 30, max 100) and a
+// listGitHubComments pages with page/per_page (default 30, at most 100) and a
 // Link header, oldest first, as GitHub does.
 func (s *Server) listGitHubComments(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	n, err := pathInt(r, "number")
@@ -345,7 +346,10 @@ func (s *Server) listGitHubComments(w http.ResponseWriter, r *http.Request) (int
 		return 0, nil, err
 	}
 	perPage := queryIntDefault(r, "per_page", 30)
-	if perPage > 100 || perPage <= 0 {
+	switch {
+	case perPage > 100:
+		perPage = 100 // GitHub caps pages at 100 items
+	case perPage <= 0:
 		perPage = 30
 	}
 	pageNo := max(queryIntDefault(r, "page", 1), 1)

@@ -47,6 +47,9 @@ func (r GateReport) Markdown() string {
 	fmt.Fprintf(&b, "| Gate | Result | Why |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.Approval.Gate, mark(r.Approval.Passed), escape(r.Approval.Detail))
 	for _, m := range r.Models {
+		if m.SkippedValidation != "" {
+			fmt.Fprintf(&b, "| %s v%d: validation | ⚠️ skipped | %s |\n", m.Model.Name, m.Candidate.Version, escape(m.SkippedValidation))
+		}
 		for _, g := range m.Gates {
 			fmt.Fprintf(&b, "| %s v%d: `%s` | %s | %s |\n", m.Model.Name, m.Candidate.Version, g.Gate, mark(g.Passed), escape(g.Detail))
 		}
@@ -70,6 +73,9 @@ func (r GateReport) Text() string {
 	fmt.Fprintf(&b, "Gate for %s, pull request #%d at %s:\n", r.Env, r.PR, short(r.HeadSHA))
 	line(r.Approval.Passed, r.Approval.Gate, r.Approval.Detail)
 	for _, m := range r.Models {
+		if m.SkippedValidation != "" {
+			fmt.Fprintf(&b, "  SKIP  %s v%d: validation — %s\n", m.Model.Name, m.Candidate.Version, m.SkippedValidation)
+		}
 		for _, g := range m.Gates {
 			line(g.Passed, fmt.Sprintf("%s v%d: %s", m.Model.Name, m.Candidate.Version, g.Gate), g.Detail)
 		}
@@ -134,13 +140,27 @@ func (p *Promoter) Gate(ctx context.Context, repo github.Repo, env string, pr in
 			if err != nil {
 				return nil, err
 			}
+			ev := Evidence{Model: model, From: from, To: to, Candidate: cand, Champion: championOf(champ), Pin: pin}
 			gates := to.Gates
-			if champ != nil && v == championOf(champ).SourceVersion {
-				gates.BeatChampion = nil // a version cannot be asked to beat itself
+			switch {
+			case pin.SkipValidation != "" && v == pin.Version:
+				ev.SkippedValidation = pin.SkipValidation
+			default:
+				// A version cannot be asked to beat itself, nor a rollback
+				// (back to the standby kept for it) to beat what it undoes.
+				if (champ != nil && v == championOf(champ).SourceVersion) || v == old.Standby {
+					gates.BeatChampion = nil
+				}
+				ev.Gates = Validate(gates, cand, championOf(champ))
 			}
-			report.Models = append(report.Models, Evidence{Model: model, From: from, To: to, Candidate: cand,
-				Champion: championOf(champ), Gates: Validate(gates, cand, championOf(champ)), Pin: pin})
+			report.Models = append(report.Models, ev)
 		}
+	}
+	if len(report.Models) == 0 {
+		// Model promotions need the environment's reviewers; other
+		// changes are reviewed under the repository's branch protection.
+		report.Approval = GateResult{Gate: "approvals", Passed: true, Detail: fmt.Sprintf("no model pins change in %s: no promotion to approve", env)}
+		return report, nil
 	}
 	reviews, err := repo.Reviews(ctx, pr)
 	if err != nil {
@@ -155,13 +175,17 @@ func (p *Promoter) Gate(ctx context.Context, repo github.Repo, env string, pr in
 	return report, nil
 }
 
-// changedVersions are the versions pin deploys that old did not.
+// changedVersions are the versions pin promotes: a new champion or a new
+// challenger. A version that merely changes role (the old champion kept as
+// standby, or a standby brought back by a rollback) counts when it becomes
+// the champion.
 func changedVersions(pin, old Pin) []int {
 	var out []int
-	for _, v := range []int{pin.Version, pin.Challenger} {
-		if v > 0 && !slices.Contains(old.Versions(), v) {
-			out = append(out, v)
-		}
+	if pin.Version > 0 && pin.Version != old.Version {
+		out = append(out, pin.Version)
+	}
+	if pin.Challenger > 0 && pin.Challenger != old.Challenger && pin.Challenger != pin.Version {
+		out = append(out, pin.Challenger)
 	}
 	return out
 }

@@ -38,6 +38,10 @@ type Pin struct {
 	Standby int `json:"standby,omitempty"`
 	// Strategy is how the last promotion was rolled out.
 	Strategy Strategy `json:"strategy,omitempty"`
+	// SkipValidation records why a rollback skipped the validation gates;
+	// `brickops gate` honours it (approvals are still required), and the
+	// next promotion clears it.
+	SkipValidation string `json:"skip_validation,omitempty"`
 	// Traffic maps versions (as strings, as JSON keys must be) to the
 	// percentage of serving traffic each gets; empty when not served.
 	Traffic map[string]int `json:"traffic,omitempty"`

@@ -193,6 +193,8 @@ func (p *Promoter) Rollback(ctx context.Context, modelName, envName, skipReason 
 	ev := Evidence{Model: model, From: from, To: to, Candidate: cand, Champion: championOf(champ), Pin: next, Approvers: to.Reviewers}
 	if skipReason != "" {
 		ev.SkippedValidation = skipReason
+		next.SkipValidation = skipReason
+		ev.Pin = next
 	} else {
 		// Beating the champion is beside the point when rolling back.
 		gates := to.Gates

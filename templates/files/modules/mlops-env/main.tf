@@ -23,6 +23,7 @@ resource "brickops_registered_model" "model" {
   catalog_name  = brickops_schema.ml.catalog_name
   schema_name   = brickops_schema.ml.name
   name          = each.key
+  comment       = "${each.key} in ${var.environment}: promoted through BrickOps pull requests"
   force_destroy = var.force_destroy
 }
 
