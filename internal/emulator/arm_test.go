@@ -16,6 +16,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/databricks/armdatabricks"
+	"github.com/databricks/databricks-sdk-go/apierr"
 	dbclient "github.com/databricks/databricks-sdk-go/client"
 	"github.com/databricks/databricks-sdk-go/service/compute"
 
@@ -140,8 +141,8 @@ func TestARM_workspaceLifecycleThroughAzureSDK(t *testing.T) {
 	if err != nil {
 		t.Fatalf("creating a cluster in the new workspace: %v", err)
 	}
-	if _, err := emu.WorkspaceClient(t).Clusters.GetByClusterId(ctx, cluster.ClusterId); err == nil {
-		t.Errorf("the default workspace sees a cluster of workspace dbw-dev")
+	if _, err := emu.WorkspaceClient(t).Clusters.GetByClusterId(ctx, cluster.ClusterId); !errors.Is(err, apierr.ErrResourceDoesNotExist) {
+		t.Errorf("the default workspace sees a cluster of workspace dbw-dev: %v", err)
 	}
 	var meta struct {
 		WorkspaceID string `json:"workspace_id"`

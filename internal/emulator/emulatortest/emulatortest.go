@@ -176,11 +176,7 @@ func (e *Emulator) Close() {
 // ignores the developer's environment and config file.
 func (e *Emulator) WorkspaceClient(t testing.TB) *databricks.WorkspaceClient {
 	t.Helper()
-	w, err := client.Workspace(client.Isolated(e.URL, e.Token))
-	if err != nil {
-		t.Fatalf("workspace client: %v", err)
-	}
-	return w
+	return e.WorkspaceClientFor(t, e.URL)
 }
 
 // Do sends an authenticated request with a JSON body (nil for none) and
