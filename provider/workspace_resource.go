@@ -170,7 +170,7 @@ func (r *workspaceResource) Configure(_ context.Context, req resource.ConfigureR
 func (r *workspaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan workspaceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.workspaces("")
+	client, sub, diags := r.data.workspaces("")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -197,8 +197,6 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 		resp.Diagnostics.AddError("Creating workspace failed", fmt.Sprintf("Checking whether workspace %q exists in resource group %q: %v", name, rg, armMessage(err)))
 		return
 	}
-	// workspaces("") succeeded, so the default subscription is set.
-	sub, _ := r.data.arm.DefaultSubscription()
 	if plan.ManagedResourceGroupID.IsUnknown() || plan.ManagedResourceGroupID.IsNull() {
 		plan.ManagedResourceGroupID = types.StringValue("/subscriptions/" + sub + "/resourceGroups/databricks-rg-" + name)
 	}
@@ -233,7 +231,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.workspaces(id.SubscriptionID)
+	client, _, diags := r.data.workspaces(id.SubscriptionID)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -261,7 +259,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.workspaces(id.SubscriptionID)
+	client, _, diags := r.data.workspaces(id.SubscriptionID)
 	resp.Diagnostics.Append(diags...)
 	timeout, d := plan.Timeouts.Update(ctx, defaultWorkspaceTimeout)
 	resp.Diagnostics.Append(d...)
@@ -323,7 +321,7 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.workspaces(id.SubscriptionID)
+	client, _, diags := r.data.workspaces(id.SubscriptionID)
 	resp.Diagnostics.Append(diags...)
 	timeout, d := state.Timeouts.Delete(ctx, defaultWorkspaceTimeout)
 	resp.Diagnostics.Append(d...)
