@@ -320,9 +320,13 @@ func quote(s string) string {
 func startWithFixtures(t *testing.T) (*emulatortest.Emulator, fixtures) {
 	emu := emulatortest.Start(t)
 	w := emu.WorkspaceClient(t)
-	c, err := w.Clusters.CreateAndWait(context.Background(), compute.CreateCluster{
+	wait, err := w.Clusters.Create(context.Background(), compute.CreateCluster{
 		ClusterName: "fixture", SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 1,
 	})
+	var c *compute.ClusterDetails
+	if err == nil {
+		c, err = wait.Get()
+	}
 	if err != nil {
 		t.Fatalf("creating the fixture cluster: %v", err)
 	}
