@@ -24,6 +24,35 @@ func page[T any](r *http.Request, items []T, defaultSize, maxSize int) ([]T, str
 			size = len(items)
 		}
 	}
+	return pageAt(r, items, size)
+}
+
+// pageMaxResults is page for the Unity Catalog and MLflow lists, which size
+// pages with max_results: absent is unsized (unpagedAll) or the server
+// default, 0 is the server default, above maxSize is capped, negative is
+// refused. Source: databricks-sdk-go service/catalog/model.go
+// (ListCatalogsRequest.MaxResults, ListRegisteredModelsRequest.MaxResults).
+func pageMaxResults[T any](r *http.Request, items []T, defaultSize, maxSize int, unpagedAll bool) ([]T, string, error) {
+	raw := r.URL.Query().Get("max_results")
+	size, err := queryInt(r, "max_results", 0)
+	if err != nil {
+		return nil, "", err
+	}
+	switch {
+	case size < 0:
+		return nil, "", invalidParam("max_results must be greater than or equal to 0, got %d", size)
+	case raw == "" && unpagedAll:
+		size = max(len(items), 1)
+	case size == 0:
+		size = defaultSize
+	case size > maxSize:
+		size = maxSize
+	}
+	return pageAt(r, items, size)
+}
+
+// pageAt returns the size items after the offset page_token encodes.
+func pageAt[T any](r *http.Request, items []T, size int) ([]T, string, error) {
 	offset := 0
 	if tok := r.URL.Query().Get("page_token"); tok != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(tok)

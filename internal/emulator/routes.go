@@ -32,6 +32,81 @@ func (s *Server) routes() {
 		ws("GET "+p+"list-node-types", s.listNodeTypes)
 	}
 
+	// Unity Catalog (catalogs.go, schemas.go, grants.go, tables.go,
+	// registered_models.go, model_versions.go). Paths from
+	// databricks-sdk-go service/catalog/impl.go.
+	uc := "/api/2.1/unity-catalog/"
+	ws("POST "+uc+"catalogs", s.createCatalog)
+	ws("GET "+uc+"catalogs", s.listCatalogs)
+	ws("GET "+uc+"catalogs/{name}", s.getCatalog)
+	ws("PATCH "+uc+"catalogs/{name}", s.updateCatalog)
+	ws("DELETE "+uc+"catalogs/{name}", s.deleteCatalog)
+	ws("POST "+uc+"schemas", s.createSchema)
+	ws("GET "+uc+"schemas", s.listSchemas)
+	ws("GET "+uc+"schemas/{full_name}", s.getSchema)
+	ws("PATCH "+uc+"schemas/{full_name}", s.updateSchema)
+	ws("DELETE "+uc+"schemas/{full_name}", s.deleteSchema)
+	ws("GET "+uc+"permissions/{securable_type}/{full_name}", s.getGrants)
+	ws("PATCH "+uc+"permissions/{securable_type}/{full_name}", s.updateGrants)
+	ws("POST "+uc+"tables", s.createTable)
+	ws("GET "+uc+"tables", s.listTables)
+	ws("GET "+uc+"tables/{full_name}", s.getTable)
+	ws("GET "+uc+"tables/{full_name}/exists", s.tableExists)
+	ws("DELETE "+uc+"tables/{full_name}", s.deleteTable)
+	ws("POST "+uc+"constraints", s.createTableConstraint)
+	ws("DELETE "+uc+"constraints/{full_name}", s.deleteTableConstraint)
+	ws("POST "+uc+"models", s.createRegisteredModel)
+	ws("GET "+uc+"models", s.listRegisteredModels)
+	ws("GET "+uc+"models/{full_name}", s.getRegisteredModel)
+	ws("PATCH "+uc+"models/{full_name}", s.updateRegisteredModel)
+	ws("DELETE "+uc+"models/{full_name}", s.deleteRegisteredModel)
+	ws("PUT "+uc+"models/{full_name}/aliases/{alias}", s.setModelAlias)
+	ws("DELETE "+uc+"models/{full_name}/aliases/{alias}", s.deleteModelAlias)
+	ws("GET "+uc+"models/{full_name}/aliases/{alias}", s.getModelVersionByAlias)
+	ws("GET "+uc+"models/{full_name}/versions", s.listModelVersions)
+	ws("GET "+uc+"models/{full_name}/versions/{version}", s.getModelVersion)
+	ws("PATCH "+uc+"models/{full_name}/versions/{version}", s.updateModelVersion)
+	ws("DELETE "+uc+"models/{full_name}/versions/{version}", s.deleteModelVersion)
+
+	// MLflow model registry for Unity Catalog (model_versions.go): how the
+	// MLflow client registers versions. Paths from mlflow/protos
+	// databricks_uc_registry_service.proto, under /api/2.0. Tags are set
+	// with POST and deleted with DELETE on model-versions/tags; set-tag and
+	// delete-tag are served too, named like the workspace registry's paths.
+	mv := "/api/2.0/mlflow/unity-catalog/model-versions/"
+	ws("POST "+mv+"create", s.mlflowCreateModelVersion)
+	ws("POST "+mv+"finalize", s.mlflowFinalizeModelVersion)
+	ws("POST "+mv+"copy", s.mlflowCopyModelVersion)
+	ws("GET "+mv+"get", s.mlflowGetModelVersion)
+	ws("GET "+mv+"search", s.mlflowSearchModelVersions)
+	ws("PATCH "+mv+"update", s.mlflowUpdateModelVersion)
+	ws("DELETE "+mv+"delete", s.mlflowDeleteModelVersion)
+	ws("POST "+mv+"tags", s.mlflowSetModelVersionTag)
+	ws("DELETE "+mv+"tags", s.mlflowDeleteModelVersionTag)
+	ws("POST "+mv+"set-tag", s.mlflowSetModelVersionTag)
+	ws("DELETE "+mv+"delete-tag", s.mlflowDeleteModelVersionTag)
+	ws("POST "+mv+"delete-tag", s.mlflowDeleteModelVersionTag)
+	rm := "/api/2.0/mlflow/unity-catalog/registered-models/"
+	ws("GET "+rm+"alias", s.mlflowGetModelVersionByAlias)
+	ws("POST "+rm+"alias", s.mlflowSetModelAlias)
+	ws("DELETE "+rm+"alias", s.mlflowDeleteModelAlias)
+
+	// MLflow tracking (mlflow.go). Paths from databricks-sdk-go
+	// service/ml/impl.go.
+	ml := "/api/2.0/mlflow/"
+	ws("POST "+ml+"experiments/create", s.createExperiment)
+	ws("GET "+ml+"experiments/get", s.getExperiment)
+	ws("GET "+ml+"experiments/get-by-name", s.getExperimentByName)
+	ws("POST "+ml+"runs/create", s.createRun)
+	ws("GET "+ml+"runs/get", s.getRun)
+	ws("POST "+ml+"runs/update", s.updateRun)
+	ws("POST "+ml+"runs/search", s.searchRuns)
+	ws("POST "+ml+"runs/log-metric", s.logMetric)
+	ws("POST "+ml+"runs/log-parameter", s.logParam)
+	ws("POST "+ml+"runs/set-tag", s.setRunTag)
+	ws("POST "+ml+"runs/log-batch", s.logBatch)
+	ws("GET "+ml+"metrics/get-history", s.getMetricHistory)
+
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute
 	op("GET /_emulator/health", s.health)

@@ -1,0 +1,716 @@
+package emulator
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// MLflow tracking: /api/2.0/mlflow/experiments/*, runs/*, metrics/*: what a
+// training job logs and what validation gates read. Shapes follow
+// databricks-sdk-go service/ml/model.go (Experiment, CreateExperiment, Run,
+// RunInfo, RunData, Metric, Param, RunTag, SearchRuns, LogBatch,
+// GetMetricHistoryResponse) and the MLflow REST API reference. Errors are
+// MLflow's: RESOURCE_DOES_NOT_EXIST (404), INVALID_PARAMETER_VALUE (400),
+// RESOURCE_ALREADY_EXISTS.
+
+const (
+	experimentsBucket = "mlflow_experiments"
+	runsBucket        = "mlflow_runs"
+)
+
+// Run statuses (ml.RunInfoStatus / UpdateRunStatus).
+var runStatuses = []string{"RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"}
+
+// Limits of log-batch (MLflow REST API reference, "Log Batch": at most 1000
+// metrics, 100 params and 100 tags; 1000 entities in total).
+const (
+	maxBatchMetrics = 1000
+	maxBatchParams  = 100
+	maxBatchTags    = 100
+)
+
+type experiment struct {
+	ExperimentID     string         `json:"experiment_id"`
+	Name             string         `json:"name"`
+	ArtifactLocation string         `json:"artifact_location"`
+	LifecycleStage   string         `json:"lifecycle_stage"`
+	CreationTime     int64          `json:"creation_time"`
+	LastUpdateTime   int64          `json:"last_update_time"`
+	Tags             []mlflowKeyVal `json:"tags,omitempty"`
+}
+
+type runInfo struct {
+	RunID          string `json:"run_id"`
+	RunUUID        string `json:"run_uuid"`
+	RunName        string `json:"run_name"`
+	ExperimentID   string `json:"experiment_id"`
+	UserID         string `json:"user_id"`
+	Status         string `json:"status"`
+	StartTime      int64  `json:"start_time"`
+	EndTime        int64  `json:"end_time,omitempty"`
+	ArtifactURI    string `json:"artifact_uri"`
+	LifecycleStage string `json:"lifecycle_stage"`
+}
+
+type metricPoint struct {
+	Key       string  `json:"key"`
+	Value     float64 `json:"value"`
+	Timestamp int64   `json:"timestamp"`
+	Step      int64   `json:"step"`
+	RunID     string  `json:"run_id,omitempty"`
+}
+
+// mlflowRun is the stored run: its info, every metric point ever logged,
+// its params and tags.
+type mlflowRun struct {
+	Info    runInfo           `json:"info"`
+	Metrics []metricPoint     `json:"metrics,omitempty"`
+	Params  map[string]string `json:"params,omitempty"`
+	Tags    map[string]string `json:"tags,omitempty"`
+}
+
+func experimentKey(id string) string {
+	n, _ := strconv.ParseInt(id, 10, 64)
+	return fmt.Sprintf("%020d", n)
+}
+
+func loadRun(tx Tx, runID string, run *mlflowRun) error {
+	found, err := tx.Get(runsBucket, runID, run)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return notFound("Run '%s' not found.", runID)
+	}
+	return nil
+}
+
+func loadExperiment(tx Tx, id string, e *experiment) error {
+	found := false
+	var err error
+	if _, convErr := strconv.ParseInt(id, 10, 64); convErr == nil {
+		found, err = tx.Get(experimentsBucket, experimentKey(id), e)
+	}
+	if err != nil {
+		return err
+	}
+	if !found {
+		return notFound("Node ID %s does not exist.", id)
+	}
+	return nil
+}
+
+// latestMetrics is RunData.metrics: per key the point with the highest
+// step, then the latest timestamp, then the highest value (MLflow's rule).
+func (run mlflowRun) latestMetrics() []metricPoint {
+	latest := map[string]metricPoint{}
+	for _, p := range run.Metrics {
+		cur, ok := latest[p.Key]
+		if !ok || cmp.Or(cmp.Compare(p.Step, cur.Step), cmp.Compare(p.Timestamp, cur.Timestamp), cmp.Compare(p.Value, cur.Value)) >= 0 {
+			latest[p.Key] = p
+		}
+	}
+	out := make([]metricPoint, 0, len(latest))
+	for _, k := range slices.Sorted(maps.Keys(latest)) {
+		p := latest[k]
+		p.RunID = ""
+		out = append(out, p)
+	}
+	return out
+}
+
+func keyVals(m map[string]string) []mlflowKeyVal {
+	out := []mlflowKeyVal{}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, mlflowKeyVal{Key: k, Value: m[k]})
+	}
+	return out
+}
+
+func (run mlflowRun) view() map[string]any {
+	return map[string]any{
+		"info":   run.Info,
+		"data":   map[string]any{"metrics": run.latestMetrics(), "params": keyVals(run.Params), "tags": keyVals(run.Tags)},
+		"inputs": map[string]any{},
+	}
+}
+
+func (s *Server) createExperiment(r *http.Request) (any, error) {
+	var req struct {
+		Name             string         `json:"name"`
+		ArtifactLocation string         `json:"artifact_location"`
+		Tags             []mlflowKeyVal `json:"tags"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	if err := requireString("name", req.Name); err != nil {
+		return nil, err
+	}
+	// On Databricks experiments live in the workspace tree.
+	if !strings.HasPrefix(req.Name, "/") {
+		return nil, invalidParam("Got an invalid experiment name '%s'. An experiment name must be an absolute path within the Databricks workspace, e.g. '/Users/<some-username>/my-experiment'.", req.Name)
+	}
+	var e experiment
+	err := s.store.Update(func(tx Tx) error {
+		all, err := getAll[experiment](tx, experimentsBucket, "")
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(all, func(x experiment) bool { return x.Name == req.Name }) {
+			return alreadyExists("Node named '%s' already exists", req.Name)
+		}
+		seq, err := tx.NextSeq(experimentsBucket)
+		if err != nil {
+			return err
+		}
+		id := strconv.FormatUint(1000000000000000+seq, 10)
+		now := s.now().UnixMilli()
+		e = experiment{
+			ExperimentID: id, Name: req.Name, ArtifactLocation: req.ArtifactLocation, LifecycleStage: "active",
+			CreationTime: now, LastUpdateTime: now, Tags: req.Tags,
+		}
+		if e.ArtifactLocation == "" {
+			e.ArtifactLocation = "dbfs:/databricks/mlflow-tracking/" + id
+		}
+		return tx.Put(experimentsBucket, experimentKey(id), e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{"experiment_id": e.ExperimentID}, nil
+}
+
+func (s *Server) getExperiment(r *http.Request) (any, error) {
+	id := r.URL.Query().Get("experiment_id")
+	if err := requireString("experiment_id", id); err != nil {
+		return nil, err
+	}
+	var e experiment
+	if err := s.store.View(func(tx Tx) error { return loadExperiment(tx, id, &e) }); err != nil {
+		return nil, err
+	}
+	return map[string]any{"experiment": e}, nil
+}
+
+func (s *Server) getExperimentByName(r *http.Request) (any, error) {
+	name := r.URL.Query().Get("experiment_name")
+	if err := requireString("experiment_name", name); err != nil {
+		return nil, err
+	}
+	all, err := ucList[experiment](s, experimentsBucket, "")
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(all, func(e experiment) bool { return e.Name == name })
+	if i < 0 {
+		return nil, notFound("Node %s does not exist.", name)
+	}
+	return map[string]any{"experiment": all[i]}, nil
+}
+
+func (s *Server) createRun(r *http.Request) (any, error) {
+	var req struct {
+		ExperimentID string         `json:"experiment_id"`
+		RunName      string         `json:"run_name"`
+		StartTime    int64          `json:"start_time"`
+		UserID       string         `json:"user_id"`
+		Tags         []mlflowKeyVal `json:"tags"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	if err := requireString("experiment_id", req.ExperimentID); err != nil {
+		return nil, err
+	}
+	var run mlflowRun
+	err := s.store.Update(func(tx Tx) error {
+		var e experiment
+		if err := loadExperiment(tx, req.ExperimentID, &e); err != nil {
+			return err
+		}
+		id := strings.ReplaceAll(newUUID(), "-", "")
+		run = mlflowRun{Info: runInfo{
+			RunID: id, RunUUID: id, RunName: req.RunName, ExperimentID: e.ExperimentID,
+			UserID: cmp.Or(req.UserID, s.opts.UserName), Status: "RUNNING",
+			StartTime: cmp.Or(req.StartTime, s.now().UnixMilli()), ArtifactURI: e.ArtifactLocation + "/" + id + "/artifacts",
+			LifecycleStage: "active",
+		}, Tags: map[string]string{"mlflow.user": cmp.Or(req.UserID, s.opts.UserName)}}
+		if run.Info.RunName == "" {
+			run.Info.RunName = "run-" + id[:8]
+		}
+		run.Tags["mlflow.runName"] = run.Info.RunName
+		for _, t := range req.Tags {
+			run.Tags[t.Key] = t.Value
+		}
+		return tx.Put(runsBucket, id, run)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"run": run.view()}, nil
+}
+
+func (s *Server) getRun(r *http.Request) (any, error) {
+	id := cmp.Or(r.URL.Query().Get("run_id"), r.URL.Query().Get("run_uuid"))
+	if err := requireString("run_id", id); err != nil {
+		return nil, err
+	}
+	var run mlflowRun
+	if err := s.store.View(func(tx Tx) error { return loadRun(tx, id, &run) }); err != nil {
+		return nil, err
+	}
+	return map[string]any{"run": run.view()}, nil
+}
+
+func (s *Server) updateRun(r *http.Request) (any, error) {
+	var req struct {
+		RunID   string `json:"run_id"`
+		RunUUID string `json:"run_uuid"`
+		Status  string `json:"status"`
+		EndTime int64  `json:"end_time"`
+		RunName string `json:"run_name"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	if req.Status != "" && !slices.Contains(runStatuses, req.Status) {
+		return nil, invalidParam("Invalid value '%s' for parameter 'status': supported values are %s.", req.Status, strings.Join(runStatuses, ", "))
+	}
+	run, err := s.mutateRun(cmp.Or(req.RunID, req.RunUUID), func(run *mlflowRun) error {
+		if req.Status != "" {
+			run.Info.Status = req.Status
+		}
+		if req.EndTime != 0 {
+			run.Info.EndTime = req.EndTime
+		} else if req.Status != "" && req.Status != "RUNNING" && req.Status != "SCHEDULED" {
+			run.Info.EndTime = s.now().UnixMilli()
+		}
+		if req.RunName != "" {
+			run.Info.RunName = req.RunName
+			run.Tags["mlflow.runName"] = req.RunName
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"run_info": run.Info}, nil
+}
+
+// mutateRun loads, changes and stores one active run in one transaction.
+func (s *Server) mutateRun(id string, fn func(run *mlflowRun) error) (mlflowRun, error) {
+	var run mlflowRun
+	if err := requireString("run_id", id); err != nil {
+		return run, err
+	}
+	err := s.store.Update(func(tx Tx) error {
+		if err := loadRun(tx, id, &run); err != nil {
+			return err
+		}
+		if run.Info.LifecycleStage != "active" {
+			return invalidParam("The run %s must be in the 'active' state. Current state is %s.", id, run.Info.LifecycleStage)
+		}
+		if run.Tags == nil {
+			run.Tags = map[string]string{}
+		}
+		if run.Params == nil {
+			run.Params = map[string]string{}
+		}
+		if err := fn(&run); err != nil {
+			return err
+		}
+		return tx.Put(runsBucket, id, run)
+	})
+	return run, err
+}
+
+type logRequest struct {
+	RunID   string        `json:"run_id"`
+	RunUUID string        `json:"run_uuid"`
+	Metrics []metricPoint `json:"metrics"`
+	Params  []kvPair      `json:"params"`
+	Tags    []kvPair      `json:"tags"`
+}
+
+// kvPair is a param or tag in a request; Value is a pointer because MLflow
+// requires it to be present (it may be empty).
+type kvPair struct {
+	Key   string  `json:"key"`
+	Value *string `json:"value"`
+}
+
+// apply validates and records metrics, params and tags, the shared core of
+// log-metric, log-parameter, set-tag and log-batch.
+func (req logRequest) apply(run *mlflowRun) error {
+	for _, m := range req.Metrics {
+		if m.Key == "" {
+			return invalidParam("Missing value for required parameter 'key'.")
+		}
+		if m.Timestamp == 0 {
+			return invalidParam("Missing value for required parameter 'timestamp'.")
+		}
+		m.RunID = run.Info.RunID
+		run.Metrics = append(run.Metrics, m)
+	}
+	for _, p := range req.Params {
+		if p.Key == "" || p.Value == nil {
+			return invalidParam("Missing value for required parameter '%s'.", map[bool]string{true: "key", false: "value"}[p.Key == ""])
+		}
+		if old, ok := run.Params[p.Key]; ok && old != *p.Value {
+			return invalidParam("Changing param values is not allowed. Param with key='%s' was already logged with value='%s' for run ID='%s'. Attempted logging new value '%s'.", p.Key, old, run.Info.RunID, *p.Value)
+		}
+		run.Params[p.Key] = *p.Value
+	}
+	for _, t := range req.Tags {
+		if t.Key == "" || t.Value == nil {
+			return invalidParam("Missing value for required parameter '%s'.", map[bool]string{true: "key", false: "value"}[t.Key == ""])
+		}
+		if err := validateTag(t.Key, *t.Value); err != nil {
+			return err
+		}
+		run.Tags[t.Key] = *t.Value
+	}
+	return nil
+}
+
+func (s *Server) logRun(req logRequest) (any, error) {
+	if _, err := s.mutateRun(cmp.Or(req.RunID, req.RunUUID), req.apply); err != nil {
+		return nil, err
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) logMetric(r *http.Request) (any, error) {
+	var req struct {
+		RunID     string   `json:"run_id"`
+		RunUUID   string   `json:"run_uuid"`
+		Key       string   `json:"key"`
+		Value     *float64 `json:"value"`
+		Timestamp int64    `json:"timestamp"`
+		Step      int64    `json:"step"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	if req.Value == nil {
+		return nil, invalidParam("Missing value for required parameter 'value'.")
+	}
+	return s.logRun(logRequest{RunID: req.RunID, RunUUID: req.RunUUID,
+		Metrics: []metricPoint{{Key: req.Key, Value: *req.Value, Timestamp: req.Timestamp, Step: req.Step}}})
+}
+
+func (s *Server) logParam(r *http.Request) (any, error) {
+	var req struct {
+		RunID   string `json:"run_id"`
+		RunUUID string `json:"run_uuid"`
+		kvPair
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	return s.logRun(logRequest{RunID: req.RunID, RunUUID: req.RunUUID, Params: []kvPair{req.kvPair}})
+}
+
+func (s *Server) setRunTag(r *http.Request) (any, error) {
+	var req struct {
+		RunID   string `json:"run_id"`
+		RunUUID string `json:"run_uuid"`
+		kvPair
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	return s.logRun(logRequest{RunID: req.RunID, RunUUID: req.RunUUID, Tags: []kvPair{req.kvPair}})
+}
+
+func (s *Server) logBatch(r *http.Request) (any, error) {
+	var req logRequest
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	switch {
+	case len(req.Metrics) > maxBatchMetrics:
+		return nil, invalidParam("A batch logging request can contain at most %d metrics. Got %d metrics.", maxBatchMetrics, len(req.Metrics))
+	case len(req.Params) > maxBatchParams:
+		return nil, invalidParam("A batch logging request can contain at most %d params. Got %d params.", maxBatchParams, len(req.Params))
+	case len(req.Tags) > maxBatchTags:
+		return nil, invalidParam("A batch logging request can contain at most %d tags. Got %d tags.", maxBatchTags, len(req.Tags))
+	}
+	return s.logRun(req)
+}
+
+func (s *Server) getMetricHistory(r *http.Request) (any, error) {
+	q := r.URL.Query()
+	id := cmp.Or(q.Get("run_id"), q.Get("run_uuid"))
+	if err := requireString("run_id", id); err != nil {
+		return nil, err
+	}
+	if err := requireString("metric_key", q.Get("metric_key")); err != nil {
+		return nil, err
+	}
+	var run mlflowRun
+	if err := s.store.View(func(tx Tx) error { return loadRun(tx, id, &run) }); err != nil {
+		return nil, err
+	}
+	points := []metricPoint{}
+	for _, p := range run.Metrics {
+		if p.Key == q.Get("metric_key") {
+			points = append(points, p)
+		}
+	}
+	slices.SortStableFunc(points, func(a, b metricPoint) int { return cmp.Or(cmp.Compare(a.Step, b.Step), cmp.Compare(a.Timestamp, b.Timestamp)) })
+	items, next, err := pageMaxResults(r, points, 25000, 25000, false)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"metrics": items, "next_page_token": next}, nil
+}
+
+// searchRuns supports MLflow's search syntax for the comparisons gates use:
+// clauses joined by AND, each "<metrics|params|tags|attributes>.<key> <op>
+// <value>" with =, !=, >, >=, <, <=; order_by "<key> [ASC|DESC]".
+// Page tokens are the emulator's offset tokens; pages default to 1000 runs
+// and are capped at 50000 (SearchRuns.max_results).
+func (s *Server) searchRuns(r *http.Request) (any, error) {
+	var req struct {
+		ExperimentIDs []string `json:"experiment_ids"`
+		Filter        string   `json:"filter"`
+		MaxResults    int      `json:"max_results"`
+		OrderBy       []string `json:"order_by"`
+		PageToken     string   `json:"page_token"`
+		RunViewType   string   `json:"run_view_type"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	if len(req.ExperimentIDs) == 0 {
+		return nil, invalidParam("Missing value for required parameter 'experiment_ids'.")
+	}
+	clauses, err := parseRunFilter(req.Filter)
+	if err != nil {
+		return nil, err
+	}
+	var runs []mlflowRun
+	err = s.store.View(func(tx Tx) error {
+		for _, id := range req.ExperimentIDs {
+			var e experiment
+			if err := loadExperiment(tx, id, &e); err != nil {
+				return err
+			}
+		}
+		all, err := getAll[mlflowRun](tx, runsBucket, "")
+		for _, run := range all {
+			if slices.Contains(req.ExperimentIDs, run.Info.ExperimentID) && matchesAll(run, clauses) {
+				runs = append(runs, run)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := sortRuns(runs, req.OrderBy); err != nil {
+		return nil, err
+	}
+	// Reuse the query-string pager with the body's paging fields.
+	q := r.URL.Query()
+	q.Set("max_results", strconv.Itoa(req.MaxResults))
+	q.Set("page_token", req.PageToken)
+	r.URL.RawQuery = q.Encode()
+	items, next, err := pageMaxResults(r, runs, 1000, 50000, false)
+	if err != nil {
+		return nil, err
+	}
+	views := make([]map[string]any, len(items))
+	for i, run := range items {
+		views[i] = run.view()
+	}
+	return map[string]any{"runs": views, "next_page_token": next}, nil
+}
+
+type runClause struct {
+	entity, key, op, value string
+	number                 float64
+	numeric                bool
+}
+
+var clauseRE = regexp.MustCompile("^\\s*(?:(metrics|metric|params|param|tags|tag|attributes|attribute|attr|run)\\.)?(`[^`]+`|[\\w.\\-]+)\\s*(>=|<=|!=|=|>|<)\\s*(.+?)\\s*$")
+
+var andRE = regexp.MustCompile(`(?i)\s+and\s+`)
+
+func parseRunFilter(filter string) ([]runClause, error) {
+	if strings.TrimSpace(filter) == "" {
+		return nil, nil
+	}
+	var out []runClause
+	for _, part := range andRE.Split(filter, -1) {
+		m := clauseRE.FindStringSubmatch(part)
+		if m == nil {
+			return nil, invalidParam("Invalid filter '%s': could not parse clause '%s'.", filter, strings.TrimSpace(part))
+		}
+		c := runClause{entity: strings.TrimSuffix(cmp.Or(m[1], "attributes"), "s"), key: strings.Trim(m[2], "`"), op: m[3], value: m[4]}
+		if c.entity == "attribute" || c.entity == "attr" || c.entity == "run" {
+			c.entity = "attribute"
+		}
+		if len(c.value) >= 2 && (c.value[0] == '\'' || c.value[0] == '"') && c.value[len(c.value)-1] == c.value[0] {
+			c.value = c.value[1 : len(c.value)-1]
+		} else if n, err := strconv.ParseFloat(c.value, 64); err == nil {
+			c.number, c.numeric = n, true
+		} else {
+			return nil, invalidParam("Invalid filter '%s': value %s is neither a quoted string nor a number.", filter, c.value)
+		}
+		if c.entity == "metric" && !c.numeric {
+			return nil, invalidParam("Invalid filter '%s': metric %s must be compared with a number.", filter, c.key)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func matchesAll(run mlflowRun, clauses []runClause) bool {
+	for _, c := range clauses {
+		if !c.matches(run) {
+			return false
+		}
+	}
+	return true
+}
+
+func (c runClause) matches(run mlflowRun) bool {
+	var (
+		str string
+		num float64
+		ok  bool
+	)
+	switch c.entity {
+	case "metric":
+		for _, p := range run.latestMetrics() {
+			if p.Key == c.key {
+				num, ok = p.Value, true
+			}
+		}
+		if !ok {
+			return false
+		}
+		return compareOrdered(cmp.Compare(num, c.number), c.op)
+	case "param":
+		str, ok = run.Params[c.key]
+	case "tag":
+		str, ok = run.Tags[c.key]
+	default:
+		str, num, ok = run.attribute(c.key)
+		if ok && c.numeric {
+			return compareOrdered(cmp.Compare(num, c.number), c.op)
+		}
+	}
+	if !ok {
+		return false
+	}
+	return compareOrdered(strings.Compare(str, c.value), c.op)
+}
+
+// attribute reads a run attribute by its search name.
+func (run mlflowRun) attribute(key string) (string, float64, bool) {
+	switch key {
+	case "status":
+		return run.Info.Status, 0, true
+	case "run_name":
+		return run.Info.RunName, 0, true
+	case "run_id":
+		return run.Info.RunID, 0, true
+	case "user_id":
+		return run.Info.UserID, 0, true
+	case "start_time":
+		return "", float64(run.Info.StartTime), true
+	case "end_time":
+		return "", float64(run.Info.EndTime), true
+	}
+	return "", 0, false
+}
+
+func compareOrdered(c int, op string) bool {
+	switch op {
+	case "=":
+		return c == 0
+	case "!=":
+		return c != 0
+	case ">":
+		return c > 0
+	case ">=":
+		return c >= 0
+	case "<":
+		return c < 0
+	default:
+		return c <= 0
+	}
+}
+
+// sortRuns orders by order_by, then by start time (newest first) and run id,
+// MLflow's default.
+func sortRuns(runs []mlflowRun, orderBy []string) error {
+	type key struct {
+		entity, name string
+		desc         bool
+	}
+	var keys []key
+	for _, ob := range orderBy {
+		fields := strings.Fields(ob)
+		if len(fields) == 0 || len(fields) > 2 || (len(fields) == 2 && !slices.Contains([]string{"ASC", "DESC"}, strings.ToUpper(fields[1]))) {
+			return invalidParam("Invalid order_by clause '%s'.", ob)
+		}
+		entity, name, found := strings.Cut(fields[0], ".")
+		if !found {
+			entity, name = "attributes", fields[0]
+		}
+		keys = append(keys, key{entity: strings.TrimSuffix(entity, "s"), name: strings.Trim(name, "`"), desc: len(fields) == 2 && strings.EqualFold(fields[1], "DESC")})
+	}
+	value := func(run mlflowRun, k key) (float64, string, bool) {
+		switch k.entity {
+		case "metric":
+			for _, p := range run.latestMetrics() {
+				if p.Key == k.name {
+					return p.Value, "", true
+				}
+			}
+			return 0, "", false
+		case "param":
+			v, ok := run.Params[k.name]
+			return 0, v, ok
+		case "tag":
+			v, ok := run.Tags[k.name]
+			return 0, v, ok
+		default:
+			s, n, ok := run.attribute(k.name)
+			return n, s, ok
+		}
+	}
+	slices.SortStableFunc(runs, func(a, b mlflowRun) int {
+		for _, k := range keys {
+			an, as, aok := value(a, k)
+			bn, bs, bok := value(b, k)
+			// Runs missing the key sort last either way.
+			if aok != bok {
+				if aok {
+					return -1
+				}
+				return 1
+			}
+			c := cmp.Or(cmp.Compare(an, bn), strings.Compare(as, bs))
+			if k.desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return cmp.Or(cmp.Compare(b.Info.StartTime, a.Info.StartTime), strings.Compare(a.Info.RunID, b.Info.RunID))
+	})
+	return nil
+}

@@ -1,0 +1,353 @@
+package emulator
+
+import (
+	"maps"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Registered models: /api/2.1/unity-catalog/models and their aliases.
+// Fields follow databricks-sdk-go service/catalog/model.go
+// (RegisteredModelInfo, CreateRegisteredModelRequest,
+// UpdateRegisteredModelRequest, RegisteredModelAlias,
+// SetRegisteredModelAliasRequest, ListRegisteredModelsRequest).
+//
+// A model document also holds its aliases (alias → version) and the next
+// version number, so that registering a version and moving an alias are
+// single transactions on one document: an alias always points at exactly
+// one existing version, and moving it is atomic.
+
+// modelKind is how Unity Catalog names a registered model in messages:
+// models are FUNCTION securables.
+const modelKind = "Routine or Model"
+
+type registeredModel struct {
+	Name            string `json:"name"`
+	CatalogName     string `json:"catalog_name"`
+	SchemaName      string `json:"schema_name"`
+	FullName        string `json:"full_name"`
+	Comment         string `json:"comment,omitempty"`
+	Owner           string `json:"owner"`
+	MetastoreID     string `json:"metastore_id"`
+	StorageLocation string `json:"storage_location"`
+	auditFields
+	// Aliases maps alias name → version number.
+	Aliases map[string]int `json:"_aliases,omitempty"`
+	// LastVersion is the highest version number ever assigned; numbers are
+	// never reused, even after a delete.
+	LastVersion int `json:"_last_version"`
+}
+
+// modelAlias is RegisteredModelAlias.
+type modelAlias struct {
+	AliasName  string `json:"alias_name"`
+	VersionNum int    `json:"version_num"`
+}
+
+// registeredModelInfo is the API answer.
+type registeredModelInfo struct {
+	Name            string       `json:"name"`
+	CatalogName     string       `json:"catalog_name"`
+	SchemaName      string       `json:"schema_name"`
+	FullName        string       `json:"full_name"`
+	Comment         string       `json:"comment,omitempty"`
+	Owner           string       `json:"owner"`
+	MetastoreID     string       `json:"metastore_id"`
+	StorageLocation string       `json:"storage_location"`
+	BrowseOnly      bool         `json:"browse_only"`
+	Aliases         []modelAlias `json:"aliases,omitempty"`
+	auditFields
+}
+
+func (m registeredModel) view(withAliases bool) registeredModelInfo {
+	info := registeredModelInfo{
+		Name: m.Name, CatalogName: m.CatalogName, SchemaName: m.SchemaName, FullName: m.FullName,
+		Comment: m.Comment, Owner: m.Owner, MetastoreID: m.MetastoreID, StorageLocation: m.StorageLocation,
+		auditFields: m.auditFields,
+	}
+	if withAliases {
+		info.Aliases = m.aliasList(0)
+	}
+	return info
+}
+
+// aliasList returns the aliases sorted by name, only those on version if it
+// is not zero.
+func (m registeredModel) aliasList(version int) []modelAlias {
+	out := []modelAlias{}
+	for _, a := range slices.Sorted(maps.Keys(m.Aliases)) {
+		if version == 0 || m.Aliases[a] == version {
+			out = append(out, modelAlias{AliasName: a, VersionNum: m.Aliases[a]})
+		}
+	}
+	return out
+}
+
+// modelFullName parses the {full_name} path value of a model route.
+func modelFullName(r *http.Request) (string, error) {
+	parts, err := splitFullName("registered model", r.PathValue("full_name"), 3)
+	if err != nil {
+		return "", err
+	}
+	return ucKey(parts...), nil
+}
+
+func (s *Server) createRegisteredModel(r *http.Request) (any, error) {
+	var req struct {
+		CatalogName     string `json:"catalog_name"`
+		SchemaName      string `json:"schema_name"`
+		Name            string `json:"name"`
+		Comment         string `json:"comment"`
+		StorageLocation string `json:"storage_location"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	for field, v := range map[string]string{"catalog_name": req.CatalogName, "schema_name": req.SchemaName} {
+		if err := requireString(field, v); err != nil {
+			return nil, err
+		}
+	}
+	if err := validateName("registered model", "name", req.Name); err != nil {
+		return nil, err
+	}
+	var m registeredModel
+	err := s.store.Update(func(tx Tx) error {
+		var sc schemaInfo
+		if err := loadDoc(tx, schemasBucket, ucKey(req.CatalogName, req.SchemaName), "Schema", &sc); err != nil {
+			return err
+		}
+		m = registeredModel{
+			Name: strings.ToLower(req.Name), CatalogName: sc.CatalogName, SchemaName: sc.Name,
+			Comment: req.Comment, Owner: s.opts.UserName, MetastoreID: metastoreID,
+			StorageLocation: req.StorageLocation, auditFields: s.stampCreated(),
+		}
+		m.FullName = ucKey(m.CatalogName, m.SchemaName, m.Name)
+		if m.StorageLocation == "" {
+			m.StorageLocation = sc.StorageLocation + "/models/" + newUUID()
+		}
+		if err := mustNotExist(tx, modelsBucket, m.FullName, modelKind); err != nil {
+			return err
+		}
+		return tx.Put(modelsBucket, m.FullName, m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m.view(false), nil
+}
+
+func (s *Server) getRegisteredModel(r *http.Request) (any, error) {
+	full, err := modelFullName(r)
+	if err != nil {
+		return nil, err
+	}
+	withAliases, err := queryBool(r, "include_aliases")
+	if err != nil {
+		return nil, err
+	}
+	m, err := ucGet[registeredModel](s, modelsBucket, full, modelKind)
+	if err != nil {
+		return nil, err
+	}
+	return m.view(withAliases), nil
+}
+
+func (s *Server) listRegisteredModels(r *http.Request) (any, error) {
+	catalog, schema := r.URL.Query().Get("catalog_name"), r.URL.Query().Get("schema_name")
+	if (catalog == "") != (schema == "") {
+		return nil, invalidParam("catalog_name and schema_name must be specified together.")
+	}
+	prefix, defaultSize, maxSize := "", 100, 1000
+	if catalog != "" {
+		// Page sizes per ListRegisteredModelsRequest.MaxResults.
+		prefix, defaultSize, maxSize = ucKey(catalog, schema)+".", 10000, 10000
+		if _, err := ucGet[schemaInfo](s, schemasBucket, ucKey(catalog, schema), "Schema"); err != nil {
+			return nil, err
+		}
+	}
+	all, err := ucList[registeredModel](s, modelsBucket, prefix)
+	if err != nil {
+		return nil, err
+	}
+	items, next, err := pageMaxResults(r, all, defaultSize, maxSize, false)
+	if err != nil {
+		return nil, err
+	}
+	views := make([]registeredModelInfo, len(items))
+	for i, m := range items {
+		views[i] = m.view(false)
+	}
+	return map[string]any{"registered_models": views, "next_page_token": next}, nil
+}
+
+func (s *Server) updateRegisteredModel(r *http.Request) (any, error) {
+	full, err := modelFullName(r)
+	if err != nil {
+		return nil, err
+	}
+	var req securableUpdate
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	m, err := ucUpdate(s, modelsBucket, full, modelKind, func(_ Tx, m *registeredModel) error {
+		var props map[string]string
+		if err := req.apply("registered model", &m.Comment, &m.Owner, &props); err != nil {
+			return err
+		}
+		s.stampUpdated(&m.auditFields)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m.view(false), nil
+}
+
+// deleteRegisteredModel deletes the model with all its versions and aliases
+// ("Deletes a registered model and all its model versions", RegisteredModels
+// API docs).
+func (s *Server) deleteRegisteredModel(r *http.Request) (any, error) {
+	full, err := modelFullName(r)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.Update(func(tx Tx) error {
+		var m registeredModel
+		if err := loadDoc(tx, modelsBucket, full, modelKind, &m); err != nil {
+			return err
+		}
+		if err := deleteUnder(tx, modelVersionsBucket, full+"/"); err != nil {
+			return err
+		}
+		if err := tx.Delete(grantsBucket, grantsKey("function", full)); err != nil {
+			return err
+		}
+		return tx.Delete(modelsBucket, full)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{}, nil
+}
+
+// reservedAlias matches the alias names MLflow keeps for itself: "latest"
+// and version references like "v3" (mlflow/utils/validation.py,
+// _validate_model_alias_name).
+var reservedAlias = regexp.MustCompile(`^(latest|v\d+)$`)
+
+func validateAlias(alias string) error {
+	if err := validateName("alias", "alias", alias); err != nil {
+		return err
+	}
+	if reservedAlias.MatchString(strings.ToLower(alias)) {
+		return invalidParam("Invalid alias name '%s': 'latest' and names of the form v<number> are reserved.", alias)
+	}
+	return nil
+}
+
+func (s *Server) setModelAlias(r *http.Request) (any, error) {
+	full, err := modelFullName(r)
+	if err != nil {
+		return nil, err
+	}
+	var req struct {
+		VersionNum int `json:"version_num"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	return s.setAlias(full, r.PathValue("alias"), req.VersionNum)
+}
+
+// setAlias points alias at version, moving it if it pointed elsewhere: one
+// transaction on the model document, so readers see the old or the new
+// version, never neither.
+func (s *Server) setAlias(full, alias string, version int) (modelAlias, error) {
+	alias = strings.ToLower(alias)
+	if err := validateAlias(alias); err != nil {
+		return modelAlias{}, err
+	}
+	if version <= 0 {
+		return modelAlias{}, invalidParam("Missing required field: version_num")
+	}
+	_, err := ucUpdate(s, modelsBucket, full, modelKind, func(tx Tx, m *registeredModel) error {
+		var v modelVersion
+		if err := loadVersion(tx, full, version, &v); err != nil {
+			return err
+		}
+		if m.Aliases == nil {
+			m.Aliases = map[string]int{}
+		}
+		m.Aliases[alias] = version
+		return nil
+	})
+	if err != nil {
+		return modelAlias{}, err
+	}
+	return modelAlias{AliasName: alias, VersionNum: version}, nil
+}
+
+func (s *Server) deleteModelAlias(r *http.Request) (any, error) {
+	full, err := modelFullName(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.deleteAlias(full, r.PathValue("alias"))
+}
+
+func (s *Server) deleteAlias(full, alias string) (any, error) {
+	alias = strings.ToLower(alias)
+	_, err := ucUpdate(s, modelsBucket, full, modelKind, func(_ Tx, m *registeredModel) error {
+		if _, ok := m.Aliases[alias]; !ok {
+			return notFound("Alias '%s' does not exist on %s '%s'.", alias, modelKind, full)
+		}
+		delete(m.Aliases, alias)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{}, nil
+}
+
+// getModelVersionByAlias answers ModelVersionInfo of the version alias
+// points at.
+func (s *Server) getModelVersionByAlias(r *http.Request) (any, error) {
+	full, err := modelFullName(r)
+	if err != nil {
+		return nil, err
+	}
+	withAliases, err := queryBool(r, "include_aliases")
+	if err != nil {
+		return nil, err
+	}
+	alias := strings.ToLower(r.PathValue("alias"))
+	m, v, err := s.versionByAlias(full, alias)
+	if err != nil {
+		return nil, err
+	}
+	return v.ucView(m, withAliases), nil
+}
+
+// versionByAlias loads the model and the version its alias points at.
+func (s *Server) versionByAlias(full, alias string) (registeredModel, modelVersion, error) {
+	var (
+		m registeredModel
+		v modelVersion
+	)
+	err := s.store.View(func(tx Tx) error {
+		if err := loadDoc(tx, modelsBucket, full, modelKind, &m); err != nil {
+			return err
+		}
+		n, ok := m.Aliases[alias]
+		if !ok {
+			return notFound("Alias '%s' does not exist on %s '%s'.", alias, modelKind, full)
+		}
+		return loadVersion(tx, full, n, &v)
+	})
+	v.settle(s.now())
+	return m, v, err
+}
