@@ -107,6 +107,24 @@ func (s *Server) routes() {
 	ws("POST "+ml+"runs/log-batch", s.logBatch)
 	ws("GET "+ml+"metrics/get-history", s.getMetricHistory)
 
+	// Jobs (jobs.go). The SDK calls 2.2; 2.1 is served for older clients.
+	// Paths from databricks-sdk-go service/jobs/impl.go.
+	for _, v := range []string{"2.1", "2.2"} {
+		p := "/api/" + v + "/jobs/"
+		ws("POST "+p+"create", s.createJob)
+		ws("GET "+p+"get", s.getJob)
+		ws("GET "+p+"list", s.listJobs)
+		ws("POST "+p+"reset", s.resetJob)
+		ws("POST "+p+"update", s.updateJob)
+		ws("POST "+p+"delete", s.deleteJob)
+		ws("POST "+p+"run-now", s.runNow)
+		ws("GET "+p+"runs/get", s.getJobRun)
+		ws("GET "+p+"runs/list", s.listJobRuns)
+		ws("POST "+p+"runs/cancel", s.cancelJobRun)
+		ws("POST "+p+"runs/cancel-all", s.cancelAllJobRuns)
+		ws("POST "+p+"runs/delete", s.deleteJobRun)
+	}
+
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute
 	op("GET /_emulator/health", s.health)
