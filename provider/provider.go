@@ -141,6 +141,12 @@ func sdkConfig(m providerModel) *databricks.Config {
 func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newClusterResource,
+		newCatalogResource,
+		newSchemaResource,
+		// newGrantsResource,
+		// newRegisteredModelResource,
+		// newModelVersionResource,
+		// newModelAliasResource,
 	}
 }
 
@@ -148,6 +154,9 @@ func (p *brickopsProvider) DataSources(_ context.Context) []func() datasource.Da
 	return []func() datasource.DataSource{
 		newSparkVersionDataSource,
 		newNodeTypeDataSource,
+		// newRegisteredModelDataSource,
+		// newModelVersionDataSource,
+		// newModelVersionsDataSource,
 	}
 }
 

@@ -53,6 +53,7 @@ State is kept in --data-dir and survives restarts. Operator endpoints under
 			return emulator.ListenAndServe(ctx, srv, addr, cmd.OutOrStdout())
 		},
 	}
+	cmd.AddCommand(newEmulatorSeedCmd())
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:8470", "address to listen on (port 0 picks a free port)")
 	f.StringVar(&opts.DataDir, "data-dir", ".brickops/emulator", "directory holding the emulator's state")

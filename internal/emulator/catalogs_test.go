@@ -222,4 +222,3 @@ func TestSchemas_listPaginates(t *testing.T) {
 		t.Errorf("all schemas = %d, %v", len(all), err)
 	}
 }
-

@@ -465,7 +465,9 @@ func (s *Server) getMetricHistory(r *http.Request) (any, error) {
 			points = append(points, p)
 		}
 	}
-	slices.SortStableFunc(points, func(a, b metricPoint) int { return cmp.Or(cmp.Compare(a.Step, b.Step), cmp.Compare(a.Timestamp, b.Timestamp)) })
+	slices.SortStableFunc(points, func(a, b metricPoint) int {
+		return cmp.Or(cmp.Compare(a.Step, b.Step), cmp.Compare(a.Timestamp, b.Timestamp))
+	})
 	items, next, err := pageMaxResults(r, points, 25000, 25000, false)
 	if err != nil {
 		return nil, err
