@@ -143,6 +143,7 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newClusterResource,
 		newCatalogResource,
 		newSchemaResource,
+		newJobResource,
 		// newGrantsResource,
 		// newRegisteredModelResource,
 		// newModelVersionResource,
