@@ -125,6 +125,18 @@ func (s *Server) routes() {
 		ws("POST "+p+"runs/delete", s.deleteJobRun)
 	}
 
+	// Model serving (serving_endpoints.go). Paths from databricks-sdk-go
+	// service/serving/impl.go. Metrics answer Prometheus text, not JSON.
+	se := "/api/2.0/serving-endpoints"
+	ws("POST "+se, s.createServingEndpoint)
+	ws("GET "+se, s.listServingEndpoints)
+	ws("GET "+se+"/{name}", s.getServingEndpoint)
+	ws("DELETE "+se+"/{name}", s.deleteServingEndpoint)
+	ws("PUT "+se+"/{name}/config", s.updateServingEndpointConfig)
+	ws("PATCH "+se+"/{name}/tags", s.patchServingEndpointTags)
+	ws("PUT "+se+"/{name}/rate-limits", s.putServingEndpointRateLimits)
+	s.mux.HandleFunc("GET "+se+"/{name}/metrics", s.servingEndpointMetrics)
+
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute
 	op("GET /_emulator/health", s.health)
