@@ -144,6 +144,7 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newCatalogResource,
 		newSchemaResource,
 		newJobResource,
+		newServingEndpointResource,
 		// newGrantsResource,
 		// newRegisteredModelResource,
 		// newModelVersionResource,
