@@ -186,7 +186,7 @@ func TestAccCatalog_alreadyExists(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      catalogConfig(name, ""),
-			ExpectError: regexp.MustCompile(`Creating catalog "` + name + `": Catalog '` + name + `' already exists`),
+			ExpectError: errorRegexp(`Creating catalog "` + name + `": Catalog '` + name + `' already exists`),
 		}},
 	})
 }

@@ -143,12 +143,12 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newClusterResource,
 		newCatalogResource,
 		newSchemaResource,
+		newGrantsResource,
+		newRegisteredModelResource,
+		newModelVersionResource,
+		newModelAliasResource,
 		newJobResource,
 		newServingEndpointResource,
-		// newGrantsResource,
-		// newRegisteredModelResource,
-		// newModelVersionResource,
-		// newModelAliasResource,
 	}
 }
 
@@ -156,9 +156,9 @@ func (p *brickopsProvider) DataSources(_ context.Context) []func() datasource.Da
 	return []func() datasource.DataSource{
 		newSparkVersionDataSource,
 		newNodeTypeDataSource,
-		// newRegisteredModelDataSource,
-		// newModelVersionDataSource,
-		// newModelVersionsDataSource,
+		newRegisteredModelDataSource,
+		newModelVersionDataSource,
+		newModelVersionsDataSource,
 	}
 }
 

@@ -23,9 +23,9 @@ import (
 
 const endpointAddr = "brickops_serving_endpoint.churn"
 
-// seedModel registers n READY versions of <catalog>.ml.churn the way a
+// seedServedModel registers n READY versions of <catalog>.ml.churn the way a
 // training run does, in a catalog of its own, and returns the model name.
-func seedModel(t *testing.T, n int) string {
+func seedServedModel(t *testing.T, n int) string {
 	t.Helper()
 	model := acctest.RandomWithPrefix("acc") + ".ml.churn"
 	for i := 0; i < n; i++ {
@@ -70,7 +70,7 @@ func entity(name, version string) string {
 // A served version changes in place, then a 90/10 canary, then 100% to
 // the new version; tags change without a deployment.
 func TestAccServingEndpoint_canary(t *testing.T) {
-	model := seedModel(t, 2)
+	model := seedServedModel(t, 2)
 	name := acctest.RandomWithPrefix("churn")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	sameVersion := statecheck.CompareValue(compare.ValuesSame())
@@ -176,7 +176,7 @@ func TestAccServingEndpoint_canary(t *testing.T) {
 // An endpoint pointing at a version that does not exist fails with the
 // endpoint's own message; state stays consistent with what is served.
 func TestAccServingEndpoint_missingVersion(t *testing.T) {
-	model := seedModel(t, 1)
+	model := seedServedModel(t, 1)
 	name := acctest.RandomWithPrefix("churn")
 	good := endpointConfig(name, model, entity("champion", "1"), "")
 	bad := endpointConfig(name, model, entity("champion", "99"), "")
@@ -214,7 +214,7 @@ func TestAccServingEndpoint_missingVersion(t *testing.T) {
 }
 
 func TestAccServingEndpoint_driftIsRepaired(t *testing.T) {
-	model := seedModel(t, 2)
+	model := seedServedModel(t, 2)
 	name := acctest.RandomWithPrefix("churn")
 	config := endpointConfig(name, model, entity("champion", "1"), `tags = { team = "ml" }`)
 	w := testWorkspace(t)
@@ -262,7 +262,7 @@ func TestAccServingEndpoint_driftIsRepaired(t *testing.T) {
 }
 
 func TestAccServingEndpoint_replaceOnName(t *testing.T) {
-	model := seedModel(t, 1)
+	model := seedServedModel(t, 1)
 	first, second := acctest.RandomWithPrefix("churn"), acctest.RandomWithPrefix("churn")
 	differentID := statecheck.CompareValue(compare.ValuesDiffer())
 	resource.ParallelTest(t, resource.TestCase{

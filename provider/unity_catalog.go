@@ -128,3 +128,8 @@ func sameName(prior types.String, api string) types.String {
 	}
 	return types.StringValue(api)
 }
+
+// stateSetter is the part of tfsdk.State that Create and Update share.
+type stateSetter interface {
+	Set(ctx context.Context, val any) diag.Diagnostics
+}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/brickops/terraform-provider-brickops/internal/ucprivileges"
 )
 
 // Grants: /api/2.1/unity-catalog/permissions/{securable_type}/{full_name}.
@@ -16,41 +18,17 @@ import (
 // Each securable keeps one document: principal → privileges. PATCH applies
 // every change in order and answers the resulting assignments.
 
-// grantable lists, per securable type, where its objects live, how deep its
-// name is and which privileges apply to it (Databricks docs, "Unity Catalog
-// privileges and securable objects": privilege types by securable object).
+// grantable lists, per securable type, where its objects live and how deep
+// its name is; ucprivileges knows which privileges apply to it.
 var grantable = map[string]struct {
-	bucket     string
-	kind       string
-	parts      int
-	privileges []string
+	bucket string
+	kind   string
+	parts  int
 }{
-	"catalog": {catalogsBucket, "Catalog", 1, []string{
-		"ALL_PRIVILEGES", "APPLY_TAG", "BROWSE", "CREATE_FUNCTION", "CREATE_MATERIALIZED_VIEW", "CREATE_MODEL",
-		"CREATE_SCHEMA", "CREATE_TABLE", "CREATE_VOLUME", "EXECUTE", "EXTERNAL_USE_SCHEMA", "MANAGE", "MODIFY",
-		"READ_VOLUME", "REFRESH", "SELECT", "USE_CATALOG", "USE_SCHEMA", "WRITE_VOLUME",
-	}},
-	"schema": {schemasBucket, "Schema", 2, []string{
-		"ALL_PRIVILEGES", "APPLY_TAG", "CREATE_FUNCTION", "CREATE_MATERIALIZED_VIEW", "CREATE_MODEL", "CREATE_TABLE",
-		"CREATE_VOLUME", "EXECUTE", "EXTERNAL_USE_SCHEMA", "MANAGE", "MODIFY", "READ_VOLUME", "REFRESH", "SELECT",
-		"USE_SCHEMA", "WRITE_VOLUME",
-	}},
-	"table":    {tablesBucket, "Table", 3, []string{"ALL_PRIVILEGES", "APPLY_TAG", "MANAGE", "MODIFY", "SELECT"}},
-	"function": {modelsBucket, "Routine or Model", 3, []string{"ALL_PRIVILEGES", "APPLY_TAG", "EXECUTE", "MANAGE"}},
-}
-
-// allPrivileges is the Privilege enum (catalog.Privilege in the SDK), to
-// tell an unknown privilege from one that does not apply to the securable.
-var allPrivileges = []string{
-	"ACCESS", "ALL_PRIVILEGES", "APPLY_TAG", "BROWSE", "CREATE", "CREATE_CATALOG", "CREATE_CLEAN_ROOM",
-	"CREATE_CONNECTION", "CREATE_EXTERNAL_LOCATION", "CREATE_EXTERNAL_TABLE", "CREATE_EXTERNAL_VOLUME",
-	"CREATE_FOREIGN_CATALOG", "CREATE_FOREIGN_SECURABLE", "CREATE_FUNCTION", "CREATE_MANAGED_STORAGE",
-	"CREATE_MATERIALIZED_VIEW", "CREATE_MODEL", "CREATE_PROVIDER", "CREATE_RECIPIENT", "CREATE_SCHEMA",
-	"CREATE_SERVICE_CREDENTIAL", "CREATE_SHARE", "CREATE_STORAGE_CREDENTIAL", "CREATE_TABLE", "CREATE_VIEW",
-	"CREATE_VOLUME", "EXECUTE", "EXECUTE_CLEAN_ROOM_TASK", "EXTERNAL_USE_SCHEMA", "MANAGE", "MANAGE_ALLOWLIST",
-	"MODIFY", "MODIFY_CLEAN_ROOM", "READ_FILES", "READ_PRIVATE_FILES", "READ_VOLUME", "REFRESH", "SELECT",
-	"SET_SHARE_PERMISSION", "USAGE", "USE_CATALOG", "USE_CONNECTION", "USE_MARKETPLACE_ASSETS", "USE_PROVIDER",
-	"USE_RECIPIENT", "USE_SCHEMA", "USE_SHARE", "WRITE_FILES", "WRITE_PRIVATE_FILES", "WRITE_VOLUME",
+	"catalog":  {catalogsBucket, "Catalog", 1},
+	"schema":   {schemasBucket, "Schema", 2},
+	"table":    {tablesBucket, "Table", 3},
+	"function": {modelsBucket, "Routine or Model", 3},
 }
 
 // grantsDoc is the stored document of one securable.
@@ -187,10 +165,10 @@ func (s *Server) updateGrants(r *http.Request) (any, error) {
 // checkPrivilege refuses a privilege that is not in the enum, or that does
 // not apply to the securable type, with the service's wording.
 func checkPrivilege(typ, full, p string) error {
-	if !slices.Contains(allPrivileges, p) {
-		return invalidParam("Invalid privilege '%s'. Valid privileges for %s: %s.", p, strings.ToUpper(typ), strings.Join(grantable[typ].privileges, ", "))
+	if !ucprivileges.Known(p) {
+		return invalidParam("Invalid privilege '%s'. Valid privileges for %s: %s.", p, strings.ToUpper(typ), strings.Join(ucprivileges.BySecurable[typ], ", "))
 	}
-	if !slices.Contains(grantable[typ].privileges, p) {
+	if !ucprivileges.Applicable(typ, p) {
 		return invalidParam("Privilege %s is not applicable to this entity [%s:%s]. If this seems unexpected, please check the privilege version used by the metastore.", p, full, strings.ToUpper(typ))
 	}
 	return nil

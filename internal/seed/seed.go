@@ -66,11 +66,7 @@ func Run(ctx context.Context, w *databricks.WorkspaceClient, spec Spec) (*Result
 	if err != nil {
 		return nil, err
 	}
-	expID, err := ensureExperiment(ctx, w, spec.Experiment)
-	if err != nil {
-		return nil, err
-	}
-	runID, err := logRun(ctx, w, expID, spec)
+	expID, runID, err := LogRun(ctx, w, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +88,20 @@ func Run(ctx context.Context, w *databricks.WorkspaceClient, spec Spec) (*Result
 		return nil, err
 	}
 	return &Result{ExperimentID: expID, RunID: runID, Version: ready}, nil
+}
+
+// LogRun logs spec's run (experiment, params, metric history, FINISHED)
+// without registering anything, and returns the experiment and run ids.
+func LogRun(ctx context.Context, w *databricks.WorkspaceClient, spec Spec) (string, string, error) {
+	if spec.Experiment == "" {
+		spec.Experiment = "/Shared/brickops/" + spec.Model
+	}
+	expID, err := ensureExperiment(ctx, w, spec.Experiment)
+	if err != nil {
+		return "", "", err
+	}
+	runID, err := logRun(ctx, w, expID, spec)
+	return expID, runID, err
 }
 
 func ensureExperiment(ctx context.Context, w *databricks.WorkspaceClient, name string) (string, error) {
