@@ -137,6 +137,18 @@ func (s *Server) routes() {
 	ws("PUT "+se+"/{name}/rate-limits", s.putServingEndpointRateLimits)
 	s.mux.HandleFunc("GET "+se+"/{name}/metrics", s.servingEndpointMetrics)
 
+	// Quality monitors (quality_monitors.go). Paths from databricks-sdk-go
+	// service/catalog/impl.go (qualityMonitorsImpl).
+	qm := uc + "tables/{table_name}/monitor"
+	ws("POST "+qm, s.createQualityMonitor)
+	ws("GET "+qm, s.getQualityMonitor)
+	ws("PUT "+qm, s.updateQualityMonitor)
+	ws("DELETE "+qm, s.deleteQualityMonitor)
+	ws("POST "+qm+"/refreshes", s.runMonitorRefresh)
+	ws("GET "+qm+"/refreshes", s.listMonitorRefreshes)
+	ws("GET "+qm+"/refreshes/{refresh_id}", s.getMonitorRefresh)
+	ws("POST "+qm+"/refreshes/{refresh_id}/cancel", s.cancelMonitorRefresh)
+
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute
 	op("GET /_emulator/health", s.health)
@@ -146,6 +158,9 @@ func (s *Server) routes() {
 	op("GET /_emulator/faults", s.getFaults)
 	op("PUT /_emulator/faults", s.putFaults)
 	op("DELETE /_emulator/faults", s.clearFaults)
+	// Drift statistics of monitor refreshes (quality_monitors.go).
+	op("PUT /_emulator/monitors/{table_name}/drift", s.setMonitorDrift)
+	op("GET /_emulator/monitors/{table_name}/refreshes/{refresh_id}/drift", s.getRefreshDrift)
 
 	// Anything else: 501 in the family's error shape. A bare 404 would read
 	// as "resource gone" to a client and make Terraform drop state silently.
