@@ -149,6 +149,7 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newModelAliasResource,
 		newJobResource,
 		newServingEndpointResource,
+		newQualityMonitorResource,
 	}
 }
 
