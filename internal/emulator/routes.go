@@ -137,6 +137,20 @@ func (s *Server) routes() {
 	ws("PUT "+se+"/{name}/rate-limits", s.putServingEndpointRateLimits)
 	s.mux.HandleFunc("GET "+se+"/{name}/metrics", s.servingEndpointMetrics)
 
+	// Governed tags on securables (entity_tags.go).
+	et := uc + "entity-tag-assignments"
+	ws("POST "+et, s.createEntityTagAssignment)
+	ws("GET "+et+"/{entity_type}/{entity_name}/tags", s.listEntityTagAssignments)
+	ws("GET "+et+"/{entity_type}/{entity_name}/tags/{tag_key}", s.getEntityTagAssignment)
+	ws("PATCH "+et+"/{entity_type}/{entity_name}/tags/{tag_key}", s.updateEntityTagAssignment)
+	ws("DELETE "+et+"/{entity_type}/{entity_name}/tags/{tag_key}", s.deleteEntityTagAssignment)
+
+	// Online tables (online_tables.go). Paths from databricks-sdk-go
+	// service/catalog/impl.go (onlineTablesImpl).
+	ws("POST /api/2.0/online-tables", s.createOnlineTable)
+	ws("GET /api/2.0/online-tables/{name}", s.getOnlineTable)
+	ws("DELETE /api/2.0/online-tables/{name}", s.deleteOnlineTable)
+
 	// Quality monitors (quality_monitors.go). Paths from databricks-sdk-go
 	// service/catalog/impl.go (qualityMonitorsImpl).
 	qm := uc + "tables/{table_name}/monitor"
