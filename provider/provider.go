@@ -150,6 +150,8 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newJobResource,
 		newServingEndpointResource,
 		newQualityMonitorResource,
+		newFeatureTableResource,
+		newOnlineTableResource,
 	}
 }
 
