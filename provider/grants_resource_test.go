@@ -216,3 +216,40 @@ func checkGrantsAPI(t *testing.T, securableType, full string, want map[string][]
 		return nil
 	}
 }
+
+// Tables are securables too: only table privileges apply.
+func TestAccGrants_table(t *testing.T) {
+	ctx := context.Background()
+	w := testWorkspace(t)
+	cat := uniqueName("cat")
+	if _, err := w.Catalogs.Create(ctx, catalog.CreateCatalog{Name: cat}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Catalogs.Delete(ctx, catalog.DeleteCatalogRequest{Name: cat, Force: true}) })
+	if _, err := w.Tables.Create(ctx, catalog.CreateTableRequest{CatalogName: cat, SchemaName: "default", Name: "features",
+		TableType: catalog.TableTypeManaged, DataSourceFormat: catalog.DataSourceFormatDelta,
+		Columns: []catalog.ColumnInfo{{Name: "id", TypeName: catalog.ColumnTypeNameLong}}}); err != nil {
+		t.Fatal(err)
+	}
+	table := cat + ".default.features"
+	config := func(privileges string) string {
+		return fmt.Sprintf(`
+resource "brickops_grants" "test" {
+  table = %q
+  grant {
+    principal  = "data-scientists"
+    privileges = [%s]
+  }
+}
+`, table, privileges)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(`"EXECUTE"`), ExpectError: errorRegexp(`Privilege "EXECUTE" cannot be granted on a table.`)},
+			{Config: config(`"SELECT"`), Check: checkGrantsAPI(t, "table", table, map[string][]string{"data-scientists": {"SELECT"}})},
+			{Config: config(`"SELECT", "MODIFY"`), Check: checkGrantsAPI(t, "table", table, map[string][]string{"data-scientists": {"MODIFY", "SELECT"}})},
+			{ResourceName: grantsAddr, ImportState: true, ImportStateId: "table/" + table, ImportStateVerify: true},
+		},
+	})
+}

@@ -3,7 +3,9 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"testing"
+	"time"
 
 	"github.com/databricks/databricks-sdk-go/service/catalog"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -13,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
 	"github.com/brickops/terraform-provider-brickops/internal/seed"
 	"github.com/brickops/terraform-provider-brickops/internal/ucregistry"
 )
@@ -262,4 +265,64 @@ func checkVersionAPI(t *testing.T, model, version string, check func(*ucregistry
 		}
 		return check(mv)
 	}
+}
+
+// Registration is asynchronous: against an emulator whose versions take
+// a while to become READY, apply polls until they are, and a create
+// timeout shorter than that fails with a clear message (the version is
+// then tracked as tainted, not orphaned).
+func TestAccModelVersion_waitsForReady(t *testing.T) {
+	emu := emulatortest.Start(t, emulatortest.WithAsyncDelay(600*time.Millisecond))
+	ctx := context.Background()
+	ew := emu.WorkspaceClient(t)
+	if _, err := seed.Run(ctx, ew, seed.Spec{Model: "dev.ml.churn"}); err != nil {
+		t.Fatal(err)
+	}
+	providerBlock := fmt.Sprintf(`
+provider "brickops" {
+  host  = %q
+  token = %q
+}
+`, emu.URL, emu.Token)
+	config := func(timeout string) string {
+		return providerBlock + fmt.Sprintf(`
+resource "brickops_model_version" "test" {
+  model_name = "dev.ml.churn"
+  source     = "dbfs:/models/churn"
+  timeouts   = { create = %q }
+}
+`, timeout)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config("200ms"),
+				ExpectError: errorRegexp(`Version 2 of "dev.ml.churn" was registered but did not become READY`),
+			},
+			{
+				// The tainted version is replaced; this time apply waits long enough.
+				Config: config("1m"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(versionAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(versionAddr, tfjsonpath.New("version"), knownvalue.Int64Exact(3)),
+					statecheck.ExpectKnownValue(versionAddr, tfjsonpath.New("status"), knownvalue.StringExact("READY")),
+				},
+				Check: func(*terraform.State) error {
+					polls := 0
+					for _, r := range emu.Requests(t, "/api/2.0/mlflow/unity-catalog/model-versions/get") {
+						if r.Method == http.MethodGet {
+							polls++
+						}
+					}
+					if polls < 3 {
+						return fmt.Errorf("only %d polls of model-versions/get: apply did not wait", polls)
+					}
+					return nil
+				},
+			},
+		},
+	})
 }

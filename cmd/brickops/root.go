@@ -20,7 +20,9 @@ for tests and demos.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newEmulatorCmd(), newDemoCmd())
+	root.AddCommand(newEmulatorCmd(), newDemoCmd(), newPlanCmd(), newPolicyCmd(), newPRCmd())
+	// A bad flag is a usage error: exit 2, like a bad input file.
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputError(err) })
 	return root
 }
 

@@ -358,3 +358,52 @@ func TestModelAliases_setMoveGetDelete(t *testing.T) {
 	err = w.RegisteredModels.DeleteAlias(ctx, catalog.DeleteAliasRequest{FullName: "prod.ml.churn", Alias: "challenger"})
 	wantAPIError(t, err, http.StatusNotFound, "RESOURCE_DOES_NOT_EXIST", "Alias 'challenger' does not exist")
 }
+
+// Moving an alias is atomic: readers racing with moves always find it, on
+// one of the two versions.
+func TestModelAliases_moveIsAtomicUnderConcurrency(t *testing.T) {
+	emu := emulatortest.Start(t)
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	mustCreateModel(t, w, "prod", "ml", "churn")
+	reg := registry(t, w)
+	for range 2 {
+		if _, err := reg.Register(ctx, ucregistry.CreateRequest{Name: "prod.ml.churn", Source: "dbfs:/m"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.RegisteredModels.SetAlias(ctx, catalog.SetRegisteredModelAliasRequest{FullName: "prod.ml.churn", Alias: "champion", VersionNum: 1}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 100)
+	go func() {
+		defer close(done)
+		for i := range 40 {
+			if _, err := w.RegisteredModels.SetAlias(ctx, catalog.SetRegisteredModelAliasRequest{FullName: "prod.ml.churn", Alias: "champion", VersionNum: 1 + i%2}); err != nil {
+				errs <- err
+				return
+			}
+		}
+	}()
+	reads := 0
+	for {
+		select {
+		case <-done:
+			close(errs)
+			for err := range errs {
+				t.Errorf("move: %v", err)
+			}
+			if reads == 0 {
+				t.Error("no reads raced with the moves")
+			}
+			return
+		default:
+		}
+		mv, err := w.ModelVersions.GetByAlias(ctx, catalog.GetByAliasRequest{FullName: "prod.ml.churn", Alias: "champion"})
+		if err != nil || (mv.Version != 1 && mv.Version != 2) {
+			t.Fatalf("read during moves: %+v, %v", mv, err)
+		}
+		reads++
+	}
+}

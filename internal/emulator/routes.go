@@ -106,6 +106,17 @@ func (s *Server) routes() {
 	ws("POST "+ml+"runs/set-tag", s.setRunTag)
 	ws("POST "+ml+"runs/log-batch", s.logBatch)
 	ws("GET "+ml+"metrics/get-history", s.getMetricHistory)
+	// GitHub REST API (github.go), under its own base path and with
+	// GitHub's auth and error shape. GET /issues/{a}/{b} is one pattern
+	// because /issues/comments/{id} and /issues/{number}/comments overlap.
+	gh := s.githubRoute
+	gh("GET /github/repos/{owner}/{repo}", s.getGitHubRepo)
+	gh("GET /github/repos/{owner}/{repo}/pulls/{number}", s.getGitHubPull)
+	gh("GET /github/repos/{owner}/{repo}/issues/{a}/{b}", s.getGitHubIssuesPath)
+	gh("POST /github/repos/{owner}/{repo}/issues/{number}/comments", s.createGitHubComment)
+	gh("PATCH /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.updateGitHubComment)
+	gh("DELETE /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.deleteGitHubComment)
+	s.mux.HandleFunc(githubBase, s.githubUnknownRoute)
 
 	// Jobs (jobs.go). The SDK calls 2.2; 2.1 is served for older clients.
 	// Paths from databricks-sdk-go service/jobs/impl.go.
@@ -172,6 +183,8 @@ func (s *Server) routes() {
 	op("GET /_emulator/faults", s.getFaults)
 	op("PUT /_emulator/faults", s.putFaults)
 	op("DELETE /_emulator/faults", s.clearFaults)
+	op("POST /_emulator/github/repos", s.seedGitHubRepo)
+	op("POST /_emulator/github/repos/{owner}/{repo}/pulls", s.seedGitHubPull)
 	// Drift statistics of monitor refreshes (quality_monitors.go).
 	op("PUT /_emulator/monitors/{table_name}/drift", s.setMonitorDrift)
 	op("GET /_emulator/monitors/{table_name}/refreshes/{refresh_id}/drift", s.getRefreshDrift)

@@ -26,6 +26,7 @@ func ListenAndServe(ctx context.Context, srv *Server, addr string, out io.Writer
 	fmt.Fprintf(out, "export DATABRICKS_HOST=%s\n", host)
 	fmt.Fprintf(out, "export DATABRICKS_TOKEN=%s\n", srv.opts.Tokens[0])
 	fmt.Fprintf(out, "export DATABRICKS_CLOUD=azure\n")
+	fmt.Fprintf(out, "export GITHUB_API_URL=%s%s\n", host, githubBase)
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)

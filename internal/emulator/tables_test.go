@@ -155,3 +155,25 @@ func TestTables_rejectsBadInput(t *testing.T) {
 		t.Errorf("cascade left %+v", c.TableConstraints)
 	}
 }
+
+func TestTables_listPaginates(t *testing.T) {
+	emu := emulatortest.Start(t)
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	mustCreateModel(t, w, "dev", "features", "unused")
+	for _, name := range []string{"a", "b", "c"} {
+		if _, err := w.Tables.Create(ctx, catalog.CreateTableRequest{CatalogName: "dev", SchemaName: "features", Name: name,
+			TableType: "MANAGED", DataSourceFormat: "DELTA", Columns: []catalog.ColumnInfo{{Name: "id", TypeName: "LONG"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var first catalog.ListTablesResponse
+	emu.Do(t, http.MethodGet, "/api/2.1/unity-catalog/tables?catalog_name=dev&schema_name=features&max_results=2&omit_columns=true", nil, &first)
+	if len(first.Tables) != 2 || first.NextPageToken == "" || first.Tables[0].Columns != nil {
+		t.Fatalf("first page = %+v", first)
+	}
+	all, err := w.Tables.ListAll(ctx, catalog.ListTablesRequest{CatalogName: "dev", SchemaName: "features", MaxResults: 2})
+	if err != nil || len(all) != 3 || all[2].Name != "c" || len(all[2].Columns) != 1 {
+		t.Fatalf("all tables = %+v, %v", all, err)
+	}
+}

@@ -125,3 +125,26 @@ func (e *Emulator) Requests(t testing.TB, prefix string) []emulator.RequestLogEn
 	}
 	return out.Requests
 }
+
+// GitHubAPIURL is the base URL of the emulated GitHub REST API, what a
+// workflow's GITHUB_API_URL (or go-github's BaseURL) is set to.
+func (e *Emulator) GitHubAPIURL() string { return e.URL + "/github/" }
+
+// SeedGitHubRepo creates a repository with pull requests through the
+// operator endpoint and returns the pull request numbers, in order.
+func (e *Emulator) SeedGitHubRepo(t testing.TB, seed emulator.GitHubRepoSeed) []int {
+	t.Helper()
+	var out struct {
+		Pulls []struct {
+			Number int `json:"number"`
+		} `json:"pulls"`
+	}
+	if status := e.Do(t, http.MethodPost, "/_emulator/github/repos", seed, &out); status != http.StatusOK {
+		t.Fatalf("seeding GitHub repository %s/%s: status %d", seed.Owner, seed.Name, status)
+	}
+	numbers := make([]int, 0, len(out.Pulls))
+	for _, p := range out.Pulls {
+		numbers = append(numbers, p.Number)
+	}
+	return numbers
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/brickops/terraform-provider-brickops/internal/config"
+	"github.com/brickops/terraform-provider-brickops/internal/planjson"
+)
+
+func newPlanCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Work with terraform plans (terraform show -json output)",
+	}
+	cmd.AddCommand(newPlanSummarizeCmd())
+	return cmd
+}
+
+func newPlanSummarizeCmd() *cobra.Command {
+	var env, output, configPath string
+	cmd := &cobra.Command{
+		Use:   "summarize [ENV=]PLAN.json...",
+		Short: "Summarize plans per environment: counts, changes by type, destructive and production changes",
+		Long: `Reads the JSON of one plan per environment (terraform show -json tfplan) and
+prints what would change: counts to add/change/replace/destroy, a table of
+changes grouped by resource type, and a loud section for deletions,
+replacements and production. Sensitive values are never printed.
+
+The environment of each file is ENV in ENV=PLAN.json, or --env for a single
+file, or taken from the file name (prod.json, plan-prod.json) or, for
+plan.json, from its directory (environments/prod/plan.json). Environments
+listed in prod_environments of brickops.yaml (default prod, production) are
+treated as production.
+
+When GITHUB_STEP_SUMMARY is set, the markdown summary is appended to it too.`,
+		Example: `  terraform show -json tfplan > plan.json
+  brickops plan summarize --env prod plan.json
+  brickops plan summarize dev=dev.json prod=prod.json --output markdown | brickops pr comment --key plan`,
+		Args: minArgs(1, "a plan file (terraform show -json output)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !oneOf(output, planjson.FormatText, planjson.FormatMarkdown, planjson.FormatJSON) {
+				return inputError(fmt.Errorf("--output %q: want text, markdown or json", output))
+			}
+			cfg, err := config.LoadOptional(configPath)
+			if err != nil {
+				return inputError(err)
+			}
+			targets, err := planjson.Targets(args, env)
+			if err != nil {
+				return inputError(err)
+			}
+			plans, err := planjson.LoadAll(targets)
+			if err != nil {
+				return inputError(err)
+			}
+			summary := planjson.Summarize(plans, cfg.IsProd)
+			var out bytes.Buffer
+			if err := summary.Write(&out, output); err != nil {
+				return err
+			}
+			if _, err := cmd.OutOrStdout().Write(out.Bytes()); err != nil {
+				return err
+			}
+			var md bytes.Buffer
+			summary.WriteMarkdown(&md)
+			return appendStepSummary(md.Bytes())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&env, "env", "", "environment of the (single) plan file")
+	f.StringVarP(&output, "output", "o", planjson.FormatText, "output format: text, markdown or json")
+	f.StringVar(&configPath, "config", config.DefaultPath, "brickops.yaml (optional; read for prod_environments)")
+	return cmd
+}

@@ -1,0 +1,2 @@
+# A catalog is imported by its name.
+terraform import brickops_catalog.staging staging

@@ -1,0 +1,7 @@
+package main
+
+import rego.v1
+
+deny if {
+	input.resource_changes[_].change.actions[_] == "delete"
+}
