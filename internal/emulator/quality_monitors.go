@@ -122,8 +122,9 @@ type monitorSettings struct {
 	SlicingExprs     []string              `json:"slicing_exprs,omitempty"`
 }
 
-// columnDrift is one column's drift statistics in a refresh.
-type columnDrift struct {
+// ColumnDrift is one column's drift statistics in a refresh; tests set it
+// through PUT /_emulator/monitors/{table_name}/drift.
+type ColumnDrift struct {
 	JSDistance               float64 `json:"js_distance"`
 	KSStatistic              float64 `json:"ks_statistic"`
 	KSPValue                 float64 `json:"ks_pvalue"`
@@ -144,7 +145,7 @@ type qualityMonitor struct {
 	// Emulator bookkeeping, not part of the answer.
 	ActiveAt      int64                  `json:"_active_at,omitempty"`
 	SkipDashboard bool                   `json:"_skip_dashboard,omitempty"`
-	DriftOverride map[string]columnDrift `json:"_drift_override,omitempty"`
+	DriftOverride map[string]ColumnDrift `json:"_drift_override,omitempty"`
 }
 
 func (m qualityMonitor) view() qualityMonitor {
@@ -161,14 +162,16 @@ type monitorRefresh struct {
 	DelayMillis int64             `json:"delay_millis"`
 	Failure     string            `json:"failure,omitempty"`
 	CanceledAt  int64             `json:"canceled_at,omitempty"`
-	Drift       []driftMetricsRow `json:"drift"`
+	Drift       []DriftMetricsRow `json:"drift"`
 }
 
-// driftMetricsRow is one row of the drift metrics table.
-type driftMetricsRow struct {
+// DriftMetricsRow is one row of the drift metrics table a refresh wrote,
+// as GET /_emulator/monitors/{table_name}/refreshes/{refresh_id}/drift
+// answers it.
+type DriftMetricsRow struct {
 	ColumnName string `json:"column_name"`
 	DriftType  string `json:"drift_type"`
-	columnDrift
+	ColumnDrift
 }
 
 type refreshInfo struct {
@@ -622,24 +625,24 @@ func (s *Server) runMonitorRefresh(r *http.Request) (any, error) {
 
 // driftRows are the drift statistics a refresh records: the test override
 // for a column, or a small value stable per table and column.
-func driftRows(m qualityMonitor, t tableInfo) []driftMetricsRow {
+func driftRows(m qualityMonitor, t tableInfo) []DriftMetricsRow {
 	driftType := "CONSECUTIVE"
 	if m.BaselineTableName != "" {
 		driftType = "BASELINE"
 	}
-	var rows []driftMetricsRow
+	var rows []DriftMetricsRow
 	for _, c := range t.Columns {
 		d, ok := m.DriftOverride[c.Name]
 		if !ok {
 			h := fnv.New32a()
 			h.Write([]byte(t.FullName + "/" + c.Name))
 			x := float64(h.Sum32()%1000) / 1000 // 0..1, stable
-			d = columnDrift{
+			d = ColumnDrift{
 				JSDistance: round4(0.01 + 0.04*x), KSStatistic: round4(0.02 + 0.05*x), KSPValue: round4(0.5 + 0.45*x),
 				PopulationStabilityIndex: round4(0.01 + 0.05*x), WassersteinDistance: round4(0.005 + 0.02*x),
 			}
 		}
-		rows = append(rows, driftMetricsRow{ColumnName: c.Name, DriftType: driftType, columnDrift: d})
+		rows = append(rows, DriftMetricsRow{ColumnName: c.Name, DriftType: driftType, ColumnDrift: d})
 	}
 	return rows
 }
@@ -729,7 +732,7 @@ func (s *Server) setMonitorDrift(r *http.Request) (any, error) {
 		return nil, err
 	}
 	var req struct {
-		Columns map[string]columnDrift `json:"columns"`
+		Columns map[string]ColumnDrift `json:"columns"`
 	}
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"github.com/databricks/databricks-sdk-go/apierr"
 	"github.com/databricks/databricks-sdk-go/service/catalog"
 
+	"github.com/brickops/terraform-provider-brickops/internal/emulator"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
 )
 
@@ -89,12 +90,7 @@ func TestQualityMonitors_lifecycleThroughSDK(t *testing.T) {
 	}
 
 	// A test hook sets the drift of the prediction column.
-	var set map[string]any
-	if status := emu.Do(t, http.MethodPut, "/_emulator/monitors/dev.ml.predictions/drift", map[string]any{
-		"columns": map[string]any{"prediction": map[string]float64{"js_distance": 0.42, "population_stability_index": 0.31}},
-	}, &set); status != http.StatusOK {
-		t.Fatalf("setting drift: %d %v", status, set)
-	}
+	emu.SetMonitorDrift(t, "dev.ml.predictions", map[string]emulator.ColumnDrift{"prediction": {JSDistance: 0.42, PopulationStabilityIndex: 0.31}})
 
 	// Refresh: PENDING → RUNNING → SUCCESS.
 	ref, err := w.QualityMonitors.RunRefresh(ctx, catalog.RunRefreshRequest{TableName: "dev.ml.predictions"})
@@ -122,20 +118,10 @@ func TestQualityMonitors_lifecycleThroughSDK(t *testing.T) {
 	if done.EndTimeMs-done.StartTimeMs != 2*time.Minute.Milliseconds() {
 		t.Errorf("refresh took %d ms", done.EndTimeMs-done.StartTimeMs)
 	}
-	var out struct {
-		DriftMetrics []struct {
-			ColumnName string  `json:"column_name"`
-			DriftType  string  `json:"drift_type"`
-			JSDistance float64 `json:"js_distance"`
-			PSI        float64 `json:"population_stability_index"`
-		} `json:"drift_metrics"`
-	}
-	if status := emu.Do(t, http.MethodGet, fmt.Sprintf("/_emulator/monitors/dev.ml.predictions/refreshes/%d/drift", ref.RefreshId), nil, &out); status != http.StatusOK {
-		t.Fatalf("reading drift: %d", status)
-	}
-	if len(out.DriftMetrics) != 5 || out.DriftMetrics[2].ColumnName != "prediction" || out.DriftMetrics[2].JSDistance != 0.42 ||
-		out.DriftMetrics[2].PSI != 0.31 || out.DriftMetrics[2].DriftType != "CONSECUTIVE" || out.DriftMetrics[0].JSDistance >= 0.05 {
-		t.Errorf("drift rows = %+v", out.DriftMetrics)
+	rows := emu.RefreshDrift(t, "dev.ml.predictions", ref.RefreshId)
+	if len(rows) != 5 || rows[2].ColumnName != "prediction" || rows[2].JSDistance != 0.42 ||
+		rows[2].PopulationStabilityIndex != 0.31 || rows[2].DriftType != "CONSECUTIVE" || rows[0].JSDistance >= 0.05 || rows[0].JSDistance <= 0 {
+		t.Errorf("drift rows = %+v", rows)
 	}
 
 	// Cancel: a running refresh becomes CANCELED; a finished one cannot be.
