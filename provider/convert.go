@@ -24,18 +24,6 @@ func optionalInt64(prior types.Int64, api int64) types.Int64 {
 	return types.Int64Value(api)
 }
 
-// optionalBool is the API's value, or prior when the API reports false and
-// the prior value was null or false.
-func optionalBool(prior types.Bool, api bool) types.Bool {
-	if !api && (prior.IsNull() || prior.IsUnknown() || !prior.ValueBool()) {
-		if prior.IsUnknown() {
-			return types.BoolNull()
-		}
-		return prior
-	}
-	return types.BoolValue(api)
-}
-
 // stringListFromAPI is the API's list, or prior when both are empty.
 func stringListFromAPI(ctx context.Context, prior types.List, api []string, diags *diag.Diagnostics) types.List {
 	if len(api) == 0 && (prior.IsNull() || prior.IsUnknown() || len(prior.Elements()) == 0) {

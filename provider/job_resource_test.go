@@ -87,7 +87,7 @@ func TestAccJob_lifecycle(t *testing.T) {
 						j.Settings.Schedule.TimezoneId != "Europe/Amsterdam" || j.Settings.JobClusters[0].NewCluster.NumWorkers != 2 {
 						return fmt.Errorf("job settings on the API: %+v", j.Settings)
 					}
-					run, err := testWorkspace(t).Jobs.RunNowAndWait(context.Background(), jobs.RunNow{JobId: j.JobId, JobParameters: map[string]string{"model": "staging.ml.churn"}})
+					run, err := runJob(t, jobs.RunNow{JobId: j.JobId, JobParameters: map[string]string{"model": "staging.ml.churn"}})
 					if err != nil {
 						return fmt.Errorf("running the job: %w", err)
 					}
@@ -159,7 +159,7 @@ resource "brickops_job" "retrain" {
 				statecheck.ExpectKnownValue(jobAddr, tfjsonpath.New("email_notifications"), knownvalue.Null()),
 			},
 			Check: checkJobAPI(t, func(j *jobs.Job) error {
-				run, err := testWorkspace(t).Jobs.RunNowAndWait(context.Background(), jobs.RunNow{JobId: j.JobId})
+				run, err := runJob(t, jobs.RunNow{JobId: j.JobId})
 				if err != nil || run.State.ResultState != jobs.RunResultStateSuccess {
 					return fmt.Errorf("run on the shared cluster = %+v, %v", run, err)
 				}
@@ -284,4 +284,13 @@ func checkJobAPI(t *testing.T, check func(*jobs.Job) error) resource.TestCheckFu
 		}
 		return check(j)
 	}
+}
+
+// runJob triggers a run and waits until it terminates.
+func runJob(t *testing.T, req jobs.RunNow) (*jobs.Run, error) {
+	wait, err := testWorkspace(t).Jobs.RunNow(context.Background(), req)
+	if err != nil {
+		return nil, err
+	}
+	return wait.Get()
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/databricks/databricks-sdk-go"
 	"github.com/databricks/databricks-sdk-go/service/serving"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
@@ -226,7 +227,7 @@ func TestAccServingEndpoint_driftIsRepaired(t *testing.T) {
 			{
 				// Someone serves version 2 and retags the endpoint in the UI.
 				PreConfig: func() {
-					if _, err := w.ServingEndpoints.UpdateConfigAndWait(ctx, serving.EndpointCoreConfigInput{Name: name,
+					if _, err := updateEndpointConfig(ctx, w, serving.EndpointCoreConfigInput{Name: name,
 						ServedEntities: []serving.ServedEntityInput{{Name: "champion", EntityName: model, EntityVersion: "2", WorkloadSize: "Small"}}}); err != nil {
 						t.Fatalf("updating behind Terraform's back: %v", err)
 					}
@@ -330,4 +331,13 @@ func checkEndpointAPI(t *testing.T, check func(*serving.ServingEndpointDetailed)
 		}
 		return check(e)
 	}
+}
+
+// updateEndpointConfig deploys a config and waits for the deployment.
+func updateEndpointConfig(ctx context.Context, w *databricks.WorkspaceClient, in serving.EndpointCoreConfigInput) (*serving.ServingEndpointDetailed, error) {
+	wait, err := w.ServingEndpoints.UpdateConfig(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return wait.Get()
 }

@@ -33,3 +33,12 @@ func (c *fakeClock) Advance(d time.Duration) {
 func withClock(c *fakeClock) emulatortest.Option {
 	return func(o *emulator.Options) { o.Now = c.Now }
 }
+
+// waitFor completes an SDK long-running call the non-deprecated way:
+// waitFor[jobs.Run](w.Jobs.RunNow(ctx, req)) is RunNow(...).Get().
+func waitFor[T any, W interface{ Get() (*T, error) }](w W, err error) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return w.Get()
+}

@@ -241,7 +241,7 @@ func TestJobs_runNowAndWait(t *testing.T) {
 	emu := emulatortest.Start(t)
 	w := emu.WorkspaceClient(t)
 	ctx := context.Background()
-	cl, err := w.Clusters.CreateAndWait(ctx, compute.CreateCluster{SparkVersion: "15.4.x-cpu-ml-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 1})
+	cl, err := waitFor[compute.ClusterDetails](w.Clusters.Create(ctx, compute.CreateCluster{SparkVersion: "15.4.x-cpu-ml-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestJobs_runNowAndWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := w.Jobs.RunNowAndWait(ctx, jobs.RunNow{JobId: ok.JobId})
+	run, err := waitFor[jobs.Run](w.Jobs.RunNow(ctx, jobs.RunNow{JobId: ok.JobId}))
 	if err != nil || run.State.ResultState != jobs.RunResultStateSuccess {
 		t.Fatalf("run-now and wait = %+v, %v", run, err)
 	}
@@ -258,7 +258,7 @@ func TestJobs_runNowAndWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The SDK's waiter ends on TERMINATED whatever the result.
-	failed, err := w.Jobs.RunNowAndWait(ctx, jobs.RunNow{JobId: bad.JobId})
+	failed, err := waitFor[jobs.Run](w.Jobs.RunNow(ctx, jobs.RunNow{JobId: bad.JobId}))
 	if err != nil || failed.State.ResultState != jobs.RunResultStateFailed || !strings.Contains(failed.State.StateMessage, "cluster 0101-000000-missing0 does not exist") {
 		t.Fatalf("run on a missing cluster = %+v, %v; want FAILED with the message", failed, err)
 	}

@@ -112,7 +112,7 @@ func TestOnlineTables_createAndWaitAndValidation(t *testing.T) {
 		return &catalog.OnlineTableSpec{SourceTableFullName: "dev.features.customers", PrimaryKeyColumns: []string{"customer_id"},
 			RunContinuously: &catalog.OnlineTableSpecContinuousSchedulingPolicy{}}
 	}
-	got, err := w.OnlineTables.CreateAndWait(ctx, catalog.CreateOnlineTableRequest{Table: catalog.OnlineTable{Name: "dev.features.live", Spec: spec()}})
+	got, err := waitFor[catalog.OnlineTable](w.OnlineTables.Create(ctx, catalog.CreateOnlineTableRequest{Table: catalog.OnlineTable{Name: "dev.features.live", Spec: spec()}}))
 	if err != nil || got.Status.DetailedState != catalog.OnlineTableStateOnlineContinuousUpdate {
 		t.Fatalf("create and wait = %+v, %v", got, err)
 	}

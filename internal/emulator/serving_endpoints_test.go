@@ -115,6 +115,7 @@ func TestServingEndpoints_lifecycleThroughSDK(t *testing.T) {
 	if got.State.ConfigUpdate != serving.EndpointStateConfigUpdateNotUpdating || got.Config.ConfigVersion != 2 || len(got.Tags) != 1 {
 		t.Errorf("tags redeployed or not stored: %+v %+v", got.State, got.Tags)
 	}
+	//lint:ignore SA1019 rate-limits is the endpoint under test; AI gateway is its successor.
 	limits, err := w.ServingEndpoints.Put(ctx, serving.PutRequest{Name: "churn", RateLimits: []serving.RateLimit{{Calls: 100, RenewalPeriod: serving.RateLimitRenewalPeriodMinute}}})
 	if err != nil || limits.RateLimits[0].Key != serving.RateLimitKeyEndpoint {
 		t.Errorf("rate limits = %+v, %v", limits, err)
@@ -163,9 +164,9 @@ func TestServingEndpoints_failedUpdates(t *testing.T) {
 	ctx := context.Background()
 	registerVersions(t, w, 1)
 
-	_, err := w.ServingEndpoints.CreateAndWait(ctx, serving.CreateServingEndpoint{Name: "churn", Config: &serving.EndpointCoreConfigInput{
+	_, err := waitFor[serving.ServingEndpointDetailed](w.ServingEndpoints.Create(ctx, serving.CreateServingEndpoint{Name: "churn", Config: &serving.EndpointCoreConfigInput{
 		ServedEntities: []serving.ServedEntityInput{churnEntity("7", "")},
-	}})
+	}}))
 	if err == nil || !strings.Contains(err.Error(), "UPDATE_FAILED") {
 		t.Fatalf("create with a missing version = %v, want UPDATE_FAILED", err)
 	}
@@ -179,7 +180,7 @@ func TestServingEndpoints_failedUpdates(t *testing.T) {
 	}
 
 	// A failed update may be retried with a good version.
-	ok, err := w.ServingEndpoints.UpdateConfigAndWait(ctx, serving.EndpointCoreConfigInput{Name: "churn", ServedEntities: []serving.ServedEntityInput{churnEntity("1", "")}})
+	ok, err := waitFor[serving.ServingEndpointDetailed](w.ServingEndpoints.UpdateConfig(ctx, serving.EndpointCoreConfigInput{Name: "churn", ServedEntities: []serving.ServedEntityInput{churnEntity("1", "")}}))
 	if err != nil || ok.State.Ready != serving.EndpointStateReadyReady || ok.Config.ServedEntities[0].EntityVersion != "1" {
 		t.Fatalf("retry with version 1 = %+v, %v", ok, err)
 	}
@@ -190,7 +191,7 @@ func TestServingEndpoints_failedUpdates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = w.ServingEndpoints.UpdateConfigAndWait(ctx, serving.EndpointCoreConfigInput{Name: "churn", ServedEntities: []serving.ServedEntityInput{churnEntity(pending.Version, "")}})
+	_, err = waitFor[serving.ServingEndpointDetailed](w.ServingEndpoints.UpdateConfig(ctx, serving.EndpointCoreConfigInput{Name: "churn", ServedEntities: []serving.ServedEntityInput{churnEntity(pending.Version, "")}}))
 	if err == nil {
 		t.Fatal("serving a PENDING_REGISTRATION version must fail")
 	}
@@ -206,7 +207,7 @@ func TestServingEndpoints_validation(t *testing.T) {
 	w := emu.WorkspaceClient(t)
 	ctx := context.Background()
 	registerVersions(t, w, 1)
-	if _, err := w.ServingEndpoints.CreateAndWait(ctx, serving.CreateServingEndpoint{Name: "taken", Config: &serving.EndpointCoreConfigInput{ServedEntities: []serving.ServedEntityInput{churnEntity("1", "")}}}); err != nil {
+	if _, err := waitFor[serving.ServingEndpointDetailed](w.ServingEndpoints.Create(ctx, serving.CreateServingEndpoint{Name: "taken", Config: &serving.EndpointCoreConfigInput{ServedEntities: []serving.ServedEntityInput{churnEntity("1", "")}}})); err != nil {
 		t.Fatal(err)
 	}
 	two := []serving.ServedEntityInput{churnEntity("1", "a"), churnEntity("1", "b")}
@@ -240,8 +241,8 @@ func TestServingEndpoints_validation(t *testing.T) {
 	if _, err := w.Schemas.Create(ctx, catalog.CreateSchema{CatalogName: "dev", Name: "other"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.ServingEndpoints.UpdateConfigAndWait(ctx, serving.EndpointCoreConfigInput{Name: "taken", ServedEntities: two[:1],
-		AutoCaptureConfig: &serving.AutoCaptureConfigInput{CatalogName: "dev", SchemaName: "ml", Enabled: true}}); err != nil {
+	if _, err := waitFor[serving.ServingEndpointDetailed](w.ServingEndpoints.UpdateConfig(ctx, serving.EndpointCoreConfigInput{Name: "taken", ServedEntities: two[:1],
+		AutoCaptureConfig: &serving.AutoCaptureConfigInput{CatalogName: "dev", SchemaName: "ml", Enabled: true}})); err != nil {
 		t.Fatal(err)
 	}
 	_, err := w.ServingEndpoints.UpdateConfig(ctx, serving.EndpointCoreConfigInput{Name: "taken", ServedEntities: two[:1],
