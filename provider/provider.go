@@ -44,6 +44,7 @@ type providerModel struct {
 	AzureUseMSI              types.Bool   `tfsdk:"azure_use_msi"`
 	AzureWorkspaceResourceID types.String `tfsdk:"azure_workspace_resource_id"`
 	AzureEnvironment         types.String `tfsdk:"azure_environment"`
+	azureModel
 }
 
 func (p *brickopsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -97,9 +98,12 @@ func (p *brickopsProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"azure_environment": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Azure cloud: `public` (default), `usgovernment` or `china`. Env: `ARM_ENVIRONMENT`.",
+				MarkdownDescription: "Azure cloud: `public` (default), `usgovernment`, `china`, or `custom` (with `azure_authority_host` and `azure_resource_manager_endpoint`, e.g. the BrickOps emulator). Env: `ARM_ENVIRONMENT`.",
 			},
 		},
+	}
+	for name, a := range azureAttributes() {
+		resp.Schema.Attributes[name] = a
 	}
 }
 
@@ -113,6 +117,7 @@ func (p *brickopsProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	data := &providerData{cfg: sdkConfig(m)}
+	data.configureAzure(m, &resp.Diagnostics)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -147,6 +152,7 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newRegisteredModelResource,
 		newModelVersionResource,
 		newModelAliasResource,
+		newWorkspaceResource,
 		newJobResource,
 		newServingEndpointResource,
 		newQualityMonitorResource,
@@ -172,6 +178,7 @@ type providerData struct {
 	once sync.Once
 	w    *databricks.WorkspaceClient
 	err  error
+	azureData
 }
 
 // workspace builds the workspace client once and returns it, or a

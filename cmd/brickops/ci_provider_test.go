@@ -101,6 +101,51 @@ resource "brickops_cluster" "gpu" {
 			t.Errorf("policy report lacks %q:\n%s", want, text)
 		}
 	}
+	// Findings point at the resource block, where code scanning can
+	// annotate the pull request (the plan is in dev/, the configuration
+	// one level up: --source-dir).
+	sarif, _, code := run(t, "", "policy", "check", "--config", cfg, "--source-dir", w.Dir, plan, "--output", "sarif")
+	if code != 1 {
+		t.Fatalf("sarif exit %d", code)
+	}
+	gpuLine := strings.Count(changed[:strings.Index(changed, `resource "brickops_cluster" "gpu"`)], "\n") + 1
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine int `json:"startLine"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+					LogicalLocations []struct {
+						FullyQualifiedName string `json:"fullyQualifiedName"`
+					} `json:"logicalLocations"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(sarif), &log); err != nil {
+		t.Fatal(err)
+	}
+	located := 0
+	for _, r := range log.Runs[0].Results {
+		loc := r.Locations[0]
+		if loc.LogicalLocations[0].FullyQualifiedName == "brickops_cluster.gpu" {
+			located++
+			if !strings.HasSuffix(loc.PhysicalLocation.ArtifactLocation.URI, "/main.tf") || loc.PhysicalLocation.Region.StartLine != gpuLine {
+				t.Errorf("%s located at %s:%d, want main.tf:%d", r.RuleID, loc.PhysicalLocation.ArtifactLocation.URI, loc.PhysicalLocation.Region.StartLine, gpuLine)
+			}
+		}
+	}
+	if located != 2 {
+		t.Errorf("%d results on the gpu cluster", located)
+	}
+
 	md, _, _ := run(t, "", "policy", "check", "--config", cfg, plan, "--output", "markdown")
 	if _, stderr, code := run(t, md, "pr", "comment", "--key", "policy"); code != 0 {
 		t.Fatalf("pr comment: %s", stderr)
@@ -119,5 +164,117 @@ resource "brickops_cluster" "gpu" {
 	if len(comments) != 2 || !strings.HasPrefix(comments[0], github.Marker("policy")) || !strings.Contains(comments[0], "BO001") ||
 		!strings.HasPrefix(comments[1], github.Marker("plan")) {
 		t.Errorf("comments: %q", comments)
+	}
+}
+
+// TestPolicyOnUnityCatalogPlan checks the model, grant and production
+// deletion rules on a real plan of Unity Catalog resources: a model added
+// without an owner, ALL_PRIVILEGES granted to every account user, and a
+// production model removed from the configuration.
+func TestPolicyOnUnityCatalogPlan(t *testing.T) {
+	e, _ := ciEnv(t)
+	const base = `
+terraform {
+  required_providers {
+    brickops = { source = "brickops/brickops" }
+  }
+}
+
+resource "brickops_catalog" "prod" {
+  name  = "prod"
+  owner = "ml-platform-admins"
+}
+
+resource "brickops_schema" "ml" {
+  catalog_name = brickops_catalog.prod.name
+  name         = "ml"
+}
+
+resource "brickops_registered_model" "churn" {
+  catalog_name = brickops_catalog.prod.name
+  schema_name  = brickops_schema.ml.name
+  name         = "churn"
+  owner        = "ml-platform-admins"
+}
+`
+	w := tftest.New(t, map[string]string{"main.tf": base + `
+resource "brickops_registered_model" "fraud" {
+  catalog_name = brickops_catalog.prod.name
+  schema_name  = brickops_schema.ml.name
+  name         = "fraud"
+  owner        = "ml-platform-admins"
+}
+
+resource "brickops_grants" "prod" {
+  catalog = brickops_catalog.prod.name
+  grant {
+    principal  = "data-scientists"
+    privileges = ["USE_CATALOG"]
+  }
+}
+`})
+	w.UseProvider(t, tftest.ProviderDir(t), e.URL, e.Token)
+	w.Apply(t)
+	w.Write(t, map[string]string{"main.tf": base + `
+resource "brickops_registered_model" "ltv" {
+  catalog_name = brickops_catalog.prod.name
+  schema_name  = brickops_schema.ml.name
+  name         = "ltv"
+}
+
+resource "brickops_grants" "prod" {
+  catalog = brickops_catalog.prod.name
+  grant {
+    principal  = "data-scientists"
+    privileges = ["USE_CATALOG"]
+  }
+  grant {
+    principal  = "account users"
+    privileges = ["ALL_PRIVILEGES"]
+  }
+}
+`})
+	plan := w.PlanJSON(t, "prod.json")
+
+	out, stderr, code := run(t, "", "policy", "check", plan, "--output", "json")
+	if code != 1 {
+		t.Fatalf("policy check exit %d: %s\n%s", code, stderr, out)
+	}
+	var report struct {
+		Findings []struct {
+			RuleID  string `json:"rule_id"`
+			Address string `json:"address"`
+			Message string `json:"message"`
+			File    string `json:"file"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range report.Findings {
+		got = append(got, f.RuleID+" "+f.Address+": "+f.Message)
+	}
+	want := []string{
+		"BO005 brickops_registered_model.ltv: owner is not set: the model would be owned by whoever runs Terraform",
+		`BO009 brickops_grants.prod: grants ALL_PRIVILEGES to "account users"`,
+		"BO010 brickops_registered_model.fraud: the plan deletes production registered_model prod.ml.fraud",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The plan sits beside main.tf: findings on resources still in the
+	// configuration are located there.
+	for _, f := range report.Findings {
+		if f.RuleID == "BO009" && !strings.HasSuffix(f.File, "main.tf") {
+			t.Errorf("BO009 not located in main.tf: %q", f.File)
+		}
+	}
+
+	// The same plan in a non-production environment: the deletion is
+	// allowed there.
+	out, _, _ = run(t, "", "policy", "check", "dev="+plan)
+	if strings.Contains(out, "BO010") || !strings.Contains(out, "BO009") {
+		t.Errorf("dev report:\n%s", out)
 	}
 }

@@ -123,7 +123,7 @@ deny[msg] {
 	if code != 1 || !strings.Contains(stderr, "brickops: policy check failed: 1 finding(s) deny the plan") {
 		t.Fatalf("policy check: exit %d, stderr %q", code, stderr)
 	}
-	if !strings.Contains(report, "| ❌ error | `prod` | `main.deny` deny |") || !strings.Contains(report, "terraform_data.gone must not be deleted") {
+	if !strings.Contains(report, "| ❌ error | `prod` | `main.deny` | (whole plan) |") || !strings.Contains(report, "terraform_data.gone must not be deleted") {
 		t.Errorf("policy report:\n%s", report)
 	}
 	if _, stderr, code := run(t, report, "pr", "comment", "--key", "policy"); code != 0 {

@@ -5,6 +5,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/brickops/terraform-provider-brickops/internal/markdown"
 )
 
 // Helpers the CI commands share: exit statuses, argument checks, and the
@@ -24,12 +26,21 @@ func minArgs(n int, what string) cobra.PositionalArgs {
 	}
 }
 
+// stepSummaryChars keeps a step's job summary under GitHub's 1 MiB cap
+// (a larger one is dropped whole): 4 bytes per character at most.
+const stepSummaryChars = 1 << 18
+
 // appendStepSummary appends markdown to the job summary file GitHub
 // Actions names in GITHUB_STEP_SUMMARY, when there is one.
 func appendStepSummary(md []byte) error {
 	path := os.Getenv("GITHUB_STEP_SUMMARY")
 	if path == "" {
 		return nil
+	}
+	if cut, truncated := markdown.Truncate(string(md), stepSummaryChars, func(total int) string {
+		return fmt.Sprintf("Truncated to fit GitHub's 1 MiB job summary limit (the full text has %d characters); run the command locally for all of it.", total)
+	}); truncated {
+		md = []byte(cut)
 	}
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {

@@ -18,6 +18,7 @@ func newEmulatorCmd() *cobra.Command {
 		opts    emulator.Options
 		fault   emulator.FaultRule
 		verbose bool
+		sps     []string
 	)
 	cmd := &cobra.Command{
 		Use:   "emulator",
@@ -27,15 +28,29 @@ It prints the export lines that point the Databricks SDK, the BrickOps provider
 and this toolkit at it, and serves until interrupted (Ctrl-C or SIGTERM).
 
 State is kept in --data-dir and survives restarts. Operator endpoints under
-/_emulator/ reset state, list recent requests and inject faults.`,
+/_emulator/ reset state, list recent requests and inject faults.
+
+The same listener serves Azure Resource Manager (resource groups and
+Microsoft.Databricks/workspaces) and Entra ID token issuance for the
+--service-principal applications. Each workspace created through ARM is
+served on its own loopback port, its workspaceUrl. Azure's identity library
+needs https: use --tls for azidentity-based clients (brickops_workspace).`,
 		Example: `  brickops emulator
   brickops emulator --addr 127.0.0.1:0 --data-dir /tmp/emu --async-delay 0s
+  brickops emulator --tls --service-principal 11111111-1111-1111-1111-111111111111:s3cret:22222222-2222-2222-2222-222222222222
   brickops emulator --fault-path-prefix /api/2.1/clusters --fault-503-rate 0.2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			level := slog.LevelWarn
 			if opts.LogRequests || verbose {
 				level = slog.LevelInfo
+			}
+			for _, v := range sps {
+				sp, err := emulator.ParseServicePrincipal(v)
+				if err != nil {
+					return err
+				}
+				opts.ServicePrincipals = append(opts.ServicePrincipals, sp)
 			}
 			opts.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
 			srv, err := emulator.NewServer(opts)
@@ -61,6 +76,8 @@ State is kept in --data-dir and survives restarts. Operator endpoints under
 	f.BoolVar(&opts.LogRequests, "log-requests", false, "log every request to stderr (never its headers)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log operational messages")
 	f.DurationVar(&opts.AsyncDelay, "async-delay", 2*time.Second, "how long asynchronous transitions (cluster start, endpoint updates, …) take")
+	f.StringArrayVar(&sps, "service-principal", nil, "application the emulated Entra ID issues tokens to, as client-id:secret:tenant-id (repeatable); the first is also the managed identity")
+	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a self-signed certificate kept in --data-dir (Azure's identity library requires https); prints the SSL_CERT_FILE to trust")
 	f.StringVar(&fault.PathPrefix, "fault-path-prefix", "/api/", "path prefix the --fault-* flags apply to")
 	f.IntVar(&fault.LatencyMs, "fault-latency-ms", 0, "added latency per request, in milliseconds")
 	f.Float64Var(&fault.Rate429, "fault-429-rate", 0, "fraction of requests answered 429 with Retry-After")

@@ -3,15 +3,24 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/databricks/databricks-sdk-go/service/compute"
 
 	"github.com/brickops/terraform-provider-brickops/internal/client"
+	"github.com/brickops/terraform-provider-brickops/internal/emulator"
 )
 
 // syncBuffer is written by the command's goroutine and read by the test.
@@ -46,26 +55,10 @@ func runCLI(t *testing.T, args ...string) (string, error) {
 
 func TestEmulatorCmd_servesUntilCancelledAndKeepsState(t *testing.T) {
 	dataDir := t.TempDir()
+	exports := regexp.MustCompile(`export DATABRICKS_HOST=(\S+)\nexport DATABRICKS_TOKEN=(\S+)\n`)
 	start := func() (host, token string, stop func() error) {
-		ctx, cancel := context.WithCancel(context.Background())
-		out := &syncBuffer{}
-		root := newRootCmd()
-		root.SetArgs([]string{"emulator", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--async-delay", "0s", "--token", "t0ken-for-test"})
-		root.SetOut(out)
-		root.SetErr(out)
-		done := make(chan error, 1)
-		go func() { done <- root.ExecuteContext(ctx) }()
-		re := regexp.MustCompile(`export DATABRICKS_HOST=(\S+)\nexport DATABRICKS_TOKEN=(\S+)\n`)
-		deadline := time.Now().Add(20 * time.Second)
-		for time.Now().Before(deadline) {
-			if m := re.FindStringSubmatch(out.String()); m != nil {
-				return m[1], m[2], func() error { cancel(); return <-done }
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-		cancel()
-		t.Fatalf("emulator did not print its exports:\n%s", out.String())
-		return "", "", nil
+		m, stop := startEmulatorCmd(t, exports, "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--async-delay", "0s", "--token", "t0ken-for-test")
+		return m[1], m[2], stop
 	}
 
 	host, token, stop := start()
@@ -95,6 +88,30 @@ func TestEmulatorCmd_servesUntilCancelledAndKeepsState(t *testing.T) {
 	}
 }
 
+// startEmulatorCmd runs `brickops emulator args…` until the test stops it,
+// and returns the submatches of want in its output once printed.
+func startEmulatorCmd(t *testing.T, want *regexp.Regexp, args ...string) ([]string, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	root := newRootCmd()
+	root.SetArgs(append([]string{"emulator"}, args...))
+	root.SetOut(out)
+	root.SetErr(out)
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := want.FindStringSubmatch(out.String()); m != nil {
+			return m, func() error { cancel(); return <-done }
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	t.Fatalf("emulator did not print its exports:\n%s", out.String())
+	return nil, nil
+}
+
 func TestEmulatorCmd_describesItself(t *testing.T) {
 	out, err := runCLI(t, "emulator", "--help")
 	if err != nil {
@@ -116,8 +133,60 @@ func TestEmulatorCmd_badFlagsFailClearly(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "rate_429 and rate_503 must be between 0 and 1") {
 		t.Errorf("bad fault rate: %v", err)
 	}
+	_, err = runCLI(t, "emulator", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--service-principal", "only-an-id")
+	if err == nil || !strings.Contains(err.Error(), `service principal "only-an-id": want client-id:secret:tenant-id`) {
+		t.Errorf("bad service principal: %v", err)
+	}
 	_, err = runCLI(t, "emulator", "--addr", "not-an-address", "--data-dir", t.TempDir())
 	if err == nil || !strings.Contains(err.Error(), "listening on not-an-address") {
 		t.Errorf("bad address: %v", err)
+	}
+}
+
+func TestEmulatorCmd_tlsAndServicePrincipals(t *testing.T) {
+	const (
+		tenant = "55555555-5555-5555-5555-555555555555"
+		app    = "66666666-6666-6666-6666-666666666666"
+	)
+	exports := regexp.MustCompile(`export DATABRICKS_HOST=(https://\S+)\n(?s:.*)export SSL_CERT_FILE=(\S+)\n` +
+		`export ARM_ENVIRONMENT=custom\nexport AZURE_AUTHORITY_HOST=(\S+)\nexport ARM_RESOURCE_MANAGER_ENDPOINT=(\S+)\n` +
+		`export ARM_TENANT_ID=(\S+)\nexport ARM_CLIENT_ID=(\S+)\nexport ARM_CLIENT_SECRET=(\S+)\nexport ARM_SUBSCRIPTION_ID=(\S+)\n`)
+	m, stop := startEmulatorCmd(t, exports, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--async-delay", "0s",
+		"--tls", "--service-principal", app+":pa:ss:"+tenant)
+	defer stop()
+	host, bundle, authority, armEndpoint := m[1], m[2], m[3], m[4]
+	if authority != host || armEndpoint != host || m[5] != tenant || m[6] != app || m[7] != "pa:ss" {
+		t.Fatalf("exports: %q", m[1:])
+	}
+	// The printed bundle is what a client trusts; azidentity and
+	// armdatabricks then work against the standalone emulator.
+	pemBytes, err := os.ReadFile(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		t.Fatalf("no certificate in %s", bundle)
+	}
+	httpClient := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	req, _ := http.NewRequest(http.MethodPut, host+"/subscriptions/"+m[8]+"/resourcegroups/rg?api-version=2021-04-01", strings.NewReader(`{"location":"westeurope"}`))
+	req.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("resource group over https: %d", resp.StatusCode)
+	}
+	tok, err := azidentity.NewClientSecretCredential(m[5], m[6], m[7], &azidentity.ClientSecretCredentialOptions{
+		ClientOptions:            azcore.ClientOptions{Transport: httpClient, Cloud: cloud.Configuration{ActiveDirectoryAuthorityHost: authority + "/"}},
+		DisableInstanceDiscovery: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tok.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{"https://management.azure.com//.default"}}); err != nil {
+		t.Errorf("token from the standalone emulator: %v", err)
 	}
 }

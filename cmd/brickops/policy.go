@@ -97,6 +97,7 @@ does not compile, invalid brickops.yaml).`,
 	f.StringArrayVarP(&opts.PolicyPaths, "policy", "p", nil, "directory or file of Rego policies (repeatable)")
 	f.StringArrayVarP(&opts.Namespaces, "namespace", "n", nil, "Rego package whose rules count (repeatable; default main)")
 	f.BoolVar(&opts.AllNamespaces, "all-namespaces", false, "evaluate the rules of every Rego package")
+	f.StringVar(&opts.SourceDir, "source-dir", "", "Terraform configuration to locate findings in (default: each plan file's directory)")
 	return cmd
 }
 

@@ -20,7 +20,8 @@ for tests and demos.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newEmulatorCmd(), newDemoCmd(), newPlanCmd(), newPolicyCmd(), newPRCmd())
+	root.AddCommand(newEmulatorCmd(), newDemoCmd(), newPlanCmd(), newPolicyCmd(), newPRCmd(),
+		newPromoteCmd(), newGateCmd(), newRollbackCmd(), newStatusCmd(), newConfigCmd(), newInitCmd())
 	// A bad flag is a usage error: exit 2, like a bad input file.
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputError(err) })
 	return root

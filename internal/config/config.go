@@ -32,7 +32,7 @@ var DefaultProdEnvironments = []string{"prod", "production"}
 // brickops.yaml can serve every brickops version in a repository; any other
 // unknown key is an error, because a typo such as "polcy:" would otherwise
 // silently switch configuration off.
-var reservedSections = []string{"environments", "models", "gates"}
+var reservedSections = []string{"gates"}
 
 // File is brickops.yaml. New sections are new fields; the loader rejects
 // unknown keys inside every section it knows.
@@ -46,6 +46,10 @@ type File struct {
 	ProdEnvironments []string `yaml:"prod_environments"`
 	// Policy configures `brickops policy check`.
 	Policy Policy `yaml:"policy"`
+	// Environments are the deployment stages in promotion order (promotion.go).
+	Environments Environments `yaml:"environments"`
+	// Models are the registered models promoted through them.
+	Models Models `yaml:"models"`
 
 	// Reserved holds the sections later features own (see
 	// reservedSections) until this struct grows fields for them.
@@ -161,6 +165,9 @@ func Parse(raw []byte) (*File, error) {
 		return nil, err
 	}
 	recordLines(&doc, f)
+	if err := f.validatePromotion(); err != nil {
+		return nil, err
+	}
 	return f, f.validate()
 }
 
@@ -175,7 +182,7 @@ func (f *File) checkSections() error {
 		return nil
 	}
 	sort.Strings(unknown)
-	return fmt.Errorf("unknown top-level key %q (known: version, prod_environments, policy; reserved: %s)",
+	return fmt.Errorf("unknown top-level key %q (known: version, prod_environments, policy, environments, models; reserved: %s)",
 		unknown[0], strings.Join(reservedSections, ", "))
 }
 

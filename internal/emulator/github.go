@@ -149,6 +149,7 @@ type ghPull struct {
 	HeadSHA   string `json:"head_sha"`
 	BaseRef   string `json:"base_ref"`
 	BaseSHA   string `json:"base_sha"`
+	MergedSHA string `json:"merged_sha,omitempty"`
 	CreatedAt string `json:"created_at"`
 	UpdatedAt string `json:"updated_at"`
 }
@@ -213,7 +214,7 @@ func (l ghLinks) pullJSON(repo ghRepo, p ghPull) map[string]any {
 	api := l.api + "/repos/" + repo.Owner + "/" + repo.Name
 	return map[string]any{
 		"id": p.ID, "node_id": fmt.Sprintf("PR_%d", p.ID), "number": p.Number, "state": p.State, "locked": false,
-		"title": p.Title, "body": p.Body, "draft": p.Draft, "merged": false, "user": ghUser(p.User),
+		"title": p.Title, "body": p.Body, "draft": p.Draft, "merged": p.MergedSHA != "", "merge_commit_sha": p.MergedSHA, "user": ghUser(p.User),
 		"head": ref(p.HeadRef, p.HeadSHA), "base": ref(p.BaseRef, p.BaseSHA),
 		"url": fmt.Sprintf("%s/pulls/%d", api, p.Number), "issue_url": fmt.Sprintf("%s/issues/%d", api, p.Number),
 		"comments_url": fmt.Sprintf("%s/issues/%d/comments", api, p.Number),
@@ -336,7 +337,7 @@ func (s *Server) getGitHubIssuesPath(w http.ResponseWriter, r *http.Request) (in
 	return 0, nil, ghNotFound()
 }
 
-// listGitHubComments pages with page/per_page (default 30, max 100) and a
+// listGitHubComments pages with page/per_page (default 30, at most 100) and a
 // Link header, oldest first, as GitHub does.
 func (s *Server) listGitHubComments(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	n, err := pathInt(r, "number")
@@ -344,7 +345,10 @@ func (s *Server) listGitHubComments(w http.ResponseWriter, r *http.Request) (int
 		return 0, nil, err
 	}
 	perPage := queryIntDefault(r, "per_page", 30)
-	if perPage > 100 || perPage <= 0 {
+	switch {
+	case perPage > 100:
+		perPage = 100 // GitHub caps pages at 100 items
+	case perPage <= 0:
 		perPage = 30
 	}
 	pageNo := max(queryIntDefault(r, "page", 1), 1)

@@ -10,14 +10,15 @@ import (
 func (s *Server) wellKnownConfig(r *http.Request) (any, error) {
 	return map[string]any{
 		"oidc_endpoint": "http://" + r.Host + "/oidc",
-		"workspace_id":  workspaceID,
+		"workspace_id":  s.workspaceID,
 		"cloud":         "azure",
 	}, nil
 }
 
-// workspaceID is the emulated workspace's numeric id, as Azure shows it in
-// the workspace URL (adb-<id>.<n>.azuredatabricks.net).
-const workspaceID = "1234567890123456"
+// defaultWorkspaceID is the default workspace's numeric id, as Azure shows
+// it in the workspace URL (adb-<id>.<n>.azuredatabricks.net). Workspaces
+// created through ARM get their own (workspace_hosts.go).
+const defaultWorkspaceID = "1234567890123456"
 
 // currentUser is SCIM Me. Source: databricks-sdk-go service/iam model.go
 // (User) and the SCIM 2.0 core schema.

@@ -428,7 +428,7 @@ func (s *Server) registerVersion(req createVersionRequest, finalize bool) (regis
 		}
 		v.StorageLocation = m.StorageLocation + "/versions/" + v.ID
 		if runID != "" {
-			v.RunWorkspaceID, _ = strconv.ParseInt(workspaceID, 10, 64)
+			v.RunWorkspaceID, _ = strconv.ParseInt(s.workspaceID, 10, 64)
 			if req.RunTrackingServerID != "" {
 				v.RunWorkspaceID, _ = strconv.ParseInt(req.RunTrackingServerID, 10, 64)
 			}

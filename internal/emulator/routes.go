@@ -1,6 +1,9 @@
 package emulator
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // routes is the emulator's table of contents. Paths follow the real REST API
 // (databricks-sdk-go service/*/impl.go lists the ones its typed clients call);
@@ -116,7 +119,25 @@ func (s *Server) routes() {
 	gh("POST /github/repos/{owner}/{repo}/issues/{number}/comments", s.createGitHubComment)
 	gh("PATCH /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.updateGitHubComment)
 	gh("DELETE /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.deleteGitHubComment)
-	s.mux.HandleFunc(githubBase, s.githubUnknownRoute)
+	// The git side (github_git.go): refs, contents, commits, pulls, reviews, teams.
+	gh("GET /github/repos/{owner}/{repo}/git/ref/{ref...}", s.getGitHubRef)
+	gh("POST /github/repos/{owner}/{repo}/git/refs", s.createGitHubRef)
+	gh("DELETE /github/repos/{owner}/{repo}/git/refs/{ref...}", s.deleteGitHubRef)
+	gh("GET /github/repos/{owner}/{repo}/contents/{path...}", s.getGitHubContents)
+	gh("PUT /github/repos/{owner}/{repo}/contents/{path...}", s.putGitHubContents)
+	gh("GET /github/repos/{owner}/{repo}/commits", s.listGitHubCommits)
+	gh("GET /github/repos/{owner}/{repo}/pulls", s.listGitHubPulls)
+	gh("POST /github/repos/{owner}/{repo}/pulls", s.createGitHubPull)
+	gh("PUT /github/repos/{owner}/{repo}/pulls/{number}/merge", s.mergeGitHubPull)
+	gh("GET /github/repos/{owner}/{repo}/pulls/{number}/reviews", s.listGitHubReviews)
+	gh("GET /github/orgs/{org}/teams/{team_slug}/members", s.listGitHubTeamMembers)
+	// Azure Resource Manager (arm.go) and Entra ID (entraid.go) are served
+	// by the root server only; workspaces created through ARM are hosted
+	// on their own ports (workspace_hosts.go).
+	if s.hosted != nil {
+		s.armRoutes()
+		s.entraRoutes()
+	}
 
 	// Jobs (jobs.go). The SDK calls 2.2; 2.1 is served for older clients.
 	// Paths from databricks-sdk-go service/jobs/impl.go.
@@ -185,6 +206,9 @@ func (s *Server) routes() {
 	op("DELETE /_emulator/faults", s.clearFaults)
 	op("POST /_emulator/github/repos", s.seedGitHubRepo)
 	op("POST /_emulator/github/repos/{owner}/{repo}/pulls", s.seedGitHubPull)
+	op("POST /_emulator/github/repos/{owner}/{repo}/commits", s.seedGitHubCommit)
+	op("POST /_emulator/github/repos/{owner}/{repo}/pulls/{number}/reviews", s.seedGitHubReview)
+	op("PUT /_emulator/github/orgs/{org}/teams/{team_slug}", s.seedGitHubTeam)
 	// Drift statistics of monitor refreshes (quality_monitors.go).
 	op("PUT /_emulator/monitors/{table_name}/drift", s.setMonitorDrift)
 	op("GET /_emulator/monitors/{table_name}/refreshes/{refresh_id}/drift", s.getRefreshDrift)
@@ -192,6 +216,40 @@ func (s *Server) routes() {
 	// Anything else: 501 in the family's error shape. A bare 404 would read
 	// as "resource gone" to a client and make Terraform drop state silently.
 	s.mux.HandleFunc("/", s.unknownRoute)
+}
+
+// armRoutes: resource groups and Microsoft.Databricks/workspaces. ARM
+// matches segments case-insensitively; clients spell resource groups both
+// ways (armdatabricks: resourceGroups, armresources: resourcegroups).
+func (s *Server) armRoutes() {
+	rgv, dbv := resourceGroupAPIVersions, databricksAPIVersions
+	const ws = "Microsoft.Databricks/workspaces"
+	for _, rgs := range []string{"resourceGroups", "resourcegroups"} {
+		g := "/subscriptions/{sub}/" + rgs + "/{rg}"
+		s.armRoute("PUT "+g, rgv, "resourceGroups", s.putResourceGroup)
+		s.armRoute("GET "+g, rgv, "resourceGroups", s.getResourceGroup)
+		s.armRoute("HEAD "+g, rgv, "resourceGroups", s.headResourceGroup)
+		w := g + "/providers/Microsoft.Databricks/workspaces"
+		s.armRoute("GET "+w, dbv, ws, s.listWorkspacesInGroup)
+		s.armRoute("PUT "+w+"/{name}", dbv, ws, s.putWorkspace)
+		s.armRoute("GET "+w+"/{name}", dbv, ws, s.getWorkspace)
+		s.armRoute("PATCH "+w+"/{name}", dbv, ws, s.patchWorkspace)
+		s.armRoute("DELETE "+w+"/{name}", dbv, ws, s.deleteWorkspace)
+	}
+	p := "/subscriptions/{sub}/providers/Microsoft.Databricks"
+	s.armRoute("GET "+p+"/workspaces", dbv, ws, s.listWorkspacesInSubscription)
+	s.armRoute("GET "+p+"/locations/{loc}/operationStatuses/{op}", dbv, ws, s.operationStatus)
+	s.armRoute("GET "+p+"/locations/{loc}/operationResults/{op}", dbv, ws, s.operationResult)
+}
+
+// entraRoutes: Entra ID token issuance, the managed identity endpoint, and
+// the GitHub Actions ID-token stand-in used for federated credentials.
+func (s *Server) entraRoutes() {
+	s.entraRoute("POST /{tenant}/oauth2/v2.0/token", s.tokenV2)
+	s.entraRoute("POST /{tenant}/oauth2/token", s.tokenV1)
+	s.entraRoute("GET /{tenant}/v2.0/.well-known/openid-configuration", s.openIDConfiguration)
+	s.entraRoute("GET /metadata/identity/oauth2/token", s.imdsToken)
+	s.operatorRoute("GET /_emulator/github-actions/idtoken", s.githubIDToken)
 }
 
 // apiHandler serves one route: it returns the body of a 200 answer, or an
@@ -218,21 +276,18 @@ func (s *Server) workspaceRoute(pattern string, h apiHandler) {
 // API's tokens and error shape.
 func (s *Server) operatorRoute(pattern string, h apiHandler) { s.workspaceRoute(pattern, h) }
 
-// checkWorkspaceAuth answers like the workspace API: no credentials is 401,
-// a token it does not know is 403 "Invalid access token.".
-func (s *Server) checkWorkspaceAuth(r *http.Request) error {
-	present, ok := s.authorized(r)
-	switch {
-	case ok:
-		return nil
-	case !present:
-		return apiErr(http.StatusUnauthorized, codeUnauthenticated, "Credential was not sent or was of an unsupported type for this API.")
-	default:
-		return apiErr(http.StatusForbidden, codePermissionDenied, "Invalid access token.")
-	}
-}
-
+// Families under a path prefix are dispatched here rather than given their
+// own catch-all pattern: "/github/" would conflict with Entra ID's
+// "POST /{tenant}/oauth2/v2.0/token" in the mux.
 func (s *Server) unknownRoute(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, githubBase) {
+		s.githubUnknownRoute(w, r)
+		return
+	}
+	if s.hosted != nil && strings.HasPrefix(r.URL.Path, "/subscriptions/") {
+		s.armUnknownRoute(w, r)
+		return
+	}
 	if err := s.checkWorkspaceAuth(r); err != nil {
 		writeAPIError(w, err)
 		return

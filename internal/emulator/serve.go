@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -18,7 +19,17 @@ func ListenAndServe(ctx context.Context, srv *Server, addr string, out io.Writer
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", addr, err)
 	}
-	host := "http://" + ln.Addr().String()
+	scheme, bundle := "http", ""
+	if srv.opts.TLS {
+		cert, b, err := loadOrCreateTLS(srv.opts.DataDir)
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		scheme, bundle = "https", b
+	}
+	host := scheme + "://" + ln.Addr().String()
 	if !isLoopback(ln.Addr()) {
 		srv.log.Warn("the emulator is listening on a non-loopback address; anyone who can reach it and knows a token can use it", "addr", ln.Addr().String())
 	}
@@ -27,6 +38,7 @@ func ListenAndServe(ctx context.Context, srv *Server, addr string, out io.Writer
 	fmt.Fprintf(out, "export DATABRICKS_TOKEN=%s\n", srv.opts.Tokens[0])
 	fmt.Fprintf(out, "export DATABRICKS_CLOUD=azure\n")
 	fmt.Fprintf(out, "export GITHUB_API_URL=%s%s\n", host, githubBase)
+	printAzureExports(out, srv.opts.ServicePrincipals, host, bundle)
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
@@ -48,6 +60,31 @@ func ListenAndServe(ctx context.Context, srv *Server, addr string, out io.Writer
 	}
 	return nil
 }
+
+// printAzureExports prints what Azure clients need: the emulator as a
+// custom Azure environment (see the provider's azure_environment) and the
+// first service principal's credentials. azidentity needs https, so
+// without --tls there is only a hint.
+func printAzureExports(out io.Writer, sps []ServicePrincipal, host, bundle string) {
+	if bundle != "" {
+		fmt.Fprintf(out, "export SSL_CERT_FILE=%s\n", bundle)
+	}
+	if len(sps) == 0 {
+		return
+	}
+	if bundle == "" {
+		fmt.Fprintln(out, "# Azure clients (brickops_workspace, azidentity) need https: add --tls to use the service principals.")
+		return
+	}
+	sp := sps[0]
+	fmt.Fprintf(out, "export ARM_ENVIRONMENT=custom\nexport AZURE_AUTHORITY_HOST=%s\nexport ARM_RESOURCE_MANAGER_ENDPOINT=%s\n", host, host)
+	fmt.Fprintf(out, "export ARM_TENANT_ID=%s\nexport ARM_CLIENT_ID=%s\nexport ARM_CLIENT_SECRET=%s\n", sp.TenantID, sp.ClientID, sp.Secret)
+	fmt.Fprintf(out, "export ARM_SUBSCRIPTION_ID=%s\n", EmulatorSubscriptionID)
+}
+
+// EmulatorSubscriptionID is the subscription the emulator suggests; ARM
+// accepts any subscription id.
+const EmulatorSubscriptionID = "00000000-0000-0000-0000-000000000000"
 
 func isLoopback(a net.Addr) bool {
 	tcp, ok := a.(*net.TCPAddr)

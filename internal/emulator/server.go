@@ -10,7 +10,6 @@
 package emulator
 
 import (
-	"crypto/subtle"
 	"fmt"
 	"io"
 	"log/slog"
@@ -46,18 +45,35 @@ type Options struct {
 	LogRequests bool
 	// Now is the clock; nil means time.Now. Tests may freeze it.
 	Now func() time.Time
+	// ServicePrincipals are the applications the emulated Entra ID issues
+	// tokens to (entraid.go); the first one is also the managed identity
+	// the instance metadata endpoint answers for.
+	ServicePrincipals []ServicePrincipal
+	// TLS serves the root listener over HTTPS with a self-signed
+	// certificate kept in DataDir (tls.go); ListenAndServe only.
+	TLS bool
+	// WorkspaceBindHost is the address workspaces created through ARM are
+	// served on, each on its own port (workspace_hosts.go). Empty means
+	// 127.0.0.1.
+	WorkspaceBindHost string
 }
 
 // Server is the emulator. It is an http.Handler; Close releases its store.
 type Server struct {
-	opts    Options
-	store   Store
-	mux     *http.ServeMux
-	tokens  [][]byte
-	log     *slog.Logger
-	reqLog  *requestLog
-	faults  *faultInjector
-	closeMu sync.Once
+	opts   Options
+	store  Store
+	mux    *http.ServeMux
+	tokens [][]byte
+	log    *slog.Logger
+	reqLog *requestLog
+	faults *faultInjector
+	entra  *entraID
+	// hosted are the workspaces created through ARM, each served on its own
+	// listener by a child Server (nil on children).
+	hosted *workspaceHosts
+	// workspaceID is the numeric id of the workspace this server emulates.
+	workspaceID string
+	closeMu     sync.Once
 }
 
 // NewServer opens the store in opts.DataDir and builds the route table.
@@ -77,8 +93,16 @@ func NewServer(opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if opts.WorkspaceBindHost == "" {
+		opts.WorkspaceBindHost = "127.0.0.1"
+	}
 	store, err := OpenStore(opts.DataDir, opts.NoSync)
 	if err != nil {
+		return nil, err
+	}
+	entra, err := newEntraID(opts.DataDir, opts.ServicePrincipals, opts.Now)
+	if err != nil {
+		_ = store.Close()
 		return nil, err
 	}
 	s := &Server{
@@ -88,18 +112,32 @@ func NewServer(opts Options) (*Server, error) {
 		log:    opts.Logger,
 		reqLog: newRequestLog(1000),
 		faults: newFaultInjector(),
+		entra:  entra,
+
+		workspaceID: defaultWorkspaceID,
 	}
 	for _, t := range opts.Tokens {
 		s.tokens = append(s.tokens, []byte(t))
 	}
+	s.hosted = newWorkspaceHosts(s)
 	s.routes()
+	if err := s.rehostWorkspaces(); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
-// Close releases the store. The server must not serve requests afterwards.
+// Close stops the hosted workspaces and releases the store. The server must
+// not serve requests afterwards.
 func (s *Server) Close() error {
 	var err error
-	s.closeMu.Do(func() { err = s.store.Close() })
+	s.closeMu.Do(func() {
+		if s.hosted != nil {
+			s.hosted.closeAll()
+		}
+		err = s.store.Close()
+	})
 	return err
 }
 
@@ -132,29 +170,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mux.ServeHTTP(rec, r)
-}
-
-// authorized reports whether r carries one of the accepted bearer tokens.
-func (s *Server) authorized(r *http.Request) (present, ok bool) {
-	h := r.Header.Get("Authorization")
-	if h == "" {
-		return false, false
-	}
-	token, found := strings.CutPrefix(h, "Bearer ")
-	if !found {
-		return true, false
-	}
-	return true, s.knownToken(token)
-}
-
-// knownToken reports whether token is one of the accepted tokens.
-func (s *Server) knownToken(token string) bool {
-	for _, t := range s.tokens {
-		if subtle.ConstantTimeCompare([]byte(token), t) == 1 {
-			return true
-		}
-	}
-	return false
 }
 
 type statusRecorder struct {

@@ -68,10 +68,17 @@ func (s *boltStore) Update(fn func(tx Tx) error) error {
 }
 
 func (s *boltStore) Reset() error {
+	return s.dropBuckets(func(string) bool { return true })
+}
+
+// dropBuckets deletes every bucket whose name drop accepts.
+func (s *boltStore) dropBuckets(drop func(name string) bool) error {
 	return s.db.Update(func(btx *bolt.Tx) error {
 		var names [][]byte
 		if err := btx.ForEach(func(name []byte, _ *bolt.Bucket) error {
-			names = append(names, append([]byte(nil), name...))
+			if drop(string(name)) {
+				names = append(names, append([]byte(nil), name...))
+			}
 			return nil
 		}); err != nil {
 			return err
@@ -88,6 +95,9 @@ func (s *boltStore) Reset() error {
 func (s *boltStore) Close() error { return s.db.Close() }
 
 type boltTx struct{ tx *bolt.Tx }
+
+// seqBucketPrefix names the buckets holding NextSeq counters.
+const seqBucketPrefix = "_seq/"
 
 func (t boltTx) Get(bucket, key string, v any) (bool, error) {
 	b := t.tx.Bucket([]byte(bucket))
@@ -143,7 +153,7 @@ func (t boltTx) ForEach(bucket, prefix string, fn func(key string, raw []byte) e
 }
 
 func (t boltTx) NextSeq(bucket string) (uint64, error) {
-	b, err := t.tx.CreateBucketIfNotExists([]byte("_seq/" + bucket))
+	b, err := t.tx.CreateBucketIfNotExists([]byte(seqBucketPrefix + bucket))
 	if err != nil {
 		return 0, err
 	}

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	gh "github.com/google/go-github/v60/github"
+
+	"github.com/brickops/terraform-provider-brickops/internal/markdown"
 )
 
 // MaxCommentChars is GitHub's limit on a comment body, in characters.
@@ -88,43 +89,11 @@ func isNotFound(err error) bool {
 	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound
 }
 
-// Truncate cuts body to at most limit characters, at a line boundary when
-// one is near, closes a code fence or <details> block the cut left open,
-// and appends a note saying how much was cut.
+// Truncate cuts body to GitHub's comment limit (limit characters) with a
+// note pointing at the job summary and logs.
 func Truncate(body string, limit int) (string, bool) {
-	total := utf8.RuneCountInString(body)
-	if total <= limit {
-		return body, false
-	}
-	note := fmt.Sprintf("\n\n---\n> [!WARNING]\n> This comment was truncated to GitHub's %d-character limit (the full text has %d characters). "+
-		"The complete output is in the workflow run's job summary and logs.\n", limit, total)
-	// Room for the note and for closing a fence and a details block.
-	closers := "\n```\n</details>\n"
-	budget := limit - utf8.RuneCountInString(note) - utf8.RuneCountInString(closers)
-	cut := prefixRunes(body, budget)
-	if i := strings.LastIndexByte(cut, '\n'); i > 0 && len(cut)-i < 4096 {
-		cut = cut[:i]
-	}
-	if strings.Count(cut, "```")%2 == 1 {
-		cut += "\n```"
-	}
-	if strings.Count(cut, "<details") > strings.Count(cut, "</details>") {
-		cut += "\n</details>"
-	}
-	return cut + note, true
-}
-
-// prefixRunes returns the first n characters of s.
-func prefixRunes(s string, n int) string {
-	if n <= 0 {
-		return ""
-	}
-	i := 0
-	for pos := range s {
-		if i == n {
-			return s[:pos]
-		}
-		i++
-	}
-	return s
+	return markdown.Truncate(body, limit, func(total int) string {
+		return fmt.Sprintf("This comment was truncated to GitHub's %d-character limit (the full text has %d characters). "+
+			"The complete output is in the workflow run's job summary and logs.", limit, total)
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // Cell escapes s for a table cell: pipes would end the cell and newlines
@@ -53,4 +54,44 @@ func Alert(w io.Writer, kind string, lines ...string) {
 		fmt.Fprintf(w, "> %s\n", l)
 	}
 	fmt.Fprintln(w)
+}
+
+// Truncate cuts body to at most limit characters, at a line boundary when
+// one is near, closes a code fence or <details> block the cut left open,
+// and appends a warning built by note from the full length.
+func Truncate(body string, limit int, note func(total int) string) (string, bool) {
+	total := utf8.RuneCountInString(body)
+	if total <= limit {
+		return body, false
+	}
+	tail := "\n\n---\n> [!WARNING]\n> " + note(total) + "\n"
+	// Room for the note and for closing a fence and a details block.
+	closers := "\n```\n</details>\n"
+	budget := limit - utf8.RuneCountInString(tail) - utf8.RuneCountInString(closers)
+	cut := prefixRunes(body, budget)
+	if i := strings.LastIndexByte(cut, '\n'); i > 0 && len(cut)-i < 4096 {
+		cut = cut[:i]
+	}
+	if strings.Count(cut, "```")%2 == 1 {
+		cut += "\n```"
+	}
+	if strings.Count(cut, "<details") > strings.Count(cut, "</details>") {
+		cut += "\n</details>"
+	}
+	return cut + tail, true
+}
+
+// prefixRunes returns the first n characters of s.
+func prefixRunes(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	i := 0
+	for pos := range s {
+		if i == n {
+			return s[:pos]
+		}
+		i++
+	}
+	return s
 }

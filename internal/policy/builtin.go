@@ -132,8 +132,8 @@ func checkAutoTermination(v *planView, params any) []violation {
 	max := params.(*autoTermParams).MaxMinutes
 	var out []violation
 	for _, r := range v.changed(typeCluster) {
-		if r.isUnknown("autotermination_minutes") && r.configured("autotermination_minutes") {
-			continue // set from another resource's output; judged at apply
+		if r.pending("autotermination_minutes") {
+			continue
 		}
 		n, ok := asNumber(r.value("autotermination_minutes"))
 		switch {
@@ -212,11 +212,8 @@ func checkModelOwner(v *planView, _ any) []violation {
 		// owner is optional+computed: left out, the plan shows it unknown
 		// (creation) or as the creator (update), so the configuration is
 		// what tells whether the user chose an owner.
-		if r.config != nil && r.configured("owner") && asString(r.value("owner")) != "" || r.isUnknown("owner") && r.configured("owner") {
+		if r.pending("owner") || asString(r.value("owner")) != "" && (r.config == nil || r.configured("owner")) {
 			continue
-		}
-		if r.config == nil && asString(r.value("owner")) != "" {
-			continue // plan without configuration: judge the value alone
 		}
 		out = append(out, violation{r.Address, "owner is not set: the model would be owned by whoever runs Terraform"})
 	}

@@ -8,6 +8,7 @@ package policy
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -31,6 +32,10 @@ type Options struct {
 	AllNamespaces bool
 	// Now decides which waivers have expired; zero means time.Now.
 	Now time.Time
+	// SourceDir holds the Terraform configuration, where findings are
+	// located at their resource block; empty means each plan file's
+	// directory.
+	SourceDir string
 }
 
 // Engine is a configured rule pack plus compiled Rego policies. It is
@@ -41,6 +46,7 @@ type Engine struct {
 	rego    *regoPolicies
 	waivers []config.Waiver
 	now     time.Time
+	srcDir  string
 }
 
 type activeRule struct {
@@ -56,12 +62,17 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if cfg == nil {
 		cfg = config.Default()
 	}
-	e := &Engine{cfg: cfg, now: opts.Now}
+	e := &Engine{cfg: cfg, now: opts.Now, srcDir: opts.SourceDir}
 	if e.now.IsZero() {
 		e.now = time.Now()
 	}
-	for id, s := range cfg.Policy.Rules {
-		if builtinByID(id) == nil {
+	ids := make([]string, 0, len(cfg.Policy.Rules))
+	for id := range cfg.Policy.Rules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if s := cfg.Policy.Rules[id]; builtinByID(id) == nil {
 			return nil, fmt.Errorf("%s: line %d: policy.rules: unknown rule ID %q (built-in rules: %s)", cfg.Where(), s.Line, id, builtinIDs())
 		}
 	}
@@ -110,6 +121,10 @@ type Finding struct {
 	// Source is "builtin" or the Rego file that defines the rule.
 	Source string `json:"source"`
 	Fix    string `json:"fix,omitempty"`
+	// File and Line locate the resource block in the configuration when
+	// it can be found (for code scanning annotations).
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
 	// Waived is set when a current waiver exempts the finding.
 	Waived *WaiverRef `json:"waived,omitempty"`
 	// ExpiredWaiver is set when a waiver matched but has expired: the
@@ -220,6 +235,7 @@ func (e *Engine) Check(ctx context.Context, plans []*planjson.Plan) (*Report, er
 				WaiverRef: WaiverRef{Reason: w.Reason, Expires: w.Expires.String(), Line: w.Line}})
 		}
 	}
+	indexes := map[string]sourceIndex{}
 	for _, p := range plans {
 		prod := e.cfg.IsProd(p.Env)
 		rep.Plans = append(rep.Plans, PlanRef{Path: p.Path, Env: p.Env, Prod: prod})
@@ -241,8 +257,12 @@ func (e *Engine) Check(ctx context.Context, plans []*planjson.Plan) (*Report, er
 			}
 			found = append(found, regoFound...)
 		}
+		idx := e.sources(p, indexes)
 		for i := range found {
 			e.applyWaivers(&found[i])
+			if loc, ok := idx.locate(found[i].Address); ok {
+				found[i].File, found[i].Line = loc.File, loc.Line
+			}
 		}
 		// Within a plan: what denies first, then by rule and resource.
 		sort.SliceStable(found, func(i, j int) bool {
@@ -258,6 +278,20 @@ func (e *Engine) Check(ctx context.Context, plans []*planjson.Plan) (*Report, er
 		rep.Findings = append(rep.Findings, found...)
 	}
 	return rep, nil
+}
+
+// sources indexes the configuration directory of plan p once per directory.
+func (e *Engine) sources(p *planjson.Plan, cache map[string]sourceIndex) sourceIndex {
+	dir := e.srcDir
+	if dir == "" {
+		dir = filepath.Dir(p.Path)
+	}
+	idx, ok := cache[dir]
+	if !ok {
+		idx = indexSources(dir)
+		cache[dir] = idx
+	}
+	return idx
 }
 
 func severityRank(f Finding) int {

@@ -69,6 +69,9 @@ func (r *Report) writeText(w io.Writer) {
 			label = "WAIVED"
 		}
 		fmt.Fprintf(w, "%-7s [%s] %s %s (%s): %s\n", label, f.Env, f.RuleID, f.where(), f.RuleName, f.Message)
+		if f.File != "" {
+			fmt.Fprintf(w, "        at %s:%d\n", f.File, f.Line)
+		}
 		if f.Waived != nil {
 			fmt.Fprintf(w, "        waived until %s: %s\n", f.Waived.Expires, f.Waived.Reason)
 		}
@@ -128,7 +131,15 @@ func (r *Report) WriteMarkdown(w io.Writer) {
 		case f.ExpiredWaiver != nil:
 			note += markdown.Cell(fmt.Sprintf(" — **waiver expired %s**", f.ExpiredWaiver.Expires))
 		}
-		rows = append(rows, []string{sev, markdown.Code(f.Env), markdown.Code(f.RuleID) + " " + markdown.Cell(f.RuleName), markdown.Code(f.where()), note})
+		rule := markdown.Code(f.RuleID)
+		if !strings.HasSuffix(f.RuleID, "."+f.RuleName) {
+			rule += " " + markdown.Cell(f.RuleName) // built-in rules: ID and name
+		}
+		resource := "(whole plan)"
+		if f.Address != "" {
+			resource = markdown.Code(f.Address)
+		}
+		rows = append(rows, []string{sev, markdown.Code(f.Env), rule, resource, note})
 	}
 	markdown.Table(w, "lllll", []string{"Severity", "Env", "Rule", "Resource", "Finding"}, rows)
 	var fixes []string

@@ -110,6 +110,23 @@ func loadRego(ctx context.Context, paths, namespaces []string, all bool) (*regoP
 			rp.queries = append(rp.queries, q)
 		}
 	}
+	if len(rp.queries) == 0 {
+		// conftest would report "0 tests" and pass; a policy set that
+		// checks nothing because of its package name is better an error.
+		var pkgs []string
+		for _, f := range files {
+			if ns := packageName(modules[f]); !contains(pkgs, ns) {
+				pkgs = append(pkgs, ns)
+			}
+		}
+		sort.Strings(pkgs)
+		where := "package " + strings.Join(namespaces, ", ")
+		if all {
+			where = "any package"
+		}
+		return nil, fmt.Errorf("%s: no deny, violation or warn rules in %s (packages found: %s); use --namespace or --all-namespaces",
+			strings.Join(paths, ", "), where, strings.Join(pkgs, ", "))
+	}
 	sort.Slice(rp.queries, func(i, j int) bool { return rp.queries[i].id() < rp.queries[j].id() })
 	return rp, nil
 }

@@ -57,10 +57,12 @@ func regoCheck(t *testing.T, opts Options, plan *planjson.Plan) []string {
 }
 
 // TestConftestVerdicts: the verdicts conftest gives these policies on this
-// plan (`conftest test --policy testdata/conftest plan.json`): deny,
-// violation and deny_* rules fail, warn rules warn, the exception silences
-// deny_replace when the plan's variable allows it, the test file and the
-// "other" package do not count.
+// plan. Checked by hand with conftest v0.71.1 (`conftest test
+// --rego-version v0 -p testdata/conftest plan.json`): 5 failures (deny
+// twice, deny_count, deny_replace, violation) and 1 warning; with
+// allow_replace = "yes" the exception turns deny_replace into an exception;
+// --all-namespaces adds "other namespace denies everything". The test file's
+// rules do not count.
 func TestConftestVerdicts(t *testing.T) {
 	opts := Options{PolicyPaths: []string{"testdata/conftest"}}
 	got := regoCheck(t, opts, regoPlan(t, "no"))
@@ -130,6 +132,7 @@ func TestRegoLoadErrors(t *testing.T) {
 		"no policies":      {empty, empty + ": no .rego files found"},
 		"missing":          {"testdata/nope", "testdata/nope: cannot read policies: no such file or directory"},
 		"v0 syntax error":  {v0broken, v0broken + ":5: rego_parse_error: unexpected } token"},
+		"no rules in main": {"testdata/conftest/other.rego", "testdata/conftest/other.rego: no deny, violation or warn rules in package main (packages found: other); use --namespace or --all-namespaces"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

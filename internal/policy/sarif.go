@@ -136,10 +136,8 @@ func (r *Report) SARIF(toolVersion string) any {
 	for _, f := range r.Findings {
 		res := sarifResult{
 			RuleID: f.RuleID, RuleIndex: index[f.RuleID], Level: sarifLevel[f.Severity],
-			Message: sarifText{Text: "[" + f.Env + "] " + f.where() + ": " + f.Message},
-			Locations: []sarifLocation{{
-				PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(f.PlanFile)}, Region: sarifRegion{StartLine: 1}},
-			}},
+			Message:   sarifText{Text: "[" + f.Env + "] " + f.where() + ": " + f.Message},
+			Locations: []sarifLocation{{PhysicalLocation: physicalLocation(f)}},
 			// Code scanning matches alerts across runs by fingerprint:
 			// the same rule on the same resource in the same env is the
 			// same alert.
@@ -163,6 +161,15 @@ func (r *Report) SARIF(toolVersion string) any {
 			Results: results,
 		}},
 	}
+}
+
+// physicalLocation is the resource block when it was found, else the
+// plan file.
+func physicalLocation(f Finding) sarifPhysical {
+	if f.File != "" {
+		return sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(f.File)}, Region: sarifRegion{StartLine: f.Line}}
+	}
+	return sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(f.PlanFile)}, Region: sarifRegion{StartLine: 1}}
 }
 
 // sarifRuleName makes a PascalCase name, the convention SARIF viewers show.

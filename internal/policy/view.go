@@ -55,6 +55,13 @@ func (r *resource) isUnknown(attr string) bool {
 	return ok && b
 }
 
+// pending reports an attribute known only after apply that the user did
+// set (from another resource's output): rules cannot judge it yet. In a
+// plan without its configuration block every unknown counts as pending.
+func (r *resource) pending(attr string) bool {
+	return r.isUnknown(attr) && (r.config == nil || r.configured(attr))
+}
+
 // configured reports whether the configuration sets the attribute. An
 // optional+computed attribute the user left out is unknown in the plan
 // just like one set from another resource's output; only the

@@ -38,11 +38,26 @@ func New(t testing.TB, files map[string]string) *Workdir {
 	return w
 }
 
-// Write replaces or adds configuration files; an empty content removes one.
+// At runs terraform in an existing directory (e.g. one environment of a
+// repository whose modules sit beside it).
+func At(t testing.TB, dir string) *Workdir {
+	t.Helper()
+	bin, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skip("terraform is not on PATH")
+	}
+	return &Workdir{Dir: dir, bin: bin}
+}
+
+// Write replaces or adds configuration files (names may have directories);
+// an empty content removes one.
 func (w *Workdir) Write(t testing.TB, files map[string]string) {
 	t.Helper()
 	for name, content := range files {
 		path := filepath.Join(w.Dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
 		if content == "" {
 			if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
 				t.Fatal(err)
@@ -72,10 +87,13 @@ func (w *Workdir) Run(t testing.TB, args ...string) []byte {
 	return stdout.Bytes()
 }
 
-// Init runs terraform init once per directory.
+// Init runs terraform init once per directory. With a locally built
+// provider (dev_overrides) init would query the registry, so only modules
+// are installed (terraform get); such configurations keep local state.
 func (w *Workdir) Init(t testing.TB) {
 	t.Helper()
 	if w.devOverrides {
+		w.Run(t, "get", "-no-color")
 		return
 	}
 	if _, err := os.Stat(filepath.Join(w.Dir, ".terraform.lock.hcl")); err == nil {

@@ -5,6 +5,7 @@ package emulatortest
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,6 +30,17 @@ type Emulator struct {
 // Option adjusts the emulator's options before it starts.
 type Option func(*emulator.Options)
 
+// WithClock replaces the emulator's clock (token lifetimes, async delays).
+func WithClock(now func() time.Time) Option {
+	return func(o *emulator.Options) { o.Now = now }
+}
+
+// WithServicePrincipals configures the applications the emulated Entra ID
+// issues tokens to.
+func WithServicePrincipals(sps ...emulator.ServicePrincipal) Option {
+	return func(o *emulator.Options) { o.ServicePrincipals = append(o.ServicePrincipals, sps...) }
+}
+
 // WithAsyncDelay sets how long asynchronous transitions take.
 func WithAsyncDelay(d time.Duration) Option {
 	return func(o *emulator.Options) { o.AsyncDelay = d }
@@ -43,6 +55,35 @@ func WithDataDir(dir string) Option {
 // the next read unless an option says otherwise.
 func Start(t testing.TB, opts ...Option) *Emulator {
 	t.Helper()
+	return start(t, httptest.NewServer, opts)
+}
+
+// StartTLS is Start over HTTPS (httptest's self-signed certificate, which
+// HTTPClient trusts). Azure's credential libraries (MSAL) accept only an
+// https authority, so tests that authenticate through azidentity use it.
+// Workspaces created through ARM are still served over plain HTTP.
+func StartTLS(t testing.TB, opts ...Option) *Emulator {
+	t.Helper()
+	return start(t, httptest.NewTLSServer, opts)
+}
+
+// CertificatePEM is the PEM of the emulator's TLS certificate (nil without
+// TLS), for clients that can only be told to trust a CA file, such as the
+// provider through SSL_CERT_FILE.
+func (e *Emulator) CertificatePEM() []byte {
+	c := e.http.Certificate()
+	if c == nil {
+		return nil
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+}
+
+// HTTPClient is an HTTP client that trusts the emulator (its TLS
+// certificate, when started with StartTLS).
+func (e *Emulator) HTTPClient() *http.Client { return e.http.Client() }
+
+func start(t testing.TB, serve func(http.Handler) *httptest.Server, opts []Option) *Emulator {
+	t.Helper()
 	o := emulator.Options{DataDir: t.TempDir(), NoSync: true, Tokens: []string{emulator.DefaultToken}}
 	for _, opt := range opts {
 		opt(&o)
@@ -51,13 +92,17 @@ func Start(t testing.TB, opts ...Option) *Emulator {
 	if err != nil {
 		t.Fatalf("starting emulator: %v", err)
 	}
-	hs := httptest.NewServer(srv)
+	hs := serve(srv)
 	e := &Emulator{URL: hs.URL, Token: o.Tokens[0], Server: srv, http: hs}
-	t.Cleanup(func() {
-		hs.Close()
-		_ = srv.Close()
-	})
+	t.Cleanup(e.Close)
 	return e
+}
+
+// Close stops the emulator before the test ends (to restart it on the same
+// data directory); calling it again is harmless.
+func (e *Emulator) Close() {
+	e.http.Close()
+	_ = e.Server.Close()
 }
 
 // WorkspaceClient is a databricks-sdk-go client for this emulator that
@@ -89,7 +134,7 @@ func (e *Emulator) Do(t testing.TB, method, path string, body, out any) int {
 	}
 	req.Header.Set("Authorization", "Bearer "+e.Token)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := e.HTTPClient().Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}

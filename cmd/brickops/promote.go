@@ -1,0 +1,77 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/brickops/terraform-provider-brickops/internal/promote"
+)
+
+func newPromoteCmd() *cobra.Command {
+	var (
+		flags    promotionFlags
+		req      promote.Request
+		strategy string
+	)
+	cmd := &cobra.Command{
+		Use:   "promote MODEL --to ENV",
+		Short: "Propose promoting a model version into an environment",
+		Long: `Resolves the candidate version in the environment before ENV (--version, or
+--from-alias, or that environment's alias, or its newest READY version), runs
+ENV's validation gates from brickops.yaml and prints the evidence: metrics
+against thresholds and the current champion, lineage, who may approve.
+
+If every gate passes it records the new pin in environments/ENV/models.auto.tfvars.json:
+with --open-pr (the default in GitHub Actions) on a new branch with a pull
+request carrying the evidence, otherwise in the local checkout. If a gate
+fails, nothing is written and the command exits 1.
+
+--strategy shapes serving traffic: recreate (all at once), blue-green (switch,
+keep the old version at 0 % for an instant switch back), canary (10 % to the
+candidate), ab (50/50), shadow (candidate at 0 %, judged from the inference
+table). --complete finishes a canary, A/B or shadow rollout.`,
+		Example: `  brickops promote churn --to staging --version 7
+  brickops promote churn --to prod --strategy canary
+  brickops promote churn --to prod --complete`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			req.Model = args[0]
+			var err error
+			if req.Strategy, err = promote.ParseStrategy(strategy); err != nil {
+				return inputError(err)
+			}
+			if req.To == "" {
+				return inputError(errors.New("--to is required: the environment to promote into"))
+			}
+			if req.Complete && (req.Version > 0 || req.FromAlias != "") {
+				return inputError(errors.New("--complete finishes the rollout in progress; it takes no --version or --from-alias"))
+			}
+			p, _, err := flags.promoter(flags.openPR)
+			if err != nil {
+				return err
+			}
+			res, err := p.Promote(cmd.Context(), req)
+			if res != nil {
+				fmt.Fprintln(cmd.OutOrStdout(), res.Evidence.Markdown())
+			}
+			if errors.Is(err, promote.ErrGatesFailed) {
+				return fmt.Errorf("promotion of %s to %s refused: validation gates failed (see above); nothing was proposed", req.Model, req.To)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Proposed: %s\n", res.Where)
+			return nil
+		},
+	}
+	flags.register(cmd, true)
+	f := cmd.Flags()
+	f.StringVar(&req.To, "to", "", "environment to promote into")
+	f.IntVar(&req.Version, "version", 0, "version of the model in the previous environment")
+	f.StringVar(&req.FromAlias, "from-alias", "", "take the version this alias points at in the previous environment")
+	f.StringVar(&strategy, "strategy", "recreate", "rollout: recreate, blue-green, canary, ab or shadow")
+	f.BoolVar(&req.Complete, "complete", false, "finish the canary, A/B or shadow rollout in progress")
+	return cmd
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/databricks/databricks-sdk-go"
+	"github.com/spf13/cobra"
+
+	"github.com/brickops/terraform-provider-brickops/internal/client"
+	"github.com/brickops/terraform-provider-brickops/internal/config"
+	"github.com/brickops/terraform-provider-brickops/internal/github"
+	"github.com/brickops/terraform-provider-brickops/internal/promote"
+)
+
+// promotionFlags are shared by promote, gate, rollback and status.
+type promotionFlags struct {
+	configPath string
+	repoDir    string
+	openPR     bool
+}
+
+func (f *promotionFlags) register(cmd *cobra.Command, withOpenPR bool) {
+	cmd.Flags().StringVar(&f.configPath, "config", config.DefaultPath, "brickops.yaml to read")
+	cmd.Flags().StringVar(&f.repoDir, "repo-dir", ".", "root of the MLOps repository checkout (pin files live under environments/)")
+	if withOpenPR {
+		inActions := os.Getenv("GITHUB_ACTIONS") == "true"
+		cmd.Flags().BoolVar(&f.openPR, "open-pr", inActions, "propose the change as a pull request through the GitHub API (default in GitHub Actions); otherwise edit the pin file locally")
+	}
+}
+
+// promoter wires a Promoter: workspaces through the Databricks SDK's
+// unified auth (one client per distinct host), pins locally or on GitHub.
+func (f *promotionFlags) promoter(useGitHub bool) (*promote.Promoter, *github.Repo, error) {
+	cfg, err := config.Load(f.configPath)
+	if err != nil {
+		return nil, nil, inputError(err)
+	}
+	p := &promote.Promoter{Config: cfg, Registry: registries(), Pins: promote.LocalPins{Root: f.repoDir}}
+	if !useGitHub {
+		return p, nil, nil
+	}
+	env, err := github.EnvFrom(os.Getenv)
+	if err != nil {
+		return nil, nil, inputError(err)
+	}
+	c, err := github.NewClient(env, nil)
+	if err != nil {
+		return nil, nil, inputError(err)
+	}
+	repo := github.Repo{Client: c, Owner: env.Owner, Name: env.Repo}
+	p.Pins = &promote.GitHubPins{Repo: repo}
+	return p, &repo, nil
+}
+
+// registries opens each environment's workspace once per host.
+func registries() func(config.Environment) (promote.Registry, error) {
+	var mu sync.Mutex
+	byHost := map[string]promote.Registry{}
+	return func(env config.Environment) (promote.Registry, error) {
+		host, err := resolveHost(env)
+		if err != nil {
+			return nil, err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if r, ok := byHost[host]; ok {
+			return r, nil
+		}
+		w, err := client.Workspace(&databricks.Config{Host: host})
+		if err != nil {
+			return nil, err
+		}
+		r, err := promote.NewWorkspaceRegistry(w)
+		if err != nil {
+			return nil, err
+		}
+		byHost[host] = r
+		return r, nil
+	}
+}
+
+// resolveHost reads an environment's host: a URL, ${VAR}, or empty for
+// the SDK's own DATABRICKS_HOST.
+func resolveHost(env config.Environment) (string, error) {
+	h := env.Host
+	if name, ok := strings.CutPrefix(h, "${"); ok && strings.HasSuffix(name, "}") {
+		name = strings.TrimSuffix(name, "}")
+		if h = os.Getenv(name); h == "" {
+			return "", fmt.Errorf("environment %s takes its workspace host from $%s, which is not set", env.Name, name)
+		}
+	}
+	return h, nil
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/brickops/terraform-provider-brickops/internal/promote"
+)
+
+func newStatusCmd() *cobra.Command {
+	var (
+		flags      promotionFlags
+		env        string
+		fromGitHub bool
+	)
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show pinned and live model versions per environment",
+		Long: `For each model in brickops.yaml and each environment: the version pinned in git,
+its rollout (traffic split), the version the alias points at in the workspace
+and what it was copied from, and any drift between the two.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, _, err := flags.promoter(fromGitHub)
+			if err != nil {
+				return err
+			}
+			rows, err := p.Status(cmd.Context(), env)
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(cmd.OutOrStdout(), promote.StatusTable(rows))
+			return nil
+		},
+	}
+	flags.register(cmd, false)
+	cmd.Flags().StringVar(&env, "env", "", "only this environment")
+	cmd.Flags().BoolVar(&fromGitHub, "github", false, "read pins from the repository's default branch on GitHub instead of the checkout")
+	return cmd
+}

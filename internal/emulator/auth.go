@@ -1,0 +1,107 @@
+package emulator
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"strings"
+)
+
+// credential is what a request's Authorization header turned out to be.
+type credential struct {
+	// present: an Authorization header was sent at all.
+	present bool
+	// static: one of the --token values, accepted by every family.
+	static bool
+	// claims of an emulator-issued Entra ID token (valid signature), with
+	// expired set when it is past its lifetime.
+	claims  *tokenClaims
+	expired bool
+}
+
+// credentialOf reads r's bearer token: a static token, a token the emulated
+// Entra ID issued, or something else.
+func (s *Server) credentialOf(r *http.Request) credential {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return credential{}
+	}
+	token, found := strings.CutPrefix(h, "Bearer ")
+	if !found {
+		return credential{present: true}
+	}
+	if s.knownToken(token) {
+		return credential{present: true, static: true}
+	}
+	c, err := s.entra.verify(token)
+	switch {
+	case errors.Is(err, errTokenExpired):
+		return credential{present: true, claims: &c, expired: true}
+	case err != nil:
+		return credential{present: true}
+	}
+	return credential{present: true, claims: &c}
+}
+
+// knownToken reports whether token is one of the static --token values,
+// which every family (workspace, ARM, GitHub) accepts.
+func (s *Server) knownToken(token string) bool {
+	for _, t := range s.tokens {
+		if subtle.ConstantTimeCompare([]byte(token), t) == 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// checkWorkspaceAuth answers like the workspace API: no credentials is 401,
+// a token it does not know is 403 "Invalid access token.". Entra ID tokens
+// must be for the Azure Databricks application; an ARM (management) token
+// is refused as the bearer token but accepted — and, as in production,
+// checked — in X-Databricks-Azure-SP-Management-Token, which the SDK sends
+// beside the Databricks token for service principals. Source:
+// databricks-sdk-go config/oauth_visitors.go (serviceToServiceVisitor).
+func (s *Server) checkWorkspaceAuth(r *http.Request) error {
+	c := s.credentialOf(r)
+	switch {
+	case !c.present:
+		return apiErr(http.StatusUnauthorized, codeUnauthenticated, "Credential was not sent or was of an unsupported type for this API.")
+	case c.static:
+		return nil
+	case c.claims == nil:
+		return apiErr(http.StatusForbidden, codePermissionDenied, "Invalid access token.")
+	case c.expired:
+		return apiErr(http.StatusUnauthorized, codeUnauthenticated, "Token is expired.")
+	case classifyAudience(c.claims.Audience) != audienceDatabricks:
+		return apiErr(http.StatusForbidden, codePermissionDenied,
+			"Invalid access token. The token's audience '%s' is not the Azure Databricks application (%s).", c.claims.Audience, AzureDatabricksAppID)
+	}
+	if mgmt := r.Header.Get("X-Databricks-Azure-SP-Management-Token"); mgmt != "" {
+		mc, err := s.entra.verify(mgmt)
+		if err != nil || classifyAudience(mc.Audience) != audienceARM || mc.AppID != c.claims.AppID {
+			return apiErr(http.StatusForbidden, codePermissionDenied,
+				"Invalid Azure management token in X-Databricks-Azure-SP-Management-Token: it must be a valid Azure Resource Manager token of the same service principal.")
+		}
+	}
+	return nil
+}
+
+// checkARMAuth answers like Azure Resource Manager (401 in ARM's error
+// shape, with ARM's error codes).
+func (s *Server) checkARMAuth(r *http.Request) *ARMError {
+	c := s.credentialOf(r)
+	switch {
+	case !c.present:
+		return armErr(http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
+	case c.static:
+		return nil
+	case c.claims == nil:
+		return armErr(http.StatusUnauthorized, "InvalidAuthenticationToken", "The access token is invalid.")
+	case c.expired:
+		return armErr(http.StatusUnauthorized, "ExpiredAuthenticationToken", "The access token has expired. Get a new access token and try again.")
+	case classifyAudience(c.claims.Audience) != audienceARM:
+		return armErr(http.StatusUnauthorized, "InvalidAuthenticationTokenAudience",
+			"The access token has been obtained for wrong audience or resource '%s'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.", c.claims.Audience)
+	}
+	return nil
+}

@@ -1,0 +1,570 @@
+package emulator
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Entra ID (Azure AD) token issuance: the OAuth2 token endpoints (v1 and
+// v2.0), the tenant's OpenID configuration that MSAL (azidentity) reads
+// before asking for a token, the Azure Instance Metadata Service endpoint
+// managed identities use, and a GitHub Actions OIDC ID-token endpoint whose
+// tokens the token endpoint accepts as federated client assertions.
+//
+// Issued access tokens are JWTs signed (HS256) with a key kept in the data
+// directory, so they survive a restart, and carry the audience the caller
+// asked for. The services check it the way the real ones do: ARM takes
+// management-audience tokens, the workspace API takes tokens for the Azure
+// Databricks application (2ff814a6-…), see authenticate in routes.go.
+
+// ServicePrincipal is an application registration the emulated Entra ID
+// knows: who may obtain tokens, with which secret, in which tenant.
+type ServicePrincipal struct {
+	ClientID string
+	Secret   string
+	TenantID string
+}
+
+// ParseServicePrincipal reads the `--service-principal` flag form
+// id:secret:tenant. The secret is everything between the first and the last
+// colon, so a secret may itself contain colons.
+func ParseServicePrincipal(s string) (ServicePrincipal, error) {
+	first, last := strings.Index(s, ":"), strings.LastIndex(s, ":")
+	if first < 0 || first == last {
+		return ServicePrincipal{}, fmt.Errorf("service principal %q: want client-id:secret:tenant-id", s)
+	}
+	sp := ServicePrincipal{ClientID: s[:first], Secret: s[first+1 : last], TenantID: s[last+1:]}
+	if sp.ClientID == "" || sp.Secret == "" || sp.TenantID == "" {
+		return ServicePrincipal{}, fmt.Errorf("service principal %q: client id, secret and tenant id must all be set", s)
+	}
+	return sp, nil
+}
+
+// Well-known identifiers. Sources: databricks-sdk-go
+// common/environment/environments.go (the Azure Databricks application id
+// every production Azure environment uses) and GitHub's OIDC documentation
+// (issuer, and the audience Entra ID federation expects).
+const (
+	AzureDatabricksAppID    = "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d"
+	githubActionsIssuer     = "https://token.actions.githubusercontent.com"
+	tokenExchangeAudience   = "api://AzureADTokenExchange"
+	clientAssertionTypeJWT  = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+	accessTokenLifetime     = time.Hour
+	signingKeyFile          = "entra-signing.key"
+	defaultFederatedSubject = "repo:brickops/mlops:ref:refs/heads/main"
+)
+
+// armAudiences are the audiences Azure Resource Manager accepts, in every
+// national cloud: the resource URIs azidentity (cloud.Configuration
+// Services[ResourceManager].Audience) and the Databricks SDK
+// (ServiceManagementEndpoint) ask tokens for.
+var armAudiences = map[string]bool{
+	"https://management.azure.com":              true,
+	"https://management.core.windows.net":       true,
+	"https://management.usgovcloudapi.net":      true,
+	"https://management.core.usgovcloudapi.net": true,
+	"https://management.chinacloudapi.cn":       true,
+	"https://management.core.chinacloudapi.cn":  true,
+}
+
+type audienceFamily int
+
+const (
+	audienceUnknown audienceFamily = iota
+	audienceARM
+	audienceDatabricks
+)
+
+func classifyAudience(aud string) audienceFamily {
+	switch {
+	case armAudiences[strings.TrimSuffix(aud, "/")]:
+		return audienceARM
+	case aud == AzureDatabricksAppID:
+		return audienceDatabricks
+	}
+	return audienceUnknown
+}
+
+// entraID issues and verifies the emulator's tokens. It is shared by the
+// root server and every hosted workspace, so a token is valid on all of them.
+type entraID struct {
+	key        []byte
+	principals []ServicePrincipal
+	now        func() time.Time
+}
+
+// newEntraID loads the signing key from dataDir, creating it on first start.
+func newEntraID(dataDir string, principals []ServicePrincipal, now func() time.Time) (*entraID, error) {
+	path := filepath.Join(dataDir, signingKeyFile)
+	key, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, fmt.Errorf("generating the token signing key: %w", err)
+		}
+		if err := os.WriteFile(path, key, 0o600); err != nil {
+			return nil, fmt.Errorf("writing the token signing key: %w", err)
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("reading the token signing key: %w", err)
+	}
+	return &entraID{key: key, principals: principals, now: now}, nil
+}
+
+// tokenClaims are the claims of the emulator's JWTs: the subset of an Entra
+// ID app-only access token (and of a GitHub Actions ID token) that clients
+// and the emulator's services look at.
+type tokenClaims struct {
+	Audience  string `json:"aud"`
+	Issuer    string `json:"iss"`
+	IssuedAt  int64  `json:"iat"`
+	NotBefore int64  `json:"nbf"`
+	Expires   int64  `json:"exp"`
+	AppID     string `json:"appid,omitempty"`
+	ObjectID  string `json:"oid,omitempty"`
+	Subject   string `json:"sub"`
+	TenantID  string `json:"tid,omitempty"`
+	IDType    string `json:"idtyp,omitempty"`
+	Version   string `json:"ver,omitempty"`
+}
+
+func (e *entraID) sign(c tokenClaims) (string, error) {
+	header := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
+	payload, err := json.Marshal(c)
+	if err != nil {
+		return "", fmt.Errorf("encoding token claims: %w", err)
+	}
+	signed := header + "." + base64.RawURLEncoding.EncodeToString(payload)
+	return signed + "." + base64.RawURLEncoding.EncodeToString(e.mac(signed)), nil
+}
+
+func (e *entraID) mac(signed string) []byte {
+	m := hmac.New(sha256.New, e.key)
+	m.Write([]byte(signed))
+	return m.Sum(nil)
+}
+
+var (
+	errNotEmulatorToken = errors.New("not a token this emulator issued")
+	errTokenExpired     = errors.New("token expired")
+)
+
+// verify checks a JWT's signature and validity window and returns its claims.
+func (e *entraID) verify(token string) (tokenClaims, error) {
+	var c tokenClaims
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return c, errNotEmulatorToken
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil || !hmac.Equal(sig, e.mac(parts[0]+"."+parts[1])) {
+		return c, errNotEmulatorToken
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return c, errNotEmulatorToken
+	}
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return c, errNotEmulatorToken
+	}
+	now := e.now().Unix()
+	if now >= c.Expires || now < c.NotBefore-300 {
+		return c, errTokenExpired
+	}
+	return c, nil
+}
+
+// principal finds clientID among the configured service principals.
+func (e *entraID) principal(clientID string) (ServicePrincipal, bool) {
+	for _, sp := range e.principals {
+		if sp.ClientID == clientID {
+			return sp, true
+		}
+	}
+	return ServicePrincipal{}, false
+}
+
+func (e *entraID) knowsTenant(tenant string) bool {
+	for _, sp := range e.principals {
+		if strings.EqualFold(sp.TenantID, tenant) {
+			return true
+		}
+	}
+	return false
+}
+
+// objectID derives a stable object id (a GUID) for a service principal.
+func objectID(clientID string) string {
+	h := sha256.Sum256([]byte("sp:" + clientID))
+	x := hex.EncodeToString(h[:16])
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
+}
+
+// issue signs an app-only access token for sp and resource.
+func (e *entraID) issue(sp ServicePrincipal, resource, version string) (string, time.Time, error) {
+	now := e.now()
+	exp := now.Add(accessTokenLifetime)
+	issuer := "https://sts.windows.net/" + sp.TenantID + "/"
+	if version == "2.0" {
+		issuer = "https://login.microsoftonline.com/" + sp.TenantID + "/v2.0"
+	}
+	tok, err := e.sign(tokenClaims{
+		Audience: resource, Issuer: issuer, IssuedAt: now.Unix(), NotBefore: now.Unix(), Expires: exp.Unix(),
+		AppID: sp.ClientID, ObjectID: objectID(sp.ClientID), Subject: objectID(sp.ClientID),
+		TenantID: sp.TenantID, IDType: "app", Version: version,
+	})
+	return tok, exp, err
+}
+
+// aadError is Entra ID's OAuth2 error body. Source: databricks-sdk-go
+// config/azure.go (azureActiveDirectoryErrorResponse) and MSAL's
+// apps/internal/oauth/ops/accesstokens (error, error_description,
+// error_codes), which is what both clients parse.
+type aadError struct {
+	Status      int    `json:"-"`
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+	Codes       []int  `json:"error_codes"`
+	Timestamp   string `json:"timestamp"`
+	TraceID     string `json:"trace_id"`
+	Correlation string `json:"correlation_id"`
+	URI         string `json:"error_uri"`
+}
+
+// aadErr builds an AADSTS error. The description starts with the AADSTS
+// code like the real service's, and the trace/correlation ids follow so the
+// Databricks SDK's trimming (it cuts at ". Trace ID") behaves as in
+// production.
+func (e *entraID) aadErr(status int, errCode string, aadsts int, format string, args ...any) *aadError {
+	trace := newGUID()
+	corr := newGUID()
+	ts := e.now().UTC().Format("2006-01-02 15:04:05Z")
+	return &aadError{
+		Status: status, Error: errCode, Codes: []int{aadsts},
+		Description: fmt.Sprintf("AADSTS%d: %s Trace ID: %s Correlation ID: %s Timestamp: %s", aadsts, fmt.Sprintf(format, args...), trace, corr, ts),
+		Timestamp:   ts, TraceID: trace, Correlation: corr,
+		URI: fmt.Sprintf("https://login.microsoftonline.com/error?code=%d", aadsts),
+	}
+}
+
+func newGUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	x := hex.EncodeToString(b[:])
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
+}
+
+// authenticateClient validates a client-credentials grant: tenant, client,
+// and either client_secret or a federated client_assertion.
+func (e *entraID) authenticateClient(tenant string, form map[string][]string) (ServicePrincipal, *aadError) {
+	get := func(k string) string {
+		if v := form[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	if gt := get("grant_type"); gt != "client_credentials" {
+		return ServicePrincipal{}, e.aadErr(http.StatusBadRequest, "unsupported_grant_type", 70003,
+			"The app requested an unsupported grant type '%s'. The emulator supports client_credentials.", gt)
+	}
+	if !e.knowsTenant(tenant) {
+		return ServicePrincipal{}, e.aadErr(http.StatusBadRequest, "invalid_request", 90002,
+			"Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", tenant)
+	}
+	clientID := get("client_id")
+	if clientID == "" {
+		return ServicePrincipal{}, e.aadErr(http.StatusBadRequest, "invalid_request", 900144,
+			"The request body must contain the following parameter: 'client_id'.")
+	}
+	sp, ok := e.principal(clientID)
+	if !ok || !strings.EqualFold(sp.TenantID, tenant) {
+		return ServicePrincipal{}, e.aadErr(http.StatusBadRequest, "unauthorized_client", 700016,
+			"Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", clientID, tenant)
+	}
+	if assertion := get("client_assertion"); assertion != "" {
+		if at := get("client_assertion_type"); at != clientAssertionTypeJWT {
+			return ServicePrincipal{}, e.aadErr(http.StatusBadRequest, "invalid_request", 7000012,
+				"The client_assertion_type '%s' is not supported; use '%s'.", at, clientAssertionTypeJWT)
+		}
+		return sp, e.checkAssertion(sp, assertion)
+	}
+	secret := get("client_secret")
+	if secret == "" {
+		return ServicePrincipal{}, e.aadErr(http.StatusUnauthorized, "invalid_client", 7000218,
+			"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+	}
+	if subtle.ConstantTimeCompare([]byte(secret), []byte(sp.Secret)) != 1 {
+		return ServicePrincipal{}, e.aadErr(http.StatusUnauthorized, "invalid_client", 7000215,
+			"Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '%s'.", clientID)
+	}
+	return sp, nil
+}
+
+// checkAssertion validates a federated credential: a GitHub Actions ID
+// token issued by this emulator (see githubIDToken), for the token-exchange
+// audience, still valid. Every configured service principal trusts the
+// emulated GitHub issuer for any subject.
+func (e *entraID) checkAssertion(sp ServicePrincipal, assertion string) *aadError {
+	c, err := e.verify(assertion)
+	switch {
+	case errors.Is(err, errTokenExpired):
+		return e.aadErr(http.StatusBadRequest, "invalid_client", 700024, "Client assertion is not within its valid time range.")
+	case err != nil:
+		return e.aadErr(http.StatusBadRequest, "invalid_client", 50027, "JWT token is invalid or is malformed.")
+	case c.Issuer != githubActionsIssuer:
+		return e.aadErr(http.StatusBadRequest, "invalid_client", 700211,
+			"No matching federated identity record found for presented assertion issuer '%s'.", c.Issuer)
+	case c.Audience != tokenExchangeAudience:
+		return e.aadErr(http.StatusBadRequest, "invalid_client", 700212,
+			"No matching federated identity record found for presented assertion audience '%s'.", c.Audience)
+	}
+	return nil
+}
+
+// resourceFromScope turns a v2.0 scope ("<resource>/.default") into the
+// resource (audience) it names. The OpenID scopes MSAL always adds
+// (openid, profile, offline_access) are ignored, as Entra ID does.
+func (e *entraID) resourceFromScope(scope, tenant string) (string, *aadError) {
+	var resources []string
+	for _, sc := range strings.Fields(scope) {
+		switch sc {
+		case "openid", "profile", "offline_access", "email":
+		default:
+			resources = append(resources, sc)
+		}
+	}
+	if len(resources) == 0 {
+		return "", e.aadErr(http.StatusBadRequest, "invalid_request", 900144, "The request body must contain the following parameter: 'scope'.")
+	}
+	resource, ok := strings.CutSuffix(resources[0], "/.default")
+	if !ok || len(resources) > 1 {
+		return "", e.aadErr(http.StatusBadRequest, "invalid_scope", 1002012,
+			"The provided value for scope %s is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).", strings.Join(resources, " "))
+	}
+	return resource, e.checkResource(resource, tenant)
+}
+
+func (e *entraID) checkResource(resource, tenant string) *aadError {
+	if classifyAudience(resource) == audienceUnknown {
+		return e.aadErr(http.StatusBadRequest, "invalid_resource", 500011,
+			"The resource principal named %s was not found in the tenant named %s. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.", resource, tenant)
+	}
+	return nil
+}
+
+// entraHandler serves one Entra ID endpoint: it returns a JSON body, or an
+// *aadError to answer in Entra ID's error shape.
+type entraHandler func(r *http.Request) (any, *aadError)
+
+// entraRoute registers an Entra ID endpoint. Token endpoints take no bearer
+// token: the client authenticates in the form body.
+func (s *Server) entraRoute(pattern string, h entraHandler) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		body, aerr := h(r)
+		if aerr != nil {
+			writeJSON(w, aerr.Status, aerr)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store, no-cache")
+		writeJSON(w, http.StatusOK, body)
+	})
+}
+
+// parseTokenForm reads a token request's form. Client credentials may also
+// come as HTTP Basic auth (client_secret_basic, RFC 6749 section 2.3.1,
+// form-encoded), which golang.org/x/oauth2 — under the Databricks SDK —
+// tries first.
+func (s *Server) parseTokenForm(r *http.Request) *aadError {
+	r.Body = http.MaxBytesReader(nil, r.Body, maxBodyBytes)
+	if err := r.ParseForm(); err != nil {
+		return s.entra.aadErr(http.StatusBadRequest, "invalid_request", 900144, "The request body could not be parsed: %v.", err)
+	}
+	if user, pass, ok := r.BasicAuth(); ok && r.PostForm.Get("client_id") == "" {
+		id, err1 := url.QueryUnescape(user)
+		secret, err2 := url.QueryUnescape(pass)
+		if err1 != nil || err2 != nil {
+			return s.entra.aadErr(http.StatusUnauthorized, "invalid_client", 7000218, "The client credentials in the Authorization header are not form-encoded.")
+		}
+		r.PostForm.Set("client_id", id)
+		r.PostForm.Set("client_secret", secret)
+	}
+	return nil
+}
+
+// tokenV2 is the v2.0 token endpoint MSAL (azidentity) calls:
+// POST /{tenant}/oauth2/v2.0/token with scope=<resource>/.default.
+func (s *Server) tokenV2(r *http.Request) (any, *aadError) {
+	if aerr := s.parseTokenForm(r); aerr != nil {
+		return nil, aerr
+	}
+	tenant := r.PathValue("tenant")
+	sp, aerr := s.entra.authenticateClient(tenant, r.PostForm)
+	if aerr != nil {
+		return nil, aerr
+	}
+	resource, aerr := s.entra.resourceFromScope(r.PostForm.Get("scope"), tenant)
+	if aerr != nil {
+		return nil, aerr
+	}
+	tok, _, err := s.entra.issue(sp, resource, "2.0")
+	if err != nil {
+		return nil, s.entra.aadErr(http.StatusInternalServerError, "server_error", 50000, "%v", err)
+	}
+	lifetime := int(accessTokenLifetime.Seconds()) - 1
+	return map[string]any{"token_type": "Bearer", "expires_in": lifetime, "ext_expires_in": lifetime, "access_token": tok}, nil
+}
+
+// tokenV1 is the v1 token endpoint the Databricks SDK calls for Azure client
+// secret and GitHub OIDC auth: POST /{tenant}/oauth2/token with
+// resource=<resource>. Source: databricks-sdk-go
+// config/auth_azure_client_secret.go and config/auth_azure_github_oidc.go.
+// Numbers are strings in v1 answers, as the real endpoint sends them.
+func (s *Server) tokenV1(r *http.Request) (any, *aadError) {
+	if aerr := s.parseTokenForm(r); aerr != nil {
+		return nil, aerr
+	}
+	tenant := r.PathValue("tenant")
+	sp, aerr := s.entra.authenticateClient(tenant, r.PostForm)
+	if aerr != nil {
+		return nil, aerr
+	}
+	resource := r.PostForm.Get("resource")
+	if resource == "" {
+		return nil, s.entra.aadErr(http.StatusBadRequest, "invalid_request", 900144, "The request body must contain the following parameter: 'resource'.")
+	}
+	if aerr := s.entra.checkResource(resource, tenant); aerr != nil {
+		return nil, aerr
+	}
+	tok, exp, err := s.entra.issue(sp, resource, "1.0")
+	if err != nil {
+		return nil, s.entra.aadErr(http.StatusInternalServerError, "server_error", 50000, "%v", err)
+	}
+	return v1TokenBody(tok, resource, exp, s.now()), nil
+}
+
+func v1TokenBody(tok, resource string, exp, now time.Time) map[string]any {
+	lifetime := strconv.Itoa(int(exp.Sub(now).Seconds()))
+	return map[string]any{
+		"token_type": "Bearer", "expires_in": lifetime, "ext_expires_in": lifetime,
+		"expires_on": strconv.FormatInt(exp.Unix(), 10), "not_before": strconv.FormatInt(now.Unix(), 10),
+		"resource": resource, "access_token": tok,
+	}
+}
+
+// openIDConfiguration is the tenant discovery document MSAL fetches before
+// its first token request; it requires authorization_endpoint,
+// token_endpoint and an issuer on the authority's own host. Source: MSAL Go
+// apps/internal/oauth/ops/authority (TenantDiscoveryResponse.Validate,
+// ValidateIssuerMatchesAuthority).
+func (s *Server) openIDConfiguration(r *http.Request) (any, *aadError) {
+	tenant := r.PathValue("tenant")
+	if !s.entra.knowsTenant(tenant) {
+		return nil, s.entra.aadErr(http.StatusBadRequest, "invalid_tenant", 90002,
+			"Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", tenant)
+	}
+	base := requestBase(r) + "/" + tenant
+	return map[string]any{
+		"token_endpoint":                        base + "/oauth2/v2.0/token",
+		"authorization_endpoint":                base + "/oauth2/v2.0/authorize",
+		"issuer":                                base + "/v2.0",
+		"jwks_uri":                              base + "/discovery/v2.0/keys",
+		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
+		"response_types_supported":              []string{"code", "id_token", "code id_token", "id_token token"},
+		"subject_types_supported":               []string{"pairwise"},
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
+		"tenant_region_scope":                   "EU",
+	}, nil
+}
+
+// requestBase is the scheme://host the client used to reach the emulator.
+func requestBase(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// imdsToken is the Azure Instance Metadata Service managed-identity token
+// endpoint: GET /metadata/identity/oauth2/token?api-version=2018-02-01
+// &resource=…[&client_id=…] with "Metadata: true". The machine's identity is
+// the first configured service principal, or the one client_id names.
+// Sources: databricks-sdk-go config/auth_azure_msi.go, MSAL Go
+// apps/managedidentity (imdsAPIVersion, the response's string numbers).
+func (s *Server) imdsToken(r *http.Request) (any, *aadError) {
+	if r.Header.Get("Metadata") != "true" {
+		return nil, &aadError{Status: http.StatusBadRequest, Error: "invalid_request", Description: "Required metadata header not specified"}
+	}
+	q := r.URL.Query()
+	if q.Get("api-version") == "" {
+		return nil, &aadError{Status: http.StatusBadRequest, Error: "invalid_request", Description: "Required query variable 'api-version' is missing"}
+	}
+	resource := q.Get("resource")
+	if resource == "" {
+		return nil, &aadError{Status: http.StatusBadRequest, Error: "invalid_request", Description: "Required query variable 'resource' is missing"}
+	}
+	if classifyAudience(resource) == audienceUnknown {
+		return nil, &aadError{Status: http.StatusBadRequest, Error: "invalid_resource", Description: fmt.Sprintf("AADSTS500011: The resource principal named %s was not found in the tenant.", resource)}
+	}
+	var sp ServicePrincipal
+	var ok bool
+	if id := q.Get("client_id"); id != "" {
+		sp, ok = s.entra.principal(id)
+	} else if len(s.entra.principals) > 0 {
+		sp, ok = s.entra.principals[0], true
+	}
+	if !ok {
+		return nil, &aadError{Status: http.StatusBadRequest, Error: "invalid_request", Description: "Identity not found"}
+	}
+	tok, exp, err := s.entra.issue(sp, resource, "1.0")
+	if err != nil {
+		return nil, &aadError{Status: http.StatusInternalServerError, Error: "server_error", Description: err.Error()}
+	}
+	body := v1TokenBody(tok, resource, exp, s.now())
+	body["client_id"] = sp.ClientID
+	return body, nil
+}
+
+// githubIDToken stands in for GitHub Actions' ID-token endpoint
+// (ACTIONS_ID_TOKEN_REQUEST_URL, called with "Authorization: Bearer
+// $ACTIONS_ID_TOKEN_REQUEST_TOKEN" and ?audience=…; it answers
+// {"value": "<jwt>"}). Source: databricks-sdk-go
+// config/experimental/auth/oidc (GithubIDTokenSource). Point
+// ACTIONS_ID_TOKEN_REQUEST_URL at <emulator>/_emulator/github-actions/idtoken
+// and use an emulator token as the request token; ?subject= sets the
+// token's subject (default repo:brickops/mlops:ref:refs/heads/main).
+func (s *Server) githubIDToken(r *http.Request) (any, error) {
+	q := r.URL.Query()
+	aud := q.Get("audience")
+	if aud == "" {
+		aud = "https://github.com/brickops"
+	}
+	sub := q.Get("subject")
+	if sub == "" {
+		sub = defaultFederatedSubject
+	}
+	now := s.now()
+	tok, err := s.entra.sign(tokenClaims{
+		Audience: aud, Issuer: githubActionsIssuer, Subject: sub,
+		IssuedAt: now.Unix(), NotBefore: now.Unix(), Expires: now.Add(5 * time.Minute).Unix(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"count": 1, "value": tok}, nil
+}

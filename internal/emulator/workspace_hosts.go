@@ -1,0 +1,207 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Hosting several workspaces in one emulator.
+//
+// Every Azure Databricks workspace has its own host (adb-<id>.<n>.azuredatabricks.net)
+// and databricks-sdk-go keeps only scheme://host[:port] of a configured host
+// — it drops any path (config.go, fixHostIfNeeded) — so workspaces cannot be
+// told apart by a path prefix. Names like <id>.localhost do not resolve
+// everywhere either. So each workspace created through ARM is served on its
+// own loopback port: its workspaceUrl is http://127.0.0.1:<port>, which the
+// SDK and the provider take as a host unchanged (a real workspaceUrl has no
+// scheme; the SDK adds https://). The port is kept with the workspace and
+// reused after a restart when it is free.
+//
+// A hosted workspace is a child Server: the same route table, tokens and
+// Entra ID key as the root, its own request log and faults, and its state in
+// its own buckets of the root's store ("ws/<workspaceId>/…"). The root
+// listener keeps serving the default workspace (no prefix) plus ARM, Entra
+// ID and the operator endpoints; a workspace's port serves only the
+// workspace API and that workspace's operator endpoints.
+
+type workspaceHosts struct {
+	root  *Server
+	mu    sync.Mutex
+	hosts map[string]*workspaceHost
+}
+
+type workspaceHost struct {
+	srv  *Server
+	http *http.Server
+	port int
+}
+
+func newWorkspaceHosts(root *Server) *workspaceHosts {
+	return &workspaceHosts{root: root, hosts: map[string]*workspaceHost{}}
+}
+
+// add starts serving workspace id on port (0: any free port; a taken port
+// falls back to a free one) and returns the port.
+func (h *workspaceHosts) add(id string, port int) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if existing, ok := h.hosts[id]; ok {
+		return existing.port, nil
+	}
+	bind := h.root.opts.WorkspaceBindHost
+	ln, err := net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(port)))
+	if err != nil && port != 0 {
+		h.root.log.Warn("workspace port taken; serving the workspace on a new port", "workspace_id", id, "port", port, "error", err)
+		ln, err = net.Listen("tcp", net.JoinHostPort(bind, "0"))
+	}
+	if err != nil {
+		return 0, fmt.Errorf("listening for workspace %s: %w", id, err)
+	}
+	child, err := h.root.childServer(id)
+	if err != nil {
+		_ = ln.Close()
+		return 0, err
+	}
+	hs := &http.Server{Handler: child, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			h.root.log.Error("serving workspace", "workspace_id", id, "error", err)
+		}
+	}()
+	wh := &workspaceHost{srv: child, http: hs, port: ln.Addr().(*net.TCPAddr).Port}
+	h.hosts[id] = wh
+	return wh.port, nil
+}
+
+// url is the workspace URL for a hosted port.
+func (h *workspaceHosts) url(port int) string {
+	return "http://" + net.JoinHostPort(h.root.opts.WorkspaceBindHost, strconv.Itoa(port))
+}
+
+// remove stops serving workspace id and drops its state (the workspace was
+// deleted).
+func (h *workspaceHosts) remove(id string) {
+	h.mu.Lock()
+	wh, ok := h.hosts[id]
+	delete(h.hosts, id)
+	h.mu.Unlock()
+	if !ok {
+		return
+	}
+	_ = wh.http.Close()
+	if err := wh.srv.store.Reset(); err != nil {
+		h.root.log.Error("dropping deleted workspace state", "workspace_id", id, "error", err)
+	}
+}
+
+// closeAll stops serving every hosted workspace, keeping their state.
+func (h *workspaceHosts) closeAll() {
+	h.mu.Lock()
+	hosts := h.hosts
+	h.hosts = map[string]*workspaceHost{}
+	h.mu.Unlock()
+	for _, wh := range hosts {
+		_ = wh.http.Close()
+	}
+}
+
+// childServer builds the Server of hosted workspace id.
+func (s *Server) childServer(id string) (*Server, error) {
+	bolt, ok := s.store.(*boltStore)
+	if !ok {
+		return nil, fmt.Errorf("hosting workspace %s: the store cannot be partitioned", id)
+	}
+	child := &Server{
+		opts:        s.opts,
+		store:       &prefixStore{db: bolt, prefix: "ws/" + id + "/"},
+		mux:         http.NewServeMux(),
+		tokens:      s.tokens,
+		log:         s.log.With("workspace_id", id),
+		reqLog:      newRequestLog(1000),
+		faults:      newFaultInjector(),
+		entra:       s.entra,
+		workspaceID: id,
+	}
+	child.routes()
+	return child, nil
+}
+
+// rehostWorkspaces serves, after a restart, every workspace ARM knows,
+// on its previous port when it is free.
+func (s *Server) rehostWorkspaces() error {
+	var all []armWorkspace
+	if err := s.store.View(func(tx Tx) error {
+		var err error
+		all, err = getAll[armWorkspace](tx, bucketARMWorkspaces, "")
+		return err
+	}); err != nil {
+		return fmt.Errorf("reading workspaces: %w", err)
+	}
+	for _, w := range all {
+		port, err := s.hosted.add(w.Properties.WorkspaceID, w.Port)
+		if err != nil {
+			return err
+		}
+		if port == w.Port {
+			continue
+		}
+		key := workspaceKey(w.Sub, w.RG, w.Name)
+		if err := s.store.Update(func(tx Tx) error {
+			var cur armWorkspace
+			if found, err := tx.Get(bucketARMWorkspaces, key, &cur); err != nil || !found {
+				return err
+			}
+			cur.Port, cur.Properties.WorkspaceURL = port, s.hosted.url(port)
+			return tx.Put(bucketARMWorkspaces, key, cur)
+		}); err != nil {
+			return fmt.Errorf("recording the new port of workspace %s: %w", w.Name, err)
+		}
+	}
+	return nil
+}
+
+// prefixStore is one hosted workspace's view of the root store: every
+// bucket name is prefixed, so the families' code is unchanged.
+type prefixStore struct {
+	db     *boltStore
+	prefix string
+}
+
+func (p *prefixStore) View(fn func(tx Tx) error) error {
+	return p.db.View(func(tx Tx) error { return fn(prefixTx{tx, p.prefix}) })
+}
+
+func (p *prefixStore) Update(fn func(tx Tx) error) error {
+	return p.db.Update(func(tx Tx) error { return fn(prefixTx{tx, p.prefix}) })
+}
+
+// Reset drops this workspace's buckets only.
+func (p *prefixStore) Reset() error {
+	return p.db.dropBuckets(func(name string) bool {
+		return strings.HasPrefix(name, p.prefix) || strings.HasPrefix(name, seqBucketPrefix+p.prefix)
+	})
+}
+
+// Close is a no-op: the root server owns the database.
+func (p *prefixStore) Close() error { return nil }
+
+type prefixTx struct {
+	tx     Tx
+	prefix string
+}
+
+func (t prefixTx) Get(bucket, key string, v any) (bool, error) {
+	return t.tx.Get(t.prefix+bucket, key, v)
+}
+func (t prefixTx) Put(bucket, key string, v any) error   { return t.tx.Put(t.prefix+bucket, key, v) }
+func (t prefixTx) Delete(bucket, key string) error       { return t.tx.Delete(t.prefix+bucket, key) }
+func (t prefixTx) NextSeq(bucket string) (uint64, error) { return t.tx.NextSeq(t.prefix + bucket) }
+func (t prefixTx) ForEach(bucket, prefix string, fn func(key string, raw []byte) error) error {
+	return t.tx.ForEach(t.prefix+bucket, prefix, fn)
+}

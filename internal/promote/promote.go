@@ -1,0 +1,216 @@
+package promote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/brickops/terraform-provider-brickops/internal/config"
+)
+
+// ErrGatesFailed is returned (with the evidence) when validation gates fail.
+var ErrGatesFailed = errors.New("validation gates failed")
+
+// Promoter runs promotions for one brickops.yaml.
+type Promoter struct {
+	Config *config.File
+	// Registry opens the registry of an environment's workspace.
+	Registry func(env config.Environment) (Registry, error)
+	Pins     PinStore
+}
+
+// Request asks to promote a model into an environment.
+type Request struct {
+	Model, To string
+	// Version, or else FromAlias, names the candidate in the previous
+	// environment; with neither, the previous environment's alias is used
+	// if set, else its newest READY version.
+	Version   int
+	FromAlias string
+	Strategy  Strategy
+	// Complete finishes a canary/A-B/shadow rollout instead.
+	Complete bool
+}
+
+// Result is a decided promotion: the evidence and, unless gates failed,
+// where the change was proposed.
+type Result struct {
+	Evidence Evidence
+	Pins     Pins
+	Where    string
+}
+
+// Promote resolves the candidate, runs the validation gates, computes the
+// new pins and proposes them. When a gate fails it proposes nothing and
+// returns ErrGatesFailed with the evidence, so no branch or PR is left.
+func (p *Promoter) Promote(ctx context.Context, req Request) (*Result, error) {
+	model, err := p.Config.Model(req.Model)
+	if err != nil {
+		return nil, err
+	}
+	to, _, err := p.Config.Environment(req.To)
+	if err != nil {
+		return nil, err
+	}
+	from, err := p.Config.Previous(req.To)
+	if err != nil {
+		return nil, err
+	}
+	pins, err := p.Pins.Read(ctx, to.Name)
+	if err != nil {
+		return nil, err
+	}
+	current := pins.Models[model.Name]
+
+	fromReg, err := p.Registry(from)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to the %s workspace: %w", from.Name, err)
+	}
+	var cand Candidate
+	var next Pin
+	if req.Complete {
+		if next, err = Complete(current); err != nil {
+			return nil, fmt.Errorf("%s in %s: %w", model.Name, to.Name, err)
+		}
+		cand, err = fromReg.Version(ctx, model.FullName(from), next.Version)
+	} else {
+		cand, err = p.resolveCandidate(ctx, fromReg, model, from, req)
+		next = req.Strategy.Apply(current, cand.Version)
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	toReg, err := p.Registry(to)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to the %s workspace: %w", to.Name, err)
+	}
+	champ, err := toReg.Alias(ctx, model.FullName(to), model.AliasOrDefault())
+	if err != nil {
+		return nil, err
+	}
+	ev := Evidence{Model: model, From: from, To: to, Candidate: cand, Champion: championOf(champ),
+		Gates: Validate(to.Gates, cand, championOf(champ)), Pin: next, Approvers: to.Reviewers}
+	pins.Models[model.Name] = next
+	res := &Result{Evidence: ev, Pins: pins}
+	if !Passed(ev.Gates) {
+		return res, ErrGatesFailed
+	}
+	verb := "Promote"
+	if req.Complete {
+		verb = "Complete the rollout of"
+	}
+	res.Where, err = p.Pins.Propose(ctx, to.Name, pins, Proposal{
+		Branch:  fmt.Sprintf("brickops/promote-%s-%s-v%d", model.Name, to.Name, cand.Version),
+		Title:   ev.Title(),
+		Message: fmt.Sprintf("%s %s version %d to %s (%s)", verb, model.Name, cand.Version, to.Name, next.Strategy),
+		Body:    ev.Markdown(),
+	})
+	return res, err
+}
+
+func (p *Promoter) resolveCandidate(ctx context.Context, reg Registry, model config.Model, from config.Environment, req Request) (Candidate, error) {
+	name := model.FullName(from)
+	switch {
+	case req.Version > 0:
+		return reg.Version(ctx, name, req.Version)
+	case req.FromAlias != "":
+		c, err := reg.Alias(ctx, name, req.FromAlias)
+		if err == nil && c == nil {
+			err = fmt.Errorf("%s has no alias %q: pass --version, or set the alias", name, req.FromAlias)
+		}
+		if err != nil {
+			return Candidate{}, err
+		}
+		return *c, nil
+	}
+	if c, err := reg.Alias(ctx, name, model.AliasOrDefault()); err != nil || c != nil {
+		if err != nil {
+			return Candidate{}, err
+		}
+		return *c, nil
+	}
+	return reg.LatestReady(ctx, name)
+}
+
+// Rollback proposes re-pinning the champion that preceded the current one,
+// found in the pin file's history. Validation gates still run unless
+// skipReason says why not (it is recorded in the evidence); approvals are
+// always required.
+func (p *Promoter) Rollback(ctx context.Context, modelName, envName, skipReason string) (*Result, error) {
+	model, err := p.Config.Model(modelName)
+	if err != nil {
+		return nil, err
+	}
+	to, _, err := p.Config.Environment(envName)
+	if err != nil {
+		return nil, err
+	}
+	from, err := p.Config.Previous(envName)
+	if err != nil {
+		return nil, err
+	}
+	pins, err := p.Pins.Read(ctx, to.Name)
+	if err != nil {
+		return nil, err
+	}
+	current, ok := pins.Models[model.Name]
+	if !ok {
+		return nil, fmt.Errorf("%s is not pinned in %s: nothing to roll back", model.Name, to.Name)
+	}
+	history, err := p.Pins.History(ctx, to.Name)
+	if err != nil {
+		return nil, err
+	}
+	previous := 0
+	for _, h := range history {
+		if pin, ok := h.Models[model.Name]; ok && pin.Version != current.Version {
+			previous = pin.Version
+			break
+		}
+	}
+	if previous == 0 {
+		return nil, fmt.Errorf("no earlier champion of %s in %s's pin history: nothing to roll back to", model.Name, to.Name)
+	}
+	fromReg, err := p.Registry(from)
+	if err != nil {
+		return nil, err
+	}
+	cand, err := fromReg.Version(ctx, model.FullName(from), previous)
+	if err != nil {
+		return nil, err
+	}
+	toReg, err := p.Registry(to)
+	if err != nil {
+		return nil, err
+	}
+	champ, err := toReg.Alias(ctx, model.FullName(to), model.AliasOrDefault())
+	if err != nil {
+		return nil, err
+	}
+	next := Recreate.Apply(current, previous)
+	ev := Evidence{Model: model, From: from, To: to, Candidate: cand, Champion: championOf(champ), Pin: next, Approvers: to.Reviewers}
+	if skipReason != "" {
+		ev.SkippedValidation = skipReason
+		next.SkipValidation = skipReason
+		ev.Pin = next
+	} else {
+		// Beating the champion is beside the point when rolling back.
+		gates := to.Gates
+		gates.BeatChampion = nil
+		ev.Gates = Validate(gates, cand, nil)
+	}
+	pins.Models[model.Name] = next
+	res := &Result{Evidence: ev, Pins: pins}
+	if !Passed(ev.Gates) {
+		return res, ErrGatesFailed
+	}
+	res.Where, err = p.Pins.Propose(ctx, to.Name, pins, Proposal{
+		Branch:  fmt.Sprintf("brickops/rollback-%s-%s-v%d", model.Name, to.Name, previous),
+		Title:   fmt.Sprintf("Roll back %s in %s to version %d", model.Name, to.Name, previous),
+		Message: fmt.Sprintf("Roll back %s in %s from version %d to %d", model.Name, to.Name, current.Version, previous),
+		Body:    strings.Replace(ev.Markdown(), ev.Title(), fmt.Sprintf("Roll back %s in %s to version %d", model.Name, to.Name, previous), 1),
+	})
+	return res, err
+}

@@ -1,0 +1,14 @@
+output "catalog" {
+  description = "The environment's catalog."
+  value       = brickops_catalog.env.name
+}
+
+output "models" {
+  description = "Full names of the environment's registered models."
+  value       = { for k, m in brickops_registered_model.model : k => m.full_name }
+}
+
+output "champions" {
+  description = "For each pinned model, the version the alias points at in this environment."
+  value       = { for k, a in brickops_model_alias.champion : k => a.version }
+}
