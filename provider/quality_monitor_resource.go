@@ -53,6 +53,7 @@ type qualityMonitorModel struct {
 	SlicingExprs            types.List                 `tfsdk:"slicing_exprs"`
 	CustomMetrics           []monitorMetricModel       `tfsdk:"custom_metrics"`
 	Notifications           *monitorNotificationsModel `tfsdk:"notifications"`
+	DataClassification      *dataClassificationModel   `tfsdk:"data_classification_config"`
 	SkipBuiltinDashboard    types.Bool                 `tfsdk:"skip_builtin_dashboard"`
 	WarehouseID             types.String               `tfsdk:"warehouse_id"`
 	WaitForAssets           types.Bool                 `tfsdk:"wait_for_assets"`
@@ -97,7 +98,12 @@ type monitorMetricModel struct {
 }
 
 type monitorNotificationsModel struct {
-	OnFailure *monitorDestinationModel `tfsdk:"on_failure"`
+	OnFailure                      *monitorDestinationModel `tfsdk:"on_failure"`
+	OnNewClassificationTagDetected *monitorDestinationModel `tfsdk:"on_new_classification_tag_detected"`
+}
+
+type dataClassificationModel struct {
+	Enabled types.Bool `tfsdk:"enabled"`
 }
 
 type monitorDestinationModel struct {
@@ -189,17 +195,16 @@ func (r *qualityMonitorResource) Schema(ctx context.Context, _ resource.SchemaRe
 				}},
 			},
 			"notifications": schema.SingleNestedAttribute{
-				Optional: true, MarkdownDescription: "Who is told when a refresh fails.",
+				Optional: true, MarkdownDescription: "Who is told when a refresh fails or data classification finds a new tag.",
 				Attributes: map[string]schema.Attribute{
-					"on_failure": schema.SingleNestedAttribute{
-						Optional: true, MarkdownDescription: "Destinations for failed refreshes.",
-						Attributes: map[string]schema.Attribute{
-							"email_addresses": schema.ListAttribute{
-								ElementType: types.StringType, Required: true, MarkdownDescription: "At most 5 addresses.",
-								Validators: []validator.List{listvalidator.SizeBetween(1, 5)},
-							},
-						},
-					},
+					"on_failure":                         monitorDestinationAttribute("Destinations for failed refreshes."),
+					"on_new_classification_tag_detected": monitorDestinationAttribute("Destinations for newly detected classification tags."),
+				},
+			},
+			"data_classification_config": schema.SingleNestedAttribute{
+				Optional: true, MarkdownDescription: "Detect sensitive data (PII) in the monitored table.",
+				Attributes: map[string]schema.Attribute{
+					"enabled": schema.BoolAttribute{Required: true, MarkdownDescription: "Whether data classification runs."},
 				},
 			},
 			"skip_builtin_dashboard": schema.BoolAttribute{
@@ -218,6 +223,18 @@ func (r *qualityMonitorResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"drift_metrics_table_name":   computedString("Full name of the drift metrics table."),
 			"dashboard_id":               computedString("Id of the dashboard visualising the metrics (empty with `skip_builtin_dashboard`)."),
 			"timeouts":                   timeouts.Attributes(ctx, timeouts.Opts{Create: true}),
+		},
+	}
+}
+
+func monitorDestinationAttribute(desc string) schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		Optional: true, MarkdownDescription: desc,
+		Attributes: map[string]schema.Attribute{
+			"email_addresses": schema.ListAttribute{
+				ElementType: types.StringType, Required: true, MarkdownDescription: "At most 5 addresses.",
+				Validators: []validator.List{listvalidator.SizeBetween(1, 5)},
+			},
 		},
 	}
 }
@@ -251,7 +268,7 @@ func (r *qualityMonitorResource) Create(ctx context.Context, req resource.Create
 		TableName: table, AssetsDir: plan.AssetsDir.ValueString(), OutputSchemaName: s.OutputSchemaName,
 		BaselineTableName: s.BaselineTableName, InferenceLog: s.InferenceLog, TimeSeries: s.TimeSeries, Snapshot: s.Snapshot,
 		Schedule: s.Schedule, SlicingExprs: s.SlicingExprs, CustomMetrics: s.CustomMetrics, Notifications: s.Notifications,
-		SkipBuiltinDashboard: plan.SkipBuiltinDashboard.ValueBool(), WarehouseId: plan.WarehouseID.ValueString(),
+		DataClassificationConfig: s.DataClassification, SkipBuiltinDashboard: plan.SkipBuiltinDashboard.ValueBool(), WarehouseId: plan.WarehouseID.ValueString(),
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Creating quality monitor failed", fmt.Sprintf("Creating the monitor of table %q: %v", table, err))
@@ -308,6 +325,7 @@ func (r *qualityMonitorResource) Update(ctx context.Context, req resource.Update
 		TableName: table, OutputSchemaName: s.OutputSchemaName, BaselineTableName: s.BaselineTableName,
 		InferenceLog: s.InferenceLog, TimeSeries: s.TimeSeries, Snapshot: s.Snapshot, Schedule: s.Schedule,
 		SlicingExprs: s.SlicingExprs, CustomMetrics: s.CustomMetrics, Notifications: s.Notifications,
+		DataClassificationConfig: s.DataClassification,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Updating quality monitor failed", fmt.Sprintf("Updating the monitor of table %q: %v", table, err))
@@ -372,15 +390,16 @@ func waitMonitorAssets(ctx context.Context, w *databricks.WorkspaceClient, table
 
 // monitorSettings is what create and update send.
 type monitorSettings struct {
-	OutputSchemaName  string
-	BaselineTableName string
-	InferenceLog      *catalog.MonitorInferenceLog
-	TimeSeries        *catalog.MonitorTimeSeries
-	Snapshot          *catalog.MonitorSnapshot
-	Schedule          *catalog.MonitorCronSchedule
-	SlicingExprs      []string
-	CustomMetrics     []catalog.MonitorMetric
-	Notifications     *catalog.MonitorNotifications
+	OutputSchemaName   string
+	BaselineTableName  string
+	InferenceLog       *catalog.MonitorInferenceLog
+	TimeSeries         *catalog.MonitorTimeSeries
+	Snapshot           *catalog.MonitorSnapshot
+	Schedule           *catalog.MonitorCronSchedule
+	SlicingExprs       []string
+	CustomMetrics      []catalog.MonitorMetric
+	Notifications      *catalog.MonitorNotifications
+	DataClassification *catalog.MonitorDataClassificationConfig
 }
 
 func (m qualityMonitorModel) settings(ctx context.Context, diags *diag.Diagnostics) monitorSettings {
@@ -412,12 +431,31 @@ func (m qualityMonitorModel) settings(ctx context.Context, diags *diag.Diagnosti
 		})
 	}
 	if n := m.Notifications; n != nil {
-		s.Notifications = &catalog.MonitorNotifications{}
-		if n.OnFailure != nil {
-			s.Notifications.OnFailure = &catalog.MonitorDestination{EmailAddresses: stringsOf(ctx, n.OnFailure.EmailAddresses, diags)}
+		s.Notifications = &catalog.MonitorNotifications{
+			OnFailure:                      n.OnFailure.destination(ctx, diags),
+			OnNewClassificationTagDetected: n.OnNewClassificationTagDetected.destination(ctx, diags),
 		}
 	}
+	if dc := m.DataClassification; dc != nil {
+		s.DataClassification = &catalog.MonitorDataClassificationConfig{Enabled: dc.Enabled.ValueBool(), ForceSendFields: []string{"Enabled"}}
+	}
 	return s
+}
+
+func (d *monitorDestinationModel) destination(ctx context.Context, diags *diag.Diagnostics) *catalog.MonitorDestination {
+	if d == nil {
+		return nil
+	}
+	return &catalog.MonitorDestination{EmailAddresses: stringsOf(ctx, d.EmailAddresses, diags)}
+}
+
+func destinationFromAPI(ctx context.Context, d *catalog.MonitorDestination, diags *diag.Diagnostics) *monitorDestinationModel {
+	if d == nil {
+		return nil
+	}
+	addrs, dg := types.ListValueFrom(ctx, types.StringType, d.EmailAddresses)
+	diags.Append(dg...)
+	return &monitorDestinationModel{EmailAddresses: addrs}
 }
 
 // fromAPI copies the monitor into m. skip_builtin_dashboard, warehouse_id
@@ -475,15 +513,18 @@ func (m *qualityMonitorModel) fromAPI(ctx context.Context, api *catalog.MonitorI
 		})
 	}
 	m.CustomMetrics = metrics
-	if n := api.Notifications; n != nil && (n.OnFailure != nil || m.Notifications != nil) {
-		m.Notifications = &monitorNotificationsModel{}
-		if n.OnFailure != nil {
-			addrs, d := types.ListValueFrom(ctx, types.StringType, n.OnFailure.EmailAddresses)
-			diags.Append(d...)
-			m.Notifications.OnFailure = &monitorDestinationModel{EmailAddresses: addrs}
+	if n := api.Notifications; n != nil && (n.OnFailure != nil || n.OnNewClassificationTagDetected != nil || m.Notifications != nil) {
+		m.Notifications = &monitorNotificationsModel{
+			OnFailure:                      destinationFromAPI(ctx, n.OnFailure, diags),
+			OnNewClassificationTagDetected: destinationFromAPI(ctx, n.OnNewClassificationTagDetected, diags),
 		}
 	} else {
 		m.Notifications = nil
+	}
+	if dc := api.DataClassificationConfig; dc != nil && (dc.Enabled || m.DataClassification != nil) {
+		m.DataClassification = &dataClassificationModel{Enabled: types.BoolValue(dc.Enabled)}
+	} else {
+		m.DataClassification = nil
 	}
 	m.Status = types.StringValue(string(api.Status))
 	m.MonitorVersion = types.Int64Value(api.MonitorVersion)

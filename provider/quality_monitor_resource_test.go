@@ -45,7 +45,10 @@ resource "brickops_quality_monitor" "churn" {
     quartz_cron_expression = %q
     timezone_id            = "UTC"
   }
-  notifications = { on_failure = { email_addresses = ["ml-oncall@example.com"] } }
+  notifications = {
+    on_failure                         = { email_addresses = ["ml-oncall@example.com"] }
+    on_new_classification_tag_detected = { email_addresses = ["privacy@example.com"] }
+  }
 %s
 }
 `, name, granularities, cron, extra)
@@ -90,6 +93,7 @@ resource "brickops_quality_monitor" "churn" {
 				// In place: schedule, granularities, slices and a custom metric.
 				Config: monitor("0 30 5 ? * MON-FRI", `["1 hour", "1 day"]`, `
   slicing_exprs  = ["status_code"]
+  data_classification_config = { enabled = true }
   custom_metrics = [{
     name             = "error_rate"
     definition       = "avg(case when status_code >= 400 then 1.0 else 0.0 end)"
@@ -103,6 +107,17 @@ resource "brickops_quality_monitor" "churn" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(monitorAddr, tfjsonpath.New("monitor_version"), knownvalue.Int64Exact(2)),
 					statecheck.ExpectKnownValue(monitorAddr, tfjsonpath.New("custom_metrics").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("error_rate")),
+					statecheck.ExpectKnownValue(monitorAddr, tfjsonpath.New("data_classification_config").AtMapKey("enabled"), knownvalue.Bool(true)),
+				},
+				Check: func(*terraform.State) error {
+					m, err := testWorkspace(t).QualityMonitors.Get(context.Background(), catalog.GetQualityMonitorRequest{TableName: payload})
+					if err != nil {
+						return err
+					}
+					if m.DataClassificationConfig == nil || !m.DataClassificationConfig.Enabled || len(m.CustomMetrics) != 1 || m.Schedule.QuartzCronExpression != "0 30 5 ? * MON-FRI" {
+						return fmt.Errorf("update not applied: %+v", m)
+					}
+					return nil
 				},
 			},
 			{

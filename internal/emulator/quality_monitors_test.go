@@ -49,7 +49,9 @@ func inferenceMonitor() catalog.CreateMonitor {
 		Schedule:      &catalog.MonitorCronSchedule{QuartzCronExpression: "0 0 6 * * ?", TimezoneId: "UTC"},
 		SlicingExprs:  []string{"region"},
 		CustomMetrics: []catalog.MonitorMetric{{Name: "mean_abs_err", Definition: "avg(abs({{prediction_col}} - {{label_col}}))", InputColumns: []string{":table"}, OutputDataType: "double", Type: catalog.MonitorMetricTypeCustomMetricTypeAggregate}},
-		Notifications: &catalog.MonitorNotifications{OnFailure: &catalog.MonitorDestination{EmailAddresses: []string{"ml-oncall@example.com"}}},
+		Notifications: &catalog.MonitorNotifications{OnFailure: &catalog.MonitorDestination{EmailAddresses: []string{"ml-oncall@example.com"}},
+			OnNewClassificationTagDetected: &catalog.MonitorDestination{EmailAddresses: []string{"privacy@example.com"}}},
+		DataClassificationConfig: &catalog.MonitorDataClassificationConfig{Enabled: true},
 	}
 }
 
@@ -82,7 +84,8 @@ func TestQualityMonitors_lifecycleThroughSDK(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.Status != catalog.MonitorInfoStatusMonitorStatusActive || len(got.DashboardId) != 32 || got.CustomMetrics[0].Name != "mean_abs_err" ||
-		got.Notifications.OnFailure.EmailAddresses[0] != "ml-oncall@example.com" || got.SlicingExprs[0] != "region" || got.AssetsDir == "" {
+		got.Notifications.OnFailure.EmailAddresses[0] != "ml-oncall@example.com" || !got.DataClassificationConfig.Enabled ||
+		got.Notifications.OnNewClassificationTagDetected.EmailAddresses[0] != "privacy@example.com" || got.SlicingExprs[0] != "region" || got.AssetsDir == "" {
 		t.Fatalf("active monitor = %+v", got)
 	}
 	for _, table := range []string{got.ProfileMetricsTableName, got.DriftMetricsTableName} {
