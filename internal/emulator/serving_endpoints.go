@@ -132,19 +132,20 @@ type endpointState struct {
 // servingEndpoint is the stored document and, without ResolveAt, the
 // detailed answer (serving.ServingEndpointDetailed).
 type servingEndpoint struct {
-	ID                   string          `json:"id"`
-	Name                 string          `json:"name"`
-	Creator              string          `json:"creator"`
-	CreationTimestamp    int64           `json:"creation_timestamp"`
-	LastUpdatedTimestamp int64           `json:"last_updated_timestamp"`
-	Description          string          `json:"description,omitempty"`
-	Tags                 []endpointTag   `json:"tags,omitempty"`
-	Config               *endpointConfig `json:"config,omitempty"`
-	PendingConfig        *endpointConfig `json:"pending_config,omitempty"`
-	State                endpointState   `json:"state"`
-	RouteOptimized       bool            `json:"route_optimized,omitempty"`
-	RateLimits           []rateLimit     `json:"rate_limits,omitempty"`
-	PermissionLevel      string          `json:"permission_level"`
+	ID                   string           `json:"id"`
+	Name                 string           `json:"name"`
+	Creator              string           `json:"creator"`
+	CreationTimestamp    int64            `json:"creation_timestamp"`
+	LastUpdatedTimestamp int64            `json:"last_updated_timestamp"`
+	Description          string           `json:"description,omitempty"`
+	Tags                 []endpointTag    `json:"tags,omitempty"`
+	Config               *endpointConfig  `json:"config,omitempty"`
+	PendingConfig        *endpointConfig  `json:"pending_config,omitempty"`
+	State                endpointState    `json:"state"`
+	RouteOptimized       bool             `json:"route_optimized,omitempty"`
+	RateLimits           []rateLimit      `json:"rate_limits,omitempty"`
+	AIGateway            *aiGatewayConfig `json:"ai_gateway,omitempty"`
+	PermissionLevel      string           `json:"permission_level"`
 	// ResolveAt is when the pending deployment resolves, ServingSince when
 	// the active config went live (unix ms). Not part of the answer.
 	ResolveAt    int64 `json:"_resolve_at,omitempty"`
@@ -167,12 +168,13 @@ type configInput struct {
 
 func (s *Server) createServingEndpoint(r *http.Request) (any, error) {
 	var req struct {
-		Name           string        `json:"name"`
-		Description    string        `json:"description"`
-		Config         *configInput  `json:"config"`
-		Tags           []endpointTag `json:"tags"`
-		RateLimits     []rateLimit   `json:"rate_limits"`
-		RouteOptimized bool          `json:"route_optimized"`
+		Name           string           `json:"name"`
+		Description    string           `json:"description"`
+		Config         *configInput     `json:"config"`
+		Tags           []endpointTag    `json:"tags"`
+		RateLimits     []rateLimit      `json:"rate_limits"`
+		RouteOptimized bool             `json:"route_optimized"`
+		AIGateway      *aiGatewayConfig `json:"ai_gateway"`
 	}
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
@@ -210,6 +212,11 @@ func (s *Server) createServingEndpoint(r *http.Request) (any, error) {
 		}
 		if err := s.startDeployment(tx, &e, *req.Config); err != nil {
 			return err
+		}
+		if req.AIGateway != nil {
+			if err := s.applyAIGateway(tx, &e, *req.AIGateway); err != nil {
+				return err
+			}
 		}
 		return tx.Put(servingBucket, e.Name, e)
 	})

@@ -251,3 +251,47 @@ func TestServingEndpoints_validation(t *testing.T) {
 	_, err = w.ServingEndpoints.UpdateConfig(ctx, serving.EndpointCoreConfigInput{Name: "nope", ServedEntities: two[:1]})
 	wantAPIError(t, err, 404, "RESOURCE_DOES_NOT_EXIST", "Endpoint with name 'nope' does not exist.")
 }
+
+// The AI Gateway changes without a deployment; its inference table appears
+// in Unity Catalog when enabled.
+func TestServingEndpoints_aiGateway(t *testing.T) {
+	emu := emulatortest.Start(t)
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	registerVersions(t, w, 1)
+	if _, err := waitFor[serving.ServingEndpointDetailed](w.ServingEndpoints.Create(ctx, serving.CreateServingEndpoint{Name: "churn",
+		Config:    &serving.EndpointCoreConfigInput{ServedEntities: []serving.ServedEntityInput{churnEntity("1", "")}},
+		AiGateway: &serving.AiGatewayConfig{UsageTrackingConfig: &serving.AiGatewayUsageTrackingConfig{Enabled: true}},
+	})); err != nil {
+		t.Fatal(err)
+	}
+	got, err := w.ServingEndpoints.PutAiGateway(ctx, serving.PutAiGatewayRequest{
+		Name:                 "churn",
+		RateLimits:           []serving.AiGatewayRateLimit{{Calls: 100, RenewalPeriod: serving.AiGatewayRateLimitRenewalPeriodMinute}, {Tokens: 5000, Key: serving.AiGatewayRateLimitKeyUserGroup, Principal: "data-scientists", RenewalPeriod: serving.AiGatewayRateLimitRenewalPeriodMinute}},
+		InferenceTableConfig: &serving.AiGatewayInferenceTableConfig{CatalogName: "dev", SchemaName: "ml", Enabled: true},
+		Guardrails:           &serving.AiGatewayGuardrails{Input: &serving.AiGatewayGuardrailParameters{InvalidKeywords: []string{"password"}}},
+		FallbackConfig:       &serving.FallbackConfig{Enabled: true},
+	})
+	if err != nil {
+		t.Fatalf("put ai gateway: %v", err)
+	}
+	if got.RateLimits[0].Key != serving.AiGatewayRateLimitKeyEndpoint || got.InferenceTableConfig.TableNamePrefix != "churn" || !got.FallbackConfig.Enabled ||
+		got.Guardrails.Input.InvalidKeywords[0] != "password" || got.UsageTrackingConfig != nil {
+		t.Errorf("gateway = %+v", got)
+	}
+	e, _ := w.ServingEndpoints.GetByName(ctx, "churn")
+	if e.AiGateway == nil || len(e.AiGateway.RateLimits) != 2 || e.Config.ConfigVersion != 1 || e.State.ConfigUpdate != serving.EndpointStateConfigUpdateNotUpdating {
+		t.Errorf("endpoint after the gateway change: %+v %+v", e.AiGateway, e.State)
+	}
+	table, err := w.Tables.GetByFullName(ctx, "dev.ml.churn_payload")
+	if err != nil || table.Columns[3].Name != "request_time" || table.Columns[9].Name != "served_entity_id" {
+		t.Errorf("gateway inference table = %+v, %v", table, err)
+	}
+	_, err = w.ServingEndpoints.PutAiGateway(ctx, serving.PutAiGatewayRequest{Name: "churn",
+		InferenceTableConfig: &serving.AiGatewayInferenceTableConfig{CatalogName: "dev", SchemaName: "ml", TableNamePrefix: "other", Enabled: true}})
+	wantAPIError(t, err, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "disable it first")
+	_, err = w.ServingEndpoints.PutAiGateway(ctx, serving.PutAiGatewayRequest{Name: "churn", RateLimits: []serving.AiGatewayRateLimit{{Calls: 1, Key: serving.AiGatewayRateLimitKeyServicePrincipal, RenewalPeriod: "minute"}}})
+	wantAPIError(t, err, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "needs a principal")
+	_, err = w.ServingEndpoints.PutAiGateway(ctx, serving.PutAiGatewayRequest{Name: "churn", RateLimits: []serving.AiGatewayRateLimit{{Calls: 1, Tokens: 1, RenewalPeriod: "minute"}}})
+	wantAPIError(t, err, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "exactly one of calls and tokens")
+}
