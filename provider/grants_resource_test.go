@@ -253,3 +253,29 @@ resource "brickops_grants" "test" {
 		},
 	})
 }
+
+// A grants resource without grant blocks revokes everything on the securable.
+func TestAccGrants_noBlocksRevokesEverything(t *testing.T) {
+	ctx := context.Background()
+	w := testWorkspace(t)
+	cat := uniqueName("cat")
+	if _, err := w.Catalogs.Create(ctx, catalog.CreateCatalog{Name: cat}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Catalogs.Delete(ctx, catalog.DeleteCatalogRequest{Name: cat, Force: true}) })
+	if _, err := w.Grants.Update(ctx, catalog.UpdatePermissions{SecurableType: "catalog", FullName: cat, Changes: []catalog.PermissionsChange{
+		{Principal: "everyone", Add: []catalog.Privilege{"USE_CATALOG", "BROWSE"}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "brickops_grants" "test" {
+  catalog = %q
+}`, cat),
+			Check: checkGrantsAPI(t, "catalog", cat, map[string][]string{}),
+		}},
+	})
+}

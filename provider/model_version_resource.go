@@ -144,7 +144,9 @@ func (r *modelVersionResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	model := plan.ModelName.ValueString()
 	create := ucregistry.CreateRequest{Name: model, Source: plan.Source.ValueString(), RunID: plan.RunID.ValueString(), Description: plan.Description.ValueString()}
-	tags := maps.Clone(userTags)
+	// userTags is nil when tags is not configured.
+	tags := map[string]string{}
+	maps.Copy(tags, userTags)
 	if copyFrom := plan.CopyFrom.ValueString(); copyFrom != "" {
 		src, err := resolveCopySource(ctx, reg, copyFrom)
 		if err != nil {

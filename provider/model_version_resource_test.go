@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -293,7 +294,7 @@ resource "brickops_model_version" "test" {
 }
 `, timeout)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -313,12 +314,12 @@ resource "brickops_model_version" "test" {
 				Check: func(*terraform.State) error {
 					polls := 0
 					for _, r := range emu.Requests(t, "/api/2.0/mlflow/unity-catalog/model-versions/get") {
-						if r.Method == http.MethodGet {
+						if r.Method == http.MethodGet && strings.Contains(r.Query, "version=3") {
 							polls++
 						}
 					}
 					if polls < 3 {
-						return fmt.Errorf("only %d polls of model-versions/get: apply did not wait", polls)
+						return fmt.Errorf("only %d polls of version 3: apply did not wait for READY", polls)
 					}
 					return nil
 				},

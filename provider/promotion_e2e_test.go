@@ -3,15 +3,20 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/databricks/databricks-sdk-go/service/catalog"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/brickops/terraform-provider-brickops/internal/emulator"
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
 	"github.com/brickops/terraform-provider-brickops/internal/seed"
 )
 
@@ -179,5 +184,94 @@ func TestAccPromotion_endToEnd(t *testing.T) {
 				Check: checkAliasAPI(t, prefix+"_prod.ml.churn", "champion", 1),
 			},
 		},
+	})
+}
+
+// Transient 429/503 answers on the Unity Catalog and MLflow paths are
+// retried by the SDK: the apply succeeds and nothing is registered twice
+// (the emulator refuses faulted requests before handling them, as a
+// throttling front end does). About 30% of the apply's ~20 requests are
+// faulted; the chance that none is, and the test proves nothing, is below
+// one in a thousand. Retries honour Retry-After, so this test takes
+// tens of seconds; it runs in parallel with the rest.
+func TestAccUnityCatalog_survivesTransientErrors(t *testing.T) {
+	emu := emulatortest.Start(t)
+	emu.SetFaults(t,
+		emulator.FaultRule{PathPrefix: "/api/2.1/unity-catalog/", Rate429: 0.15, Rate503: 0.15},
+		emulator.FaultRule{PathPrefix: "/api/2.0/mlflow/", Rate429: 0.15, Rate503: 0.15},
+	)
+	config := fmt.Sprintf(`
+provider "brickops" {
+  host  = %q
+  token = %q
+}
+
+resource "brickops_catalog" "dev" {
+  name          = "dev"
+  force_destroy = true
+}
+
+resource "brickops_schema" "ml" {
+  catalog_name = brickops_catalog.dev.name
+  name         = "ml"
+}
+
+resource "brickops_registered_model" "churn" {
+  catalog_name  = brickops_schema.ml.catalog_name
+  schema_name   = brickops_schema.ml.name
+  name          = "churn"
+  force_destroy = true
+}
+
+resource "brickops_model_version" "v" {
+  model_name = brickops_registered_model.churn.full_name
+  source     = "dbfs:/models/churn"
+  tags       = { validated = "true" }
+}
+
+resource "brickops_model_version" "copy" {
+  model_name = brickops_registered_model.churn.full_name
+  copy_from  = "${brickops_model_version.v.model_name}/${brickops_model_version.v.version}"
+}
+
+resource "brickops_grants" "model" {
+  registered_model = brickops_registered_model.churn.full_name
+  grant {
+    principal  = "serving-sp"
+    privileges = ["EXECUTE"]
+  }
+}
+
+resource "brickops_model_alias" "champion" {
+  model_name = brickops_registered_model.churn.full_name
+  alias      = "champion"
+  version    = brickops_model_version.v.version
+}
+`, emu.URL, emu.Token)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("brickops_model_version.v", tfjsonpath.New("version"), knownvalue.Int64Exact(1)),
+				statecheck.ExpectKnownValue("brickops_model_alias.champion", tfjsonpath.New("version"), knownvalue.Int64Exact(1)),
+			},
+			Check: func(*terraform.State) error {
+				faulted := 0
+				for _, r := range emu.Requests(t, "/api/") {
+					if r.Status == http.StatusServiceUnavailable || r.Status == http.StatusTooManyRequests {
+						faulted++
+					}
+				}
+				if faulted == 0 {
+					return fmt.Errorf("no request was faulted; the test proves nothing")
+				}
+				versions, err := emu.WorkspaceClient(t).ModelVersions.ListAll(context.Background(), catalog.ListModelVersionsRequest{FullName: "dev.ml.churn"})
+				if err != nil || len(versions) != 2 {
+					return fmt.Errorf("versions after a faulty apply = %d, %v", len(versions), err)
+				}
+				return nil
+			},
+		}},
 	})
 }

@@ -814,3 +814,22 @@ func fillFromQuery(r *http.Request, fields map[string]*string) {
 		}
 	}
 }
+
+// mlflowGetDownloadURI answers where a version's artifacts are
+// (GetModelVersionDownloadUriResponse.artifact_uri): its storage location.
+func (s *Server) mlflowGetDownloadURI(r *http.Request) (any, error) {
+	q := r.URL.Query()
+	full, err := mlflowFullName(q.Get("name"))
+	if err != nil {
+		return nil, err
+	}
+	n, err := parseVersion(q.Get("version"))
+	if err != nil {
+		return nil, err
+	}
+	var v modelVersion
+	if err := s.store.View(func(tx Tx) error { return loadVersion(tx, full, n, &v) }); err != nil {
+		return nil, err
+	}
+	return map[string]string{"artifact_uri": v.StorageLocation}, nil
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -113,16 +114,26 @@ func (s *Server) createRegisteredModel(r *http.Request) (any, error) {
 	if err := validateName("registered model", "name", req.Name); err != nil {
 		return nil, err
 	}
+	m, err := s.insertRegisteredModel(req.CatalogName, req.SchemaName, req.Name, req.Comment, req.StorageLocation)
+	if err != nil {
+		return nil, err
+	}
+	return m.view(false), nil
+}
+
+// insertRegisteredModel creates a model in an existing schema; both the
+// Unity Catalog and the MLflow create paths use it.
+func (s *Server) insertRegisteredModel(catalogName, schemaName, name, comment, storageLocation string) (registeredModel, error) {
 	var m registeredModel
 	err := s.store.Update(func(tx Tx) error {
 		var sc schemaInfo
-		if err := loadDoc(tx, schemasBucket, ucKey(req.CatalogName, req.SchemaName), "Schema", &sc); err != nil {
+		if err := loadDoc(tx, schemasBucket, ucKey(catalogName, schemaName), "Schema", &sc); err != nil {
 			return err
 		}
 		m = registeredModel{
-			Name: strings.ToLower(req.Name), CatalogName: sc.CatalogName, SchemaName: sc.Name,
-			Comment: req.Comment, Owner: s.opts.UserName, MetastoreID: metastoreID,
-			StorageLocation: req.StorageLocation, auditFields: s.stampCreated(),
+			Name: strings.ToLower(name), CatalogName: sc.CatalogName, SchemaName: sc.Name,
+			Comment: comment, Owner: s.opts.UserName, MetastoreID: metastoreID,
+			StorageLocation: storageLocation, auditFields: s.stampCreated(),
 		}
 		m.FullName = ucKey(m.CatalogName, m.SchemaName, m.Name)
 		if m.StorageLocation == "" {
@@ -133,10 +144,7 @@ func (s *Server) createRegisteredModel(r *http.Request) (any, error) {
 		}
 		return tx.Put(modelsBucket, m.FullName, m)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.view(false), nil
+	return m, err
 }
 
 func (s *Server) getRegisteredModel(r *http.Request) (any, error) {
@@ -350,4 +358,121 @@ func (s *Server) versionByAlias(full, alias string) (registeredModel, modelVersi
 	})
 	v.settle(s.now())
 	return m, v, err
+}
+
+// --- MLflow API for Unity Catalog registered models ---
+// /api/2.0/mlflow/unity-catalog/registered-models/{create,get,update,delete,search}:
+// what the MLflow client calls (mlflow.register_model creates the model
+// first). Shapes: RegisteredModel in databricks_uc_registry_messages.proto.
+
+type mlflowRegisteredModel struct {
+	Name                 string         `json:"name"`
+	CreationTimestamp    int64          `json:"creation_timestamp"`
+	LastUpdatedTimestamp int64          `json:"last_updated_timestamp"`
+	UserID               string         `json:"user_id"`
+	Description          string         `json:"description,omitempty"`
+	Aliases              []mlflowAlias  `json:"aliases,omitempty"`
+	Tags                 []mlflowKeyVal `json:"tags,omitempty"`
+}
+
+func (m registeredModel) mlflowView() mlflowRegisteredModel {
+	out := mlflowRegisteredModel{
+		Name: m.FullName, CreationTimestamp: m.CreatedAt, LastUpdatedTimestamp: m.UpdatedAt,
+		UserID: m.CreatedBy, Description: m.Comment,
+	}
+	for _, a := range m.aliasList(0) {
+		out.Aliases = append(out.Aliases, mlflowAlias{Alias: a.AliasName, Version: strconv.Itoa(a.VersionNum)})
+	}
+	return out
+}
+
+func (s *Server) mlflowCreateRegisteredModel(r *http.Request) (any, error) {
+	var req struct {
+		Name        string `json:"name"`
+		Description string `json:"description"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	full, err := mlflowFullName(req.Name)
+	if err != nil {
+		return nil, err
+	}
+	parts := strings.Split(full, ".")
+	if err := validateName("registered model", "name", parts[2]); err != nil {
+		return nil, err
+	}
+	m, err := s.insertRegisteredModel(parts[0], parts[1], parts[2], req.Description, "")
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"registered_model": m.mlflowView()}, nil
+}
+
+func (s *Server) mlflowGetRegisteredModel(r *http.Request) (any, error) {
+	full, err := mlflowFullName(r.URL.Query().Get("name"))
+	if err != nil {
+		return nil, err
+	}
+	m, err := ucGet[registeredModel](s, modelsBucket, full, modelKind)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"registered_model": m.mlflowView()}, nil
+}
+
+func (s *Server) mlflowUpdateRegisteredModel(r *http.Request) (any, error) {
+	var req struct {
+		Name        string  `json:"name"`
+		NewName     string  `json:"new_name"`
+		Description *string `json:"description"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	full, err := mlflowFullName(req.Name)
+	if err != nil {
+		return nil, err
+	}
+	m, err := ucUpdate(s, modelsBucket, full, modelKind, func(_ Tx, m *registeredModel) error {
+		return securableUpdate{Comment: req.Description, NewName: req.NewName}.apply("registered model", &m.Comment, &m.Owner, new(map[string]string))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"registered_model": m.mlflowView()}, nil
+}
+
+func (s *Server) mlflowDeleteRegisteredModel(r *http.Request) (any, error) {
+	var req struct {
+		Name string `json:"name"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	fillFromQuery(r, map[string]*string{"name": &req.Name})
+	full, err := mlflowFullName(req.Name)
+	if err != nil {
+		return nil, err
+	}
+	r.SetPathValue("full_name", full)
+	return s.deleteRegisteredModel(r)
+}
+
+// mlflowSearchRegisteredModels lists every model, 100 per page by default
+// and at most 1000 (SearchRegisteredModelsRequest.max_results).
+func (s *Server) mlflowSearchRegisteredModels(r *http.Request) (any, error) {
+	all, err := ucList[registeredModel](s, modelsBucket, "")
+	if err != nil {
+		return nil, err
+	}
+	items, next, err := pageMaxResults(r, all, 100, 1000, false)
+	if err != nil {
+		return nil, err
+	}
+	views := make([]mlflowRegisteredModel, len(items))
+	for i, m := range items {
+		views[i] = m.mlflowView()
+	}
+	return map[string]any{"registered_models": views, "next_page_token": next}, nil
 }

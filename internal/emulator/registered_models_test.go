@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/databricks/databricks-sdk-go/apierr"
+	"github.com/databricks/databricks-sdk-go/client"
 	"github.com/databricks/databricks-sdk-go/service/catalog"
 
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
@@ -126,6 +127,12 @@ func TestModelVersions_registrationThroughMLflowPaths(t *testing.T) {
 		t.Errorf("ready = %+v", ready)
 	}
 	v, _ = w.ModelVersions.GetByFullNameAndVersion(ctx, "dev.ml.churn", 1)
+	var uri struct {
+		ArtifactURI string `json:"artifact_uri"`
+	}
+	if status := emu.Do(t, http.MethodGet, "/api/2.0/mlflow/unity-catalog/model-versions/get-download-uri?name=dev.ml.churn&version=1", nil, &uri); status != http.StatusOK || uri.ArtifactURI != v.StorageLocation {
+		t.Errorf("download uri = %d %q, want %q", status, uri.ArtifactURI, v.StorageLocation)
+	}
 	if v.Status != catalog.ModelVersionInfoStatusReady || v.ModelName != "churn" || v.CatalogName != "dev" || v.SchemaName != "ml" || v.Comment != "first" || v.Id == "" {
 		t.Errorf("UC view = %+v", v)
 	}
@@ -406,4 +413,78 @@ func TestModelAliases_moveIsAtomicUnderConcurrency(t *testing.T) {
 		}
 		reads++
 	}
+}
+
+// The MLflow client's registered-model paths for Unity Catalog.
+func TestRegisteredModels_mlflowPaths(t *testing.T) {
+	emu := emulatortest.Start(t)
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	mustCreateModel(t, w, "dev", "ml", "existing")
+	api, err := client.New(w.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const base = "/api/2.0/mlflow/unity-catalog/registered-models/"
+	type rmResponse struct {
+		RegisteredModel struct {
+			Name        string `json:"name"`
+			Description string `json:"description"`
+			UserID      string `json:"user_id"`
+			Aliases     []struct {
+				Alias   string `json:"alias"`
+				Version string `json:"version"`
+			} `json:"aliases"`
+		} `json:"registered_model"`
+	}
+	do := func(method, path string, req, out any) error {
+		return api.Do(ctx, method, base+path, nil, nil, req, out)
+	}
+
+	var created rmResponse
+	if err := do(http.MethodPost, "create", map[string]string{"name": "dev.ml.Churn", "description": "churn"}, &created); err != nil {
+		t.Fatal(err)
+	}
+	if created.RegisteredModel.Name != "dev.ml.churn" || created.RegisteredModel.Description != "churn" || created.RegisteredModel.UserID != "brickops@example.com" {
+		t.Errorf("created = %+v", created)
+	}
+	// mlflow.register_model creates the model and tolerates this error.
+	err = do(http.MethodPost, "create", map[string]string{"name": "dev.ml.churn"}, nil)
+	wantAPIError(t, err, http.StatusConflict, "RESOURCE_ALREADY_EXISTS", "Routine or Model 'dev.ml.churn' already exists")
+	err = do(http.MethodPost, "create", map[string]string{"name": "dev.ml.bad name"}, nil)
+	wantAPIError(t, err, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "Invalid registered model name")
+	err = do(http.MethodPost, "create", map[string]string{"name": "churn"}, nil)
+	wantAPIError(t, err, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "expected 3 dot-separated parts")
+
+	if _, err := registry(t, w).Register(ctx, ucregistry.CreateRequest{Name: "dev.ml.churn", Source: "dbfs:/m"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.RegisteredModels.SetAlias(ctx, catalog.SetRegisteredModelAliasRequest{FullName: "dev.ml.churn", Alias: "champion", VersionNum: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var got rmResponse
+	if err := do(http.MethodGet, "get", map[string]string{"name": "dev.ml.churn"}, &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.RegisteredModel.Aliases) != 1 || got.RegisteredModel.Aliases[0].Version != "1" {
+		t.Errorf("get = %+v", got)
+	}
+	var updated rmResponse
+	if err := do(http.MethodPatch, "update", map[string]string{"name": "dev.ml.churn", "description": "v2"}, &updated); err != nil || updated.RegisteredModel.Description != "v2" {
+		t.Fatalf("update = %+v, %v", updated, err)
+	}
+	var search struct {
+		RegisteredModels []struct {
+			Name string `json:"name"`
+		} `json:"registered_models"`
+		NextPageToken string `json:"next_page_token"`
+	}
+	if err := do(http.MethodGet, "search", map[string]string{"max_results": "1"}, &search); err != nil || len(search.RegisteredModels) != 1 || search.NextPageToken == "" {
+		t.Fatalf("search = %+v, %v", search, err)
+	}
+	if err := do(http.MethodDelete, "delete", map[string]string{"name": "dev.ml.churn"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	err = do(http.MethodGet, "get", map[string]string{"name": "dev.ml.churn"}, nil)
+	wantAPIError(t, err, http.StatusNotFound, "RESOURCE_DOES_NOT_EXIST", "Routine or Model 'dev.ml.churn' does not exist.")
 }
