@@ -135,8 +135,8 @@ func TestJobs_crudThroughSDK(t *testing.T) {
 }
 
 func TestJobs_runLifecycle(t *testing.T) {
-	clock := newFakeClock()
-	emu := emulatortest.Start(t, emulatortest.WithAsyncDelay(time.Minute), withClock(clock))
+	clock := emulatortest.NewClock()
+	emu := emulatortest.Start(t, emulatortest.WithAsyncDelay(time.Minute), emulatortest.WithClock(clock.Now))
 	w := emu.WorkspaceClient(t)
 	ctx := context.Background()
 	created, err := w.Jobs.Create(ctx, retrainJob())

@@ -38,8 +38,8 @@ func mustCreateFeatureTable(t *testing.T, w *databricks.WorkspaceClient) {
 }
 
 func TestOnlineTables_lifecycleThroughSDK(t *testing.T) {
-	clock := newFakeClock()
-	emu := emulatortest.Start(t, emulatortest.WithAsyncDelay(time.Minute), withClock(clock))
+	clock := emulatortest.NewClock()
+	emu := emulatortest.Start(t, emulatortest.WithAsyncDelay(time.Minute), emulatortest.WithClock(clock.Now))
 	w := emu.WorkspaceClient(t)
 	ctx := context.Background()
 	mustCreateFeatureTable(t, w)

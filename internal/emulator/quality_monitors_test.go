@@ -56,8 +56,8 @@ func inferenceMonitor() catalog.CreateMonitor {
 }
 
 func TestQualityMonitors_lifecycleThroughSDK(t *testing.T) {
-	clock := newFakeClock()
-	emu := emulatortest.Start(t, emulatortest.WithAsyncDelay(time.Minute), withClock(clock))
+	clock := emulatortest.NewClock()
+	emu := emulatortest.Start(t, emulatortest.WithAsyncDelay(time.Minute), emulatortest.WithClock(clock.Now))
 	w := emu.WorkspaceClient(t)
 	ctx := context.Background()
 	mustCreatePredictionsTable(t, w)

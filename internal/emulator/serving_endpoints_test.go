@@ -36,8 +36,8 @@ func churnEntity(version, name string) serving.ServedEntityInput {
 }
 
 func TestServingEndpoints_lifecycleThroughSDK(t *testing.T) {
-	clock := newFakeClock()
-	emu := emulatortest.Start(t, emulatortest.WithAsyncDelay(time.Minute), withClock(clock))
+	clock := emulatortest.NewClock()
+	emu := emulatortest.Start(t, emulatortest.WithAsyncDelay(time.Minute), emulatortest.WithClock(clock.Now))
 	w := emu.WorkspaceClient(t)
 	ctx := context.Background()
 	registerVersions(t, w, 2)
