@@ -19,6 +19,7 @@ help:
 	@echo "make demo        run the whole MLOps lifecycle against a local emulator"
 	@echo "make docs        regenerate docs/ from the provider schema and examples/"
 	@echo "make bench       run the benchmarks and write bench/results.json"
+	@echo "make fuzz        run every fuzz target for FUZZTIME (default 30s) each"
 	@echo "make lint        gofmt, go vet, staticcheck"
 
 build:
@@ -67,6 +68,17 @@ demo: build
 
 bench: build
 	BRICKOPS_BIN=$(BIN) $(GO) run ./internal/bench/cmd/bench
+
+# Each fuzz target runs for FUZZTIME; `make test` runs only their seed
+# corpora. Targets are package:Function; new ones add a word here.
+FUZZTIME    ?= 30s
+FUZZ_TARGETS := ./internal/emulator:FuzzRequestDecoding ./internal/planjson:FuzzLoad \
+                ./internal/policy:FuzzCheck ./internal/config:FuzzParse
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "== $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s "$${t%%:*}"; \
+	done
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$out" || { echo "gofmt needed:"; echo "$$out"; exit 1; }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"time"
 
 	"github.com/databricks/databricks-sdk-go"
@@ -290,10 +291,10 @@ func (r *clusterResource) Delete(ctx context.Context, req resource.DeleteRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	_, err := w.Clusters.DeleteByClusterIdAndWait(ctx, id)
-	if err == nil || errors.Is(err, apierr.ErrResourceDoesNotExist) {
+	if err == nil || clusterGone(err) {
 		err = w.Clusters.PermanentDeleteByClusterId(ctx, id)
 	}
-	if err != nil && !errors.Is(err, apierr.ErrResourceDoesNotExist) {
+	if err != nil && !clusterGone(err) {
 		resp.Diagnostics.AddError("Deleting cluster failed", fmt.Sprintf("Deleting cluster %s: %v", id, err))
 	}
 }
@@ -498,4 +499,22 @@ func (singleUserValidator) ValidateResource(ctx context.Context, req resource.Va
 		resp.Diagnostics.AddAttributeError(path.Root("single_user_name"), "Missing single_user_name",
 			"A cluster with data_security_mode = \"SINGLE_USER\" needs single_user_name: the user or service principal allowed to use it.")
 	}
+}
+
+// clusterDoesNotExist is the message the Clusters API answers, with 400
+// INVALID_PARAMETER_VALUE, for an id it does not know.
+var clusterDoesNotExist = regexp.MustCompile(`^Cluster .* does not exist`)
+
+// clusterGone reports whether err says the cluster no longer exists. The
+// SDK turns the API's 400 "Cluster <id> does not exist" into
+// ErrResourceDoesNotExist only for clusters/get (apierr/error_overrides.go);
+// delete and permanent-delete answer the same, and must count as gone too:
+// otherwise a permanent-delete retried after its answer was lost (a 503
+// from a gateway) fails a destroy that in fact succeeded.
+func clusterGone(err error) bool {
+	if errors.Is(err, apierr.ErrResourceDoesNotExist) {
+		return true
+	}
+	var apiErr *apierr.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode == "INVALID_PARAMETER_VALUE" && clusterDoesNotExist.MatchString(apiErr.Message)
 }

@@ -143,6 +143,37 @@ func TestEmulatorCmd_badFlagsFailClearly(t *testing.T) {
 	}
 }
 
+// TestEmulatorCmd_bindsLoopbackByDefaultAndWarnsOtherwise: the default
+// address is loopback; an address reachable from elsewhere is served (the
+// user asked for it) but with a warning on stderr.
+func TestEmulatorCmd_bindsLoopbackByDefaultAndWarnsOtherwise(t *testing.T) {
+	if f := newEmulatorCmd().Flags().Lookup("addr"); f == nil || f.DefValue != "127.0.0.1:8470" {
+		t.Fatalf("--addr default: %+v", f)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	root := newRootCmd()
+	root.SetArgs([]string{"emulator", "--addr", "0.0.0.0:0", "--data-dir", t.TempDir()})
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(stdout.String(), "export DATABRICKS_HOST=") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("emulator on 0.0.0.0: %v", err)
+	}
+	if !strings.Contains(stderr.String(), "non-loopback address") {
+		t.Errorf("no warning for a non-loopback bind; stderr:\n%s", stderr.String())
+	}
+	if strings.Contains(stderr.String(), emulator.DefaultToken) {
+		t.Errorf("the warning shows the token:\n%s", stderr.String())
+	}
+}
+
 func TestEmulatorCmd_tlsAndServicePrincipals(t *testing.T) {
 	const (
 		tenant = "55555555-5555-5555-5555-555555555555"

@@ -6,7 +6,6 @@
 package demo
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -19,6 +18,8 @@ import (
 	"time"
 
 	"github.com/brickops/terraform-provider-brickops/internal/client"
+	"github.com/brickops/terraform-provider-brickops/internal/emuproc"
+	"github.com/brickops/terraform-provider-brickops/internal/tfcli"
 )
 
 // Options configure a demo run.
@@ -49,7 +50,7 @@ type run struct {
 	work    string
 	tfrc    string
 	logFile *os.File
-	emu     *emulatorProcess
+	emu     *emuproc.Process
 	results []result
 	n, of   int
 }
@@ -93,8 +94,7 @@ func Run(ctx context.Context, opts Options) (err error) {
 	fmt.Fprintf(opts.Out, "Work directory: %s\n\n", r.work)
 
 	r.tfrc = filepath.Join(r.work, "terraform.rc")
-	tfrc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"brickops/brickops\" = %q\n  }\n  direct {}\n}\n", binDir)
-	if err := os.WriteFile(r.tfrc, []byte(tfrc), 0o600); err != nil {
+	if err := tfcli.WriteDevOverrides(r.tfrc, binDir); err != nil {
 		return err
 	}
 	stack := filepath.Join(r.work, "stack")
@@ -103,7 +103,10 @@ func Run(ctx context.Context, opts Options) (err error) {
 	}
 
 	if err := r.step("Start the emulator", func() (string, error) {
-		emu, err := startEmulator(ctx, filepath.Join(binDir, "brickops"), filepath.Join(r.work, "emulator"), opts.AsyncDelay, r.logFile)
+		emu, err := emuproc.Start(ctx, emuproc.Options{
+			Bin: filepath.Join(binDir, "brickops"), DataDir: filepath.Join(r.work, "emulator"),
+			AsyncDelay: opts.AsyncDelay, Stderr: r.logFile,
+		})
 		if err != nil {
 			return "", err
 		}
@@ -114,7 +117,7 @@ func Run(ctx context.Context, opts Options) (err error) {
 	}
 	defer func() {
 		if r.emu != nil {
-			if stopErr := r.emu.stop(); stopErr != nil && err == nil {
+			if stopErr := r.emu.Stop(); stopErr != nil && err == nil {
 				err = stopErr
 			}
 		}
@@ -162,7 +165,7 @@ func Run(ctx context.Context, opts Options) (err error) {
 	if err := r.step("Stop the emulator", func() (string, error) {
 		emu := r.emu
 		r.emu = nil
-		if err := emu.stop(); err != nil {
+		if err := emu.Stop(); err != nil {
 			return "", err
 		}
 		return "stopped cleanly", nil
@@ -201,16 +204,8 @@ func (r *run) step(name string, fn func() (string, error)) error {
 // terraform runs terraform in dir with the emulator's environment, logging
 // its output; on failure the error carries the output's last lines.
 func (r *run) terraform(ctx context.Context, dir string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, r.opts.Terraform, args...)
-	cmd.Dir = dir
-	cmd.Env = r.emu.env(r.tfrc)
-	var buf bytes.Buffer
-	cmd.Stdout = io.MultiWriter(&buf, r.logFile)
-	cmd.Stderr = io.MultiWriter(&buf, r.logFile)
-	if err := cmd.Run(); err != nil {
-		return buf.String(), fmt.Errorf("terraform %s: %v\n%s", args[0], err, tail(buf.String(), 25))
-	}
-	return buf.String(), nil
+	tf := tfcli.Terraform{Bin: r.opts.Terraform, Env: r.emu.Env(r.tfrc), Log: r.logFile}
+	return tf.Run(ctx, dir, args...)
 }
 
 // clusterState asks the emulator, through the Databricks SDK, what state the
@@ -244,12 +239,4 @@ func destroySummary(out string) string {
 		return m[1] + " destroyed"
 	}
 	return "destroyed"
-}
-
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return "      " + strings.Join(lines, "\n      ")
 }

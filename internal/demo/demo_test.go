@@ -3,45 +3,22 @@ package demo_test
 import (
 	"bytes"
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"testing"
 	"time"
 
 	"github.com/brickops/terraform-provider-brickops/internal/demo"
+	"github.com/brickops/terraform-provider-brickops/internal/testbin"
 )
 
-// repoRoot is two levels above this package.
-func repoRoot(t *testing.T) string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
-
-// binDir is BRICKOPS_BIN (set by make) or a fresh build of both binaries.
-func binDir(t *testing.T) string {
-	if dir := os.Getenv("BRICKOPS_BIN"); dir != "" {
-		return dir
-	}
-	dir := t.TempDir()
-	cmd := exec.Command("go", "build", "-o", dir+"/", ".", "./cmd/brickops")
-	cmd.Dir = repoRoot(t)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building binaries: %v\n%s", err, out)
-	}
-	return dir
-}
-
 func TestDemo_runsEndToEnd(t *testing.T) {
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Fatal("terraform must be on PATH for the end-to-end tests")
-	}
+	testbin.Terraform(t)
 	var out bytes.Buffer
 	err := demo.Run(context.Background(), demo.Options{
-		BinDir:     binDir(t),
-		StackDir:   filepath.Join(repoRoot(t), "examples", "mlops-stack"),
+		BinDir:     testbin.Dir(t),
+		StackDir:   filepath.Join(testbin.RepoRoot(), "examples", "mlops-stack"),
 		AsyncDelay: 100 * time.Millisecond,
 		Out:        &out,
 	})
@@ -70,7 +47,7 @@ func TestDemo_missingBinariesSaySo(t *testing.T) {
 }
 
 func TestProviderBinary_describesItself(t *testing.T) {
-	out, err := exec.Command(filepath.Join(binDir(t), "terraform-provider-brickops"), "-h").CombinedOutput()
+	out, err := exec.Command(filepath.Join(testbin.Dir(t), "terraform-provider-brickops"), "-h").CombinedOutput()
 	// flag's -h exits 0 after printing usage.
 	if err != nil {
 		t.Fatalf("-h: %v\n%s", err, out)

@@ -79,6 +79,7 @@ var databricksLocations = []string{
 // armRoute registers an ARM route: ARM authentication, then the api-version
 // check for the resource type, then the handler.
 func (s *Server) armRoute(pattern string, versions []string, resourceType string, h armHandler) {
+	s.addRoute(familyARM, pattern)
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("x-ms-request-id", newGUID())
 		w.Header().Set("x-ms-correlation-request-id", newGUID())

@@ -39,6 +39,10 @@ var (
 		"NONE", "SINGLE_USER", "USER_ISOLATION",
 	}
 	runtimeEngines = []string{"NULL", "PHOTON", "STANDARD"}
+	// compute.AzureAvailability, compute.Kind and compute.State.
+	azureAvailabilities = []string{"ON_DEMAND_AZURE", "SPOT_AZURE", "SPOT_WITH_FALLBACK_AZURE"}
+	clusterKinds        = []string{"CLASSIC_PREVIEW"}
+	clusterStates       = []string{"ERROR", "PENDING", "RESIZING", "RESTARTING", "RUNNING", "TERMINATED", "TERMINATING", "UNKNOWN"}
 	// Default tags are set by the service and may not be overridden.
 	reservedClusterTags = []string{"Vendor", "Creator", "ClusterName", "ClusterId"}
 )
@@ -238,6 +242,11 @@ func (s *Server) listClusters(r *http.Request) (any, error) {
 		return nil, err
 	}
 	states := r.URL.Query()["filter_by.cluster_states"]
+	for _, st := range states {
+		if err := oneOf("filter_by.cluster_states", st, clusterStates); err != nil {
+			return nil, err
+		}
+	}
 	now := s.now()
 	out := make([]cluster, 0, len(all))
 	for _, c := range all {
@@ -470,14 +479,22 @@ func validateClusterSpec(spec *clusterSpec) error {
 	if m := spec.AutoterminationMinutes; m != nil && *m != 0 && (*m < 10 || *m > 10000) {
 		return invalidParam("Automatic termination minutes must be between 10 and 10000, or 0 to disable; got %d.", *m)
 	}
-	if spec.DataSecurityMode != "" && !slices.Contains(dataSecurityModes, spec.DataSecurityMode) {
-		return invalidParam("Invalid data_security_mode %q. Valid values: %s.", spec.DataSecurityMode, strings.Join(dataSecurityModes, ", "))
+	if err := oneOf("data_security_mode", spec.DataSecurityMode, dataSecurityModes); err != nil {
+		return err
 	}
 	if spec.DataSecurityMode == "SINGLE_USER" && spec.SingleUserName == "" {
 		return invalidParam("single_user_name is required when data_security_mode is SINGLE_USER.")
 	}
-	if spec.RuntimeEngine != "" && !slices.Contains(runtimeEngines, spec.RuntimeEngine) {
-		return invalidParam("Invalid runtime_engine %q. Valid values: %s.", spec.RuntimeEngine, strings.Join(runtimeEngines, ", "))
+	if err := oneOf("runtime_engine", spec.RuntimeEngine, runtimeEngines); err != nil {
+		return err
+	}
+	if err := oneOf("kind", spec.Kind, clusterKinds); err != nil {
+		return err
+	}
+	if a := spec.AzureAttributes; a != nil {
+		if err := oneOf("azure_attributes.availability", a.Availability, azureAvailabilities); err != nil {
+			return err
+		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(spec.CustomTags)) {
 		if slices.Contains(reservedClusterTags, k) {

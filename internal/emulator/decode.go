@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // maxBodyBytes bounds a request body; the real API refuses far smaller
@@ -77,4 +79,13 @@ func requireString(field, value string) error {
 		return invalidParam("Missing required field: %s", field)
 	}
 	return nil
+}
+
+// oneOf rejects a value outside an enum the way the real API does, listing
+// the valid values; an empty (unset) value passes.
+func oneOf(field, value string, valid []string) error {
+	if value == "" || slices.Contains(valid, value) {
+		return nil
+	}
+	return invalidParam("Invalid %s %q. Valid values: %s.", field, value, strings.Join(valid, ", "))
 }

@@ -373,6 +373,7 @@ type entraHandler func(r *http.Request) (any, *aadError)
 // entraRoute registers an Entra ID endpoint. Token endpoints take no bearer
 // token: the client authenticates in the form body.
 func (s *Server) entraRoute(pattern string, h entraHandler) {
+	s.addRoute(familyEntra, pattern)
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		body, aerr := h(r)
 		if aerr != nil {

@@ -26,6 +26,11 @@ type FaultRule struct {
 	Status int `json:"status,omitempty"`
 	// RetryAfterSeconds is the Retry-After value sent with 429 and 503; default 1.
 	RetryAfterSeconds int `json:"retry_after_seconds,omitempty"`
+	// AfterHandler injects the fault after the request was processed: the
+	// write happens, its answer is lost — what a gateway timeout or a
+	// dropped connection does to a client. Retried creates then show
+	// whether clients are idempotent (e.g. clusters' idempotency_token).
+	AfterHandler bool `json:"after_handler,omitempty"`
 }
 
 // FaultConfig is the body of PUT /_emulator/faults.
@@ -70,9 +75,18 @@ func (f *faultInjector) get() FaultConfig {
 	return FaultConfig{Rules: append([]FaultRule{}, f.rules...)}
 }
 
-// apply delays and/or fails r according to the first matching rule and
-// reports whether it answered the request.
-func (f *faultInjector) apply(w http.ResponseWriter, r *http.Request) bool {
+// fault is what the injector decided for one request: a delay, and an
+// answer that replaces the real one (nil for none), given before the
+// handler runs or, with after, once it has run.
+type fault struct {
+	delay      time.Duration
+	answer     *APIError
+	retryAfter int
+	after      bool
+}
+
+// decide draws the fault for r from the first matching rule.
+func (f *faultInjector) decide(r *http.Request) fault {
 	f.mu.RLock()
 	var rule *FaultRule
 	for i := range f.rules {
@@ -84,35 +98,41 @@ func (f *faultInjector) apply(w http.ResponseWriter, r *http.Request) bool {
 	}
 	f.mu.RUnlock()
 	if rule == nil {
-		return false
+		return fault{}
 	}
-	if rule.LatencyMs > 0 {
-		select {
-		case <-time.After(time.Duration(rule.LatencyMs) * time.Millisecond):
-		case <-r.Context().Done():
-			return true
-		}
-	}
+	out := fault{delay: time.Duration(rule.LatencyMs) * time.Millisecond, after: rule.AfterHandler}
 	if rule.Status != 0 {
-		writeAPIError(w, apiErr(rule.Status, statusCode(rule.Status), "Injected fault: %s answers %d.", rule.PathPrefix, rule.Status))
-		return true
+		out.answer = apiErr(rule.Status, statusCode(rule.Status), "Injected fault: %s answers %d.", rule.PathPrefix, rule.Status)
+		return out
 	}
-	retryAfter := rule.RetryAfterSeconds
-	if retryAfter <= 0 {
-		retryAfter = 1
+	out.retryAfter = rule.RetryAfterSeconds
+	if out.retryAfter <= 0 {
+		out.retryAfter = 1
 	}
 	switch x := rand.Float64(); {
 	case x < rule.Rate429:
-		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
-		writeAPIError(w, apiErr(http.StatusTooManyRequests, codeRequestLimitExceeded, "Injected fault: too many requests, retry after %d s.", retryAfter))
-		return true
+		out.answer = apiErr(http.StatusTooManyRequests, codeRequestLimitExceeded, "Injected fault: too many requests, retry after %d s.", out.retryAfter)
 	case x < rule.Rate429+rule.Rate503:
-		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
-		writeAPIError(w, apiErr(http.StatusServiceUnavailable, codeTemporarilyUnavail, "Injected fault: service temporarily unavailable, retry after %d s.", retryAfter))
-		return true
+		out.answer = apiErr(http.StatusServiceUnavailable, codeTemporarilyUnavail, "Injected fault: service temporarily unavailable, retry after %d s.", out.retryAfter)
 	}
-	return false
+	return out
 }
+
+// write sends the injected answer.
+func (f fault) write(w http.ResponseWriter) {
+	if f.answer.Status == http.StatusTooManyRequests || f.answer.Status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
+	}
+	writeAPIError(w, f.answer)
+}
+
+// discardWriter swallows the real answer of a request whose fault comes
+// after the handler.
+type discardWriter struct{ header http.Header }
+
+func (d discardWriter) Header() http.Header         { return d.header }
+func (d discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d discardWriter) WriteHeader(int)             {}
 
 // statusCode picks the error_code the real API pairs with an HTTP status.
 func statusCode(status int) string {

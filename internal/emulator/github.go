@@ -74,6 +74,7 @@ type ghHandler func(w http.ResponseWriter, r *http.Request) (int, any, error)
 
 // githubRoute registers a GitHub route behind GitHub-style token auth.
 func (s *Server) githubRoute(pattern string, h ghHandler) {
+	s.addRoute(familyGitHub, pattern)
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := s.checkGitHubAuth(r); err != nil {
 			writeGitHubError(w, err)

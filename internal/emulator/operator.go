@@ -74,3 +74,9 @@ func (s *Server) SetFaults(c FaultConfig) error {
 	s.faults.set(c)
 	return nil
 }
+
+// listRoutes lists every route the emulator serves with its family, in the
+// route table's order. The bad-input suite checks that it covers each.
+func (s *Server) listRoutes(r *http.Request) (any, error) {
+	return map[string]any{"routes": s.routeTable}, nil
+}

@@ -137,6 +137,10 @@ func (s *Server) routes() {
 	gh("PUT /github/repos/{owner}/{repo}/pulls/{number}/merge", s.mergeGitHubPull)
 	gh("GET /github/repos/{owner}/{repo}/pulls/{number}/reviews", s.listGitHubReviews)
 	gh("GET /github/orgs/{org}/teams/{team_slug}/members", s.listGitHubTeamMembers)
+	// Issues (github_issues.go), for drift reports.
+	gh("GET /github/repos/{owner}/{repo}/issues", s.listGitHubIssues)
+	gh("POST /github/repos/{owner}/{repo}/issues", s.createGitHubIssue)
+	gh("PATCH /github/repos/{owner}/{repo}/issues/{number}", s.editGitHubIssue)
 	// Azure Resource Manager (arm.go) and Entra ID (entraid.go) are served
 	// by the root server only; workspaces created through ARM are hosted
 	// on their own ports (workspace_hosts.go).
@@ -211,6 +215,7 @@ func (s *Server) routes() {
 	op("GET /_emulator/faults", s.getFaults)
 	op("PUT /_emulator/faults", s.putFaults)
 	op("DELETE /_emulator/faults", s.clearFaults)
+	op("GET /_emulator/routes", s.listRoutes)
 	op("POST /_emulator/github/repos", s.seedGitHubRepo)
 	op("POST /_emulator/github/repos/{owner}/{repo}/pulls", s.seedGitHubPull)
 	op("POST /_emulator/github/repos/{owner}/{repo}/commits", s.seedGitHubCommit)
@@ -265,6 +270,13 @@ type apiHandler func(r *http.Request) (any, error)
 
 // workspaceRoute registers a workspace API route behind bearer-token auth.
 func (s *Server) workspaceRoute(pattern string, h apiHandler) {
+	s.addRoute(familyWorkspace, pattern)
+	s.handleAPI(pattern, h)
+}
+
+// handleAPI serves pattern behind the workspace API's bearer-token auth and
+// error shape.
+func (s *Server) handleAPI(pattern string, h apiHandler) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := s.checkWorkspaceAuth(r); err != nil {
 			writeAPIError(w, err)
@@ -281,7 +293,31 @@ func (s *Server) workspaceRoute(pattern string, h apiHandler) {
 
 // operatorRoute registers an operator endpoint; it shares the workspace
 // API's tokens and error shape.
-func (s *Server) operatorRoute(pattern string, h apiHandler) { s.workspaceRoute(pattern, h) }
+func (s *Server) operatorRoute(pattern string, h apiHandler) {
+	s.addRoute(familyOperator, pattern)
+	s.handleAPI(pattern, h)
+}
+
+// Route families, as GET /_emulator/routes reports them: each has its own
+// auth and error shape (Databricks {"error_code","message"}, ARM
+// {"error":{"code","message"}}, Entra ID OAuth errors, GitHub {"message"}).
+const (
+	familyWorkspace = "workspace"
+	familyOperator  = "operator"
+	familyARM       = "arm"
+	familyEntra     = "entra"
+	familyGitHub    = "github"
+)
+
+// Route is one entry of the route table.
+type Route struct {
+	Family  string `json:"family"`
+	Pattern string `json:"pattern"`
+}
+
+func (s *Server) addRoute(family, pattern string) {
+	s.routeTable = append(s.routeTable, Route{Family: family, Pattern: pattern})
+}
 
 // Families under a path prefix are dispatched here rather than given their
 // own catch-all pattern: "/github/" would conflict with Entra ID's

@@ -45,6 +45,10 @@ type Options struct {
 	LogRequests bool
 	// Now is the clock; nil means time.Now. Tests may freeze it.
 	Now func() time.Time
+	// RequestLogSize is how many recent requests /_emulator/requests keeps;
+	// zero means DefaultRequestLogSize. Benchmarks raise it to count every
+	// call of a large terraform apply.
+	RequestLogSize int
 	// ServicePrincipals are the applications the emulated Entra ID issues
 	// tokens to (entraid.go); the first one is also the managed identity
 	// the instance metadata endpoint answers for.
@@ -58,6 +62,9 @@ type Options struct {
 	WorkspaceBindHost string
 }
 
+// DefaultRequestLogSize is the request log's default capacity.
+const DefaultRequestLogSize = 1000
+
 // Server is the emulator. It is an http.Handler; Close releases its store.
 type Server struct {
 	opts   Options
@@ -67,7 +74,9 @@ type Server struct {
 	log    *slog.Logger
 	reqLog *requestLog
 	faults *faultInjector
-	entra  *entraID
+	// routeTable lists every registered route, for GET /_emulator/routes.
+	routeTable []Route
+	entra      *entraID
 	// hosted are the workspaces created through ARM, each served on its own
 	// listener by a child Server (nil on children).
 	hosted *workspaceHosts
@@ -86,6 +95,9 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	if opts.UserName == "" {
 		opts.UserName = "brickops@example.com"
+	}
+	if opts.RequestLogSize <= 0 {
+		opts.RequestLogSize = DefaultRequestLogSize
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -110,7 +122,7 @@ func NewServer(opts Options) (*Server, error) {
 		store:  store,
 		mux:    http.NewServeMux(),
 		log:    opts.Logger,
-		reqLog: newRequestLog(1000),
+		reqLog: newRequestLog(opts.RequestLogSize),
 		faults: newFaultInjector(),
 		entra:  entra,
 
@@ -166,8 +178,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", elapsed.Round(time.Microsecond))
 		}
 	}()
-	if !strings.HasPrefix(r.URL.Path, operatorPrefix) && s.faults.apply(rec, r) {
-		return
+	if !strings.HasPrefix(r.URL.Path, operatorPrefix) {
+		f := s.faults.decide(r)
+		if f.delay > 0 {
+			select {
+			case <-time.After(f.delay):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		if f.answer != nil {
+			if f.after {
+				s.mux.ServeHTTP(discardWriter{header: http.Header{}}, r)
+			}
+			f.write(rec)
+			return
+		}
 	}
 	s.mux.ServeHTTP(rec, r)
 }

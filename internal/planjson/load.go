@@ -122,11 +122,25 @@ func Load(path, env string) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	clean, err := sanitize.SanitizePlanWithValue(p, RedactedValue)
+	clean, err := redact(p)
 	if err != nil {
 		return nil, fmt.Errorf("%s: redacting sensitive values: %w", path, err)
 	}
 	return &Plan{Path: path, Env: env, Sanitized: clean, Raw: raw, unredacted: p}, nil
+}
+
+// redact replaces sensitive values. terraform-json's sanitizer assumes the
+// complete structure Terraform writes (configuration, planned_values, a
+// change in every resource change) and dereferences nil pointers on
+// anything less; a truncated or hand-made plan is bad input, reported as
+// an error rather than a crash.
+func redact(p *tfjson.Plan) (clean *tfjson.Plan, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			clean, err = nil, fmt.Errorf("not a complete Terraform plan (%v); produce it with `terraform show -json PLANFILE`", r)
+		}
+	}()
+	return sanitize.SanitizePlanWithValue(p, RedactedValue)
 }
 
 // parse decodes `terraform show -json` plan output.

@@ -80,7 +80,19 @@ func (e *Emulator) CertificatePEM() []byte {
 
 // HTTPClient is an HTTP client that trusts the emulator (its TLS
 // certificate, when started with StartTLS).
-func (e *Emulator) HTTPClient() *http.Client { return e.http.Client() }
+func (e *Emulator) HTTPClient() *http.Client {
+	if e.http == nil {
+		return http.DefaultClient
+	}
+	return e.http.Client()
+}
+
+// Attach returns a handle on an emulator that runs elsewhere — a
+// `brickops emulator` process on plain HTTP — for the same helpers. Its
+// Server is nil and Close does nothing.
+func Attach(url, token string) *Emulator {
+	return &Emulator{URL: url, Token: token}
+}
 
 func start(t testing.TB, serve func(http.Handler) *httptest.Server, opts []Option) *Emulator {
 	t.Helper()
@@ -101,6 +113,9 @@ func start(t testing.TB, serve func(http.Handler) *httptest.Server, opts []Optio
 // Close stops the emulator before the test ends (to restart it on the same
 // data directory); calling it again is harmless.
 func (e *Emulator) Close() {
+	if e.http == nil {
+		return
+	}
 	e.http.Close()
 	_ = e.Server.Close()
 }
@@ -156,6 +171,14 @@ func (e *Emulator) SetFaults(t testing.TB, rules ...emulator.FaultRule) {
 	t.Helper()
 	if status := e.Do(t, http.MethodPut, "/_emulator/faults", emulator.FaultConfig{Rules: rules}, nil); status != http.StatusOK {
 		t.Fatalf("setting faults: status %d", status)
+	}
+}
+
+// ClearFaults removes every fault-injection rule.
+func (e *Emulator) ClearFaults(t testing.TB) {
+	t.Helper()
+	if status := e.Do(t, http.MethodDelete, "/_emulator/faults", nil, nil); status != http.StatusOK {
+		t.Fatalf("clearing faults: status %d", status)
 	}
 }
 

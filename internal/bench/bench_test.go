@@ -1,0 +1,99 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
+	"github.com/brickops/terraform-provider-brickops/internal/testbin"
+)
+
+func TestPercentile_isNearestRank(t *testing.T) {
+	var lat []time.Duration
+	for i := 100; i >= 1; i-- {
+		lat = append(lat, time.Duration(i)*time.Millisecond)
+	}
+	for p, want := range map[int]time.Duration{50: 50 * time.Millisecond, 99: 99 * time.Millisecond, 100: 100 * time.Millisecond, 1: time.Millisecond} {
+		if got := percentile(lat, p); got != want {
+			t.Errorf("p%d = %v, want %v", p, got, want)
+		}
+	}
+	if percentile(nil, 50) != 0 {
+		t.Error("percentile of nothing should be 0")
+	}
+}
+
+func TestLoad_sendsExactlyTheRequestCountAndStops(t *testing.T) {
+	emu := emulatortest.Start(t)
+	newReq := func() (*http.Request, error) {
+		return http.NewRequest(http.MethodGet, emu.URL+"/api/2.1/clusters/spark-versions", nil)
+	}
+	lat, elapsed, err := load(http.DefaultClient, emu.Token, 57, 8, newReq)
+	if err != nil || len(lat) != 57 || elapsed <= 0 {
+		t.Fatalf("load: %d latencies in %v, %v", len(lat), elapsed, err)
+	}
+	if got := len(emu.Requests(t, "/api/2.1/clusters/spark-versions")); got != 57 {
+		t.Errorf("the emulator saw %d requests, want 57", got)
+	}
+	// A non-200 answer is an error, not a figure.
+	_, _, err = load(http.DefaultClient, "wrong", 3, 1, newReq)
+	if err == nil || !strings.Contains(err.Error(), "answered 403") {
+		t.Errorf("load with a wrong token: %v", err)
+	}
+}
+
+func TestRun_printsLinesInOrderAndStopsAtTheFirstFailure(t *testing.T) {
+	var out bytes.Buffer
+	env := &Env{Log: io.Discard}
+	ran := []string{}
+	mk := func(name string, err error) Benchmark {
+		return Benchmark{Name: name, Run: func(_ context.Context, _ *Env, report func(Result)) error {
+			ran = append(ran, name)
+			report(Result{name + "_x", 1.5, "s"})
+			return err
+		}}
+	}
+	results, err := Run(context.Background(), env, []Benchmark{mk("a", nil), mk("b", errors.New("boom")), mk("c", nil)}, &out)
+	if err == nil || err.Error() != "benchmark b: boom" || strings.Join(ran, ",") != "a,b" || len(results) != 2 {
+		t.Errorf("Run: %v, ran %v, %d results", err, ran, len(results))
+	}
+	if out.String() != "BENCH a_x 1.5 s\nBENCH b_x 1.5 s\n" {
+		t.Errorf("output:\n%s", out.String())
+	}
+}
+
+func TestWriteReport_recordsFiguresAndMachine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bench", "results.json")
+	if err := WriteReport(path, []Result{{"x", 2, "ms"}}); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(path)
+	var rep Report
+	if err := json.Unmarshal(raw, &rep); err != nil || rep.NumCPU == 0 || len(rep.Results) != 1 || rep.Results[0] != (Result{"x", 2, "ms"}) {
+		t.Errorf("report: %+v %v\n%s", rep, err, raw)
+	}
+}
+
+// TestProviderStartup_reportsAFigure runs a real benchmark end to end: the
+// cheapest one, so that `make test` proves the wiring without the cost.
+func TestProviderStartup_reportsAFigure(t *testing.T) {
+	env := &Env{BinDir: testbin.Dir(t), Terraform: testbin.Terraform(t), RepoRoot: testbin.RepoRoot(), WorkDir: t.TempDir(), Log: io.Discard}
+	var out bytes.Buffer
+	results, err := Run(context.Background(), env, []Benchmark{{Name: "provider-startup", Run: providerStartup}}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 1 || !regexp.MustCompile(`^BENCH provider_schema_median \d+(\.\d+)? s\n$`).MatchString(out.String()) {
+		t.Errorf("results %+v, output %q", results, out.String())
+	}
+}

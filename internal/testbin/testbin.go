@@ -1,0 +1,44 @@
+// Package testbin gives end-to-end tests the built brickops and
+// terraform-provider-brickops binaries: those `make` built (BRICKOPS_BIN),
+// or a fresh build when a test runs alone under `go test`.
+package testbin
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// RepoRoot is the module's root directory.
+func RepoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// Dir returns a directory holding both binaries.
+func Dir(t testing.TB) string {
+	t.Helper()
+	if dir := os.Getenv("BRICKOPS_BIN"); dir != "" {
+		return dir
+	}
+	dir := t.TempDir()
+	cmd := exec.Command("go", "build", "-o", dir+"/", ".", "./cmd/brickops")
+	cmd.Dir = RepoRoot()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building binaries: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// Terraform returns the terraform binary on PATH, failing the test if
+// there is none: the end-to-end suites need it.
+func Terraform(t testing.TB) string {
+	t.Helper()
+	tf, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Fatal("terraform must be on PATH for the end-to-end tests")
+	}
+	return tf
+}

@@ -1,0 +1,62 @@
+// Package tfcli runs the real terraform CLI against a locally built
+// provider, through a dev_overrides CLI config, so nothing is installed or
+// downloaded. The demo, the benchmarks and the reliability suite share it.
+package tfcli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+)
+
+// WriteDevOverrides writes a Terraform CLI config at path that resolves
+// brickops/brickops to the provider binary in binDir.
+func WriteDevOverrides(path, binDir string) error {
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"brickops/brickops\" = %q\n  }\n  direct {}\n}\n", binDir)
+	if err := os.WriteFile(path, []byte(rc), 0o600); err != nil {
+		return fmt.Errorf("writing the Terraform CLI config: %w", err)
+	}
+	return nil
+}
+
+// Terraform runs one terraform binary with a fixed environment.
+type Terraform struct {
+	// Bin is the terraform binary.
+	Bin string
+	// Env is the complete environment (see emuproc.Process.Env).
+	Env []string
+	// Log, if set, receives every command's output as well.
+	Log io.Writer
+}
+
+// Run runs terraform args in dir and returns its combined output; on
+// failure the error carries the output's last lines, which is where
+// Terraform puts its diagnostics.
+func (t Terraform) Run(ctx context.Context, dir string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, t.Bin, args...)
+	cmd.Dir = dir
+	cmd.Env = t.Env
+	var buf bytes.Buffer
+	var w io.Writer = &buf
+	if t.Log != nil {
+		w = io.MultiWriter(&buf, t.Log)
+	}
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Run(); err != nil {
+		return buf.String(), fmt.Errorf("terraform %s: %v\n%s", args[0], err, Tail(buf.String(), 25))
+	}
+	return buf.String(), nil
+}
+
+// Tail returns the last n lines of s, indented for nesting under a message.
+func Tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return "      " + strings.Join(lines, "\n      ")
+}

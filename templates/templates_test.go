@@ -1,0 +1,168 @@
+package templates_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/brickops/terraform-provider-brickops/internal/config"
+	"github.com/brickops/terraform-provider-brickops/internal/policy"
+	"github.com/brickops/terraform-provider-brickops/internal/tftest"
+	"github.com/brickops/terraform-provider-brickops/templates"
+)
+
+var acme = templates.Data{Org: "acme", Model: "churn", Envs: []string{"dev", "staging", "prod"}, Version: "v0.1.0"}
+
+func TestRender_writesOnceAndRerunChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	res, err := templates.Render(dir, acme, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"brickops.yaml", "README.md", ".gitignore", "environments/prod/main.tf", "environments/staging/backend.hcl",
+		"modules/mlops-env/main.tf", ".github/workflows/plan.yml", ".github/workflows/apply.yml", ".github/workflows/promote.yml",
+		".github/workflows/drift.yml", "policies/mlops.rego"} {
+		if !slices.Contains(res.Written, want) {
+			t.Errorf("%s not written (wrote %v)", want, res.Written)
+		}
+	}
+	if slices.Contains(res.Written, "environments/dev/backend_override.tf") {
+		t.Error("backend override written without --emulator")
+	}
+	again, err := templates.Render(dir, acme, false)
+	if err != nil || len(again.Written) != 0 || len(again.Kept) != 0 || len(again.Unchanged) != len(res.Written) {
+		t.Errorf("re-run: %+v %v", again, err)
+	}
+	// A file the user changed is kept, unless forced.
+	readme := filepath.Join(dir, "README.md")
+	os.WriteFile(readme, []byte("ours"), 0o644)
+	again, _ = templates.Render(dir, acme, false)
+	if !slices.Equal(again.Kept, []string{"README.md"}) {
+		t.Errorf("kept = %v", again.Kept)
+	}
+	if raw, _ := os.ReadFile(readme); string(raw) != "ours" {
+		t.Error("user's README overwritten without --force")
+	}
+	again, _ = templates.Render(dir, acme, true)
+	if !slices.Equal(again.Written, []string{"README.md"}) {
+		t.Errorf("--force wrote %v", again.Written)
+	}
+}
+
+func TestRender_badInput(t *testing.T) {
+	cases := map[string]struct {
+		mutate func(d *templates.Data)
+		want   string
+	}{
+		"no org":        {func(d *templates.Data) { d.Org = "" }, `--org "" is not a GitHub organization name`},
+		"bad model":     {func(d *templates.Data) { d.Model = "churn.v2" }, `--model "churn.v2" is not a valid Unity Catalog model name`},
+		"one env":       {func(d *templates.Data) { d.Envs = []string{"prod"} }, "at least two environments"},
+		"duplicate env": {func(d *templates.Data) { d.Envs = []string{"dev", "dev"} }, `environment "dev" is listed twice`},
+		"uppercase env": {func(d *templates.Data) { d.Envs = []string{"dev", "Prod"} }, `environment "Prod" must be lowercase`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			d := acme
+			tc.mutate(&d)
+			dir := t.TempDir()
+			_, err := templates.Render(dir, d, false)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("wrote %d entries despite the error", len(entries))
+			}
+		})
+	}
+}
+
+// The scaffold is a valid brickops.yaml, valid workflows, compiling
+// policies and Terraform that is formatted and validates with the provider.
+func TestRender_outputIsValid(t *testing.T) {
+	dir := t.TempDir()
+	d := acme
+	d.Emulator = true
+	if _, err := templates.Render(dir, d, false); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "brickops.yaml")
+	raw, _ := os.ReadFile(cfgPath)
+	if problems, err := config.ValidateSchema(raw); err != nil || len(problems) != 0 {
+		t.Errorf("brickops.yaml against the schema: %v %v", problems, err)
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatalf("brickops.yaml: %v", err)
+	}
+	if prev, err := cfg.Previous("prod"); err != nil || prev.Name != "staging" {
+		t.Errorf("promotion order: %v %v", prev.Name, err)
+	}
+	if _, err := policy.New(context.Background(), policy.Options{Config: cfg, PolicyPaths: []string{filepath.Join(dir, "policies")}}); err != nil {
+		t.Errorf("sample policy does not compile: %v", err)
+	}
+	for _, wf := range []string{"plan", "apply", "promote", "drift"} {
+		checkWorkflow(t, filepath.Join(dir, ".github", "workflows", wf+".yml"))
+	}
+
+	if _, err := exec.LookPath("terraform"); err != nil {
+		t.Fatal("terraform must be on PATH")
+	}
+	fmtCmd := exec.Command("terraform", "fmt", "-check", "-recursive", "-diff", dir)
+	if out, err := fmtCmd.CombinedOutput(); err != nil {
+		t.Errorf("terraform fmt -check: %v\n%s", err, out)
+	}
+	providerDir := tftest.ProviderDir(t)
+	for _, env := range d.Envs {
+		w := tftest.At(t, filepath.Join(dir, "environments", env))
+		w.UseProvider(t, providerDir, "http://127.0.0.1:9", "unused")
+		w.Init(t)
+		w.Run(t, "validate", "-no-color")
+	}
+}
+
+// checkWorkflow parses a workflow and checks the structure GitHub requires:
+// a name, triggers, and jobs whose steps each run or use something, with
+// third-party actions pinned.
+func checkWorkflow(t *testing.T, path string) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		Name string                    `yaml:"name"`
+		On   yaml.Node                 `yaml:"on"`
+		Jobs map[string]map[string]any `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(raw, &wf); err != nil {
+		t.Fatalf("%s is not YAML: %v", path, err)
+	}
+	if wf.Name == "" || wf.On.Kind == 0 || len(wf.Jobs) == 0 {
+		t.Fatalf("%s lacks name, on or jobs", path)
+	}
+	for id, job := range wf.Jobs {
+		if job["runs-on"] == nil {
+			t.Errorf("%s: job %s has no runs-on", path, id)
+		}
+		steps, _ := job["steps"].([]any)
+		if len(steps) == 0 {
+			t.Errorf("%s: job %s has no steps", path, id)
+		}
+		for i, s := range steps {
+			step := s.(map[string]any)
+			uses, _ := step["uses"].(string)
+			if (uses == "") == (step["run"] == nil) {
+				t.Errorf("%s: job %s step %d must have exactly one of uses and run", path, id, i)
+			}
+			if uses != "" && !strings.Contains(uses, "@") {
+				t.Errorf("%s: %s is not pinned to a version", path, uses)
+			}
+		}
+	}
+}
