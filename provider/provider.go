@@ -153,6 +153,11 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newModelVersionResource,
 		newModelAliasResource,
 		newWorkspaceResource,
+		newJobResource,
+		newServingEndpointResource,
+		newQualityMonitorResource,
+		newFeatureTableResource,
+		newOnlineTableResource,
 	}
 }
 

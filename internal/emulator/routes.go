@@ -149,6 +149,63 @@ func (s *Server) routes() {
 		s.entraRoutes()
 	}
 
+	// Jobs (jobs.go). The SDK calls 2.2; 2.1 is served for older clients.
+	// Paths from databricks-sdk-go service/jobs/impl.go.
+	for _, v := range []string{"2.1", "2.2"} {
+		p := "/api/" + v + "/jobs/"
+		ws("POST "+p+"create", s.createJob)
+		ws("GET "+p+"get", s.getJob)
+		ws("GET "+p+"list", s.listJobs)
+		ws("POST "+p+"reset", s.resetJob)
+		ws("POST "+p+"update", s.updateJob)
+		ws("POST "+p+"delete", s.deleteJob)
+		ws("POST "+p+"run-now", s.runNow)
+		ws("GET "+p+"runs/get", s.getJobRun)
+		ws("GET "+p+"runs/list", s.listJobRuns)
+		ws("POST "+p+"runs/cancel", s.cancelJobRun)
+		ws("POST "+p+"runs/cancel-all", s.cancelAllJobRuns)
+		ws("POST "+p+"runs/delete", s.deleteJobRun)
+	}
+
+	// Model serving (serving_endpoints.go). Paths from databricks-sdk-go
+	// service/serving/impl.go. Metrics answer Prometheus text, not JSON.
+	se := "/api/2.0/serving-endpoints"
+	ws("POST "+se, s.createServingEndpoint)
+	ws("GET "+se, s.listServingEndpoints)
+	ws("GET "+se+"/{name}", s.getServingEndpoint)
+	ws("DELETE "+se+"/{name}", s.deleteServingEndpoint)
+	ws("PUT "+se+"/{name}/config", s.updateServingEndpointConfig)
+	ws("PATCH "+se+"/{name}/tags", s.patchServingEndpointTags)
+	ws("PUT "+se+"/{name}/rate-limits", s.putServingEndpointRateLimits)
+	ws("PUT "+se+"/{name}/ai-gateway", s.putServingEndpointAIGateway)
+	s.mux.HandleFunc("GET "+se+"/{name}/metrics", s.servingEndpointMetrics)
+
+	// Governed tags on securables (entity_tags.go).
+	et := uc + "entity-tag-assignments"
+	ws("POST "+et, s.createEntityTagAssignment)
+	ws("GET "+et+"/{entity_type}/{entity_name}/tags", s.listEntityTagAssignments)
+	ws("GET "+et+"/{entity_type}/{entity_name}/tags/{tag_key}", s.getEntityTagAssignment)
+	ws("PATCH "+et+"/{entity_type}/{entity_name}/tags/{tag_key}", s.updateEntityTagAssignment)
+	ws("DELETE "+et+"/{entity_type}/{entity_name}/tags/{tag_key}", s.deleteEntityTagAssignment)
+
+	// Online tables (online_tables.go). Paths from databricks-sdk-go
+	// service/catalog/impl.go (onlineTablesImpl).
+	ws("POST /api/2.0/online-tables", s.createOnlineTable)
+	ws("GET /api/2.0/online-tables/{name}", s.getOnlineTable)
+	ws("DELETE /api/2.0/online-tables/{name}", s.deleteOnlineTable)
+
+	// Quality monitors (quality_monitors.go). Paths from databricks-sdk-go
+	// service/catalog/impl.go (qualityMonitorsImpl).
+	qm := uc + "tables/{table_name}/monitor"
+	ws("POST "+qm, s.createQualityMonitor)
+	ws("GET "+qm, s.getQualityMonitor)
+	ws("PUT "+qm, s.updateQualityMonitor)
+	ws("DELETE "+qm, s.deleteQualityMonitor)
+	ws("POST "+qm+"/refreshes", s.runMonitorRefresh)
+	ws("GET "+qm+"/refreshes", s.listMonitorRefreshes)
+	ws("GET "+qm+"/refreshes/{refresh_id}", s.getMonitorRefresh)
+	ws("POST "+qm+"/refreshes/{refresh_id}/cancel", s.cancelMonitorRefresh)
+
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute
 	op("GET /_emulator/health", s.health)
@@ -164,6 +221,9 @@ func (s *Server) routes() {
 	op("POST /_emulator/github/repos/{owner}/{repo}/commits", s.seedGitHubCommit)
 	op("POST /_emulator/github/repos/{owner}/{repo}/pulls/{number}/reviews", s.seedGitHubReview)
 	op("PUT /_emulator/github/orgs/{org}/teams/{team_slug}", s.seedGitHubTeam)
+	// Drift statistics of monitor refreshes (quality_monitors.go).
+	op("PUT /_emulator/monitors/{table_name}/drift", s.setMonitorDrift)
+	op("GET /_emulator/monitors/{table_name}/refreshes/{refresh_id}/drift", s.getRefreshDrift)
 
 	// Anything else: 501 in the family's error shape. A bare 404 would read
 	// as "resource gone" to a client and make Terraform drop state silently.
