@@ -209,6 +209,15 @@ func (r *servingEndpointResource) Configure(_ context.Context, req resource.Conf
 // duplicate entity names, routes to unknown entities, percentages that do
 // not sum to 100, and several entities without a traffic split.
 func (r *servingEndpointResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	// Lists built by for-expressions are unknown while Terraform validates
+	// a module (each.key is not known yet): nothing to check then, and the
+	// model's Go slices cannot hold an unknown list.
+	for _, p := range []path.Path{path.Root("served_entities"), path.Root("traffic_config").AtName("routes")} {
+		var l types.List
+		if diags := req.Config.GetAttribute(ctx, p, &l); diags.HasError() || l.IsUnknown() {
+			return
+		}
+	}
 	var m servingEndpointModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -261,6 +270,10 @@ func (r *servingEndpointResource) ValidateConfig(ctx context.Context, req resour
 func (r *servingEndpointResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
+	}
+	var entities types.List
+	if diags := req.Plan.GetAttribute(ctx, path.Root("served_entities"), &entities); diags.HasError() || entities.IsUnknown() {
+		return // decided at apply time; see ValidateConfig
 	}
 	var plan servingEndpointModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
