@@ -493,7 +493,7 @@ func checkTaskCycles(tasks []jobTaskView) error {
 	return nil
 }
 
-// jobIDParam reads a job_id from the query string or a decoded body value.
+// parseJobID reads a job or run id given as a query parameter.
 func parseJobID(field, raw string) (int64, error) {
 	if raw == "" {
 		return 0, invalidParam("Missing required field: %s", field)

@@ -215,7 +215,7 @@ func monitorNotFound(table string) error {
 	return notFound("Monitor for table '%s' does not exist.", table)
 }
 
-// activate completes a due PENDING → ACTIVE transition: the metric tables
+// activateMonitor completes a due PENDING → ACTIVE transition: the metric tables
 // are created and the dashboard gets an id.
 func (s *Server) activateMonitor(tx Tx, m *qualityMonitor) (bool, error) {
 	if m.Status != monitorStatusPending || s.now().UnixMilli() < m.ActiveAt {
