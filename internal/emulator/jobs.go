@@ -28,6 +28,9 @@ import (
 // a task's existing cluster does not exist. cancel moves an active run to
 // TERMINATING and, d later, TERMINATED/CANCELED. A run triggered while
 // max_concurrent_runs runs are active is SKIPPED.
+//
+// Schedules are validated (Quartz syntax, Java time zone) and stored, but
+// the emulator does not fire them: runs start only through run-now.
 
 const (
 	jobsBucket    = "jobs"

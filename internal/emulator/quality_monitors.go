@@ -27,7 +27,8 @@ import (
 // (<output schema>.<table>_profile_metrics / _drift_metrics) appear in Unity
 // Catalog and the dashboard gets its id. Refreshes go PENDING → RUNNING →
 // SUCCESS (a delay each), or FAILED when the monitored table is gone, or
-// CANCELED.
+// CANCELED. Schedules are validated and stored but not fired: refreshes
+// start only on request.
 //
 // Drift statistics. The emulator does not compute statistics from data (it
 // stores none); each refresh records, when it starts, one drift row per
