@@ -52,6 +52,7 @@ docs: build
 	printf 'terraform {\n  required_providers {\n    brickops = { source = "brickops/brickops" }\n  }\n}\n' > "$$tmp/main.tf"; \
 	(cd "$$tmp" && TF_CLI_CONFIG_FILE="$$tmp/tfrc" $(TERRAFORM) providers schema -json 2>/dev/null) \
 	  | sed 's#"registry.terraform.io/brickops/brickops"#"brickops"#' > "$$tmp/schema.json"; \
+	$(BIN)/brickops policy rules --output markdown > docs/templates/guides/policy-rules.md.tmpl; \
 	$(GO) tool tfplugindocs generate --provider-name brickops --rendered-provider-name BrickOps \
 	  --providers-schema "$$tmp/schema.json" --website-source-dir docs/templates >/dev/null
 

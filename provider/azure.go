@@ -98,22 +98,23 @@ func (d *providerData) configureAzure(m providerModel, diags *diag.Diagnostics) 
 }
 
 // workspaces returns the ARM workspaces client for subscription (empty:
-// the configured one), building the credential at first use.
-func (d *providerData) workspaces(subscription string) (*armdatabricks.WorkspacesClient, diag.Diagnostics) {
+// the configured one) and the subscription it is for, building the
+// credential at first use.
+func (d *providerData) workspaces(subscription string) (*armdatabricks.WorkspacesClient, string, diag.Diagnostics) {
 	d.azureOnce.Do(func() { d.arm, d.armErr = azure.NewClients(d.azure) })
 	if d.armErr != nil {
-		return nil, diag.Diagnostics{diag.NewErrorDiagnostic("Cannot authenticate to Azure", d.armErr.Error())}
+		return nil, "", diag.Diagnostics{diag.NewErrorDiagnostic("Cannot authenticate to Azure", d.armErr.Error())}
 	}
 	if subscription == "" {
 		sub, err := d.arm.DefaultSubscription()
 		if err != nil {
-			return nil, diag.Diagnostics{diag.NewErrorDiagnostic("No Azure subscription", err.Error())}
+			return nil, "", diag.Diagnostics{diag.NewErrorDiagnostic("No Azure subscription", err.Error())}
 		}
 		subscription = sub
 	}
 	c, err := d.arm.Workspaces(subscription)
 	if err != nil {
-		return nil, diag.Diagnostics{diag.NewErrorDiagnostic("Cannot reach Azure Resource Manager", fmt.Sprint(err))}
+		return nil, "", diag.Diagnostics{diag.NewErrorDiagnostic("Cannot reach Azure Resource Manager", fmt.Sprint(err))}
 	}
-	return c, nil
+	return c, subscription, nil
 }

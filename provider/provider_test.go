@@ -57,7 +57,9 @@ func runWithEmulator(m *testing.M) int {
 	// Only the emulator's credentials count: clear whatever the developer's
 	// shell carries for real workspaces.
 	for _, k := range []string{"DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET",
-		"DATABRICKS_AZURE_RESOURCE_ID", "ARM_CLIENT_ID", "ARM_CLIENT_SECRET", "ARM_TENANT_ID", "ARM_USE_MSI", "ARM_USE_OIDC"} {
+		"DATABRICKS_AZURE_RESOURCE_ID", "ARM_CLIENT_ID", "ARM_CLIENT_SECRET", "ARM_TENANT_ID", "ARM_USE_MSI", "ARM_USE_OIDC",
+		"ARM_SUBSCRIPTION_ID", "ARM_ENVIRONMENT", "AZURE_AUTHORITY_HOST", "ARM_RESOURCE_MANAGER_ENDPOINT",
+		"ARM_OIDC_TOKEN", "ARM_OIDC_REQUEST_URL", "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"} {
 		os.Unsetenv(k)
 	}
 	for k, v := range map[string]string{

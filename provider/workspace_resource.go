@@ -75,7 +75,7 @@ func (r *workspaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 	replace := stringplanmodifier.RequiresReplace()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An Azure Databricks workspace, managed through Azure Resource Manager (`Microsoft.Databricks/workspaces`). " +
-			"Its `workspace_url` can be the `host` of a second `brickops` provider block in the same configuration: " +
+			"Its `workspace_url` can make the `host` of a second `brickops` provider block in the same configuration: " +
 			"that provider connects at first use, after the workspace exists.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -143,8 +143,8 @@ func (r *workspaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			},
 			"workspace_url": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "The workspace's URL as ARM reports it (`adb-<id>.<n>.azuredatabricks.net`; the BrickOps emulator " +
-					"reports a full `http://127.0.0.1:<port>` URL). Usable as a provider `host` as is.",
+				MarkdownDescription: "The workspace's host name as ARM reports it, without a scheme: `adb-<id>.<n>.azuredatabricks.net` " +
+					"(the BrickOps emulator over TLS: `127.0.0.1:<port>`). A provider's `host` is `\"https://${brickops_workspace.<name>.workspace_url}\"`.",
 				PlanModifiers: []planmodifier.String{keep},
 			},
 			"workspace_id": schema.StringAttribute{
@@ -170,7 +170,7 @@ func (r *workspaceResource) Configure(_ context.Context, req resource.ConfigureR
 func (r *workspaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan workspaceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.workspaces("")
+	client, sub, diags := r.data.workspaces("")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -197,8 +197,6 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 		resp.Diagnostics.AddError("Creating workspace failed", fmt.Sprintf("Checking whether workspace %q exists in resource group %q: %v", name, rg, armMessage(err)))
 		return
 	}
-	// workspaces("") succeeded, so the default subscription is set.
-	sub, _ := r.data.arm.DefaultSubscription()
 	if plan.ManagedResourceGroupID.IsUnknown() || plan.ManagedResourceGroupID.IsNull() {
 		plan.ManagedResourceGroupID = types.StringValue("/subscriptions/" + sub + "/resourceGroups/databricks-rg-" + name)
 	}
@@ -233,7 +231,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.workspaces(id.SubscriptionID)
+	client, _, diags := r.data.workspaces(id.SubscriptionID)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -261,7 +259,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.workspaces(id.SubscriptionID)
+	client, _, diags := r.data.workspaces(id.SubscriptionID)
 	resp.Diagnostics.Append(diags...)
 	timeout, d := plan.Timeouts.Update(ctx, defaultWorkspaceTimeout)
 	resp.Diagnostics.Append(d...)
@@ -323,7 +321,7 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.workspaces(id.SubscriptionID)
+	client, _, diags := r.data.workspaces(id.SubscriptionID)
 	resp.Diagnostics.Append(diags...)
 	timeout, d := state.Timeouts.Delete(ctx, defaultWorkspaceTimeout)
 	resp.Diagnostics.Append(d...)

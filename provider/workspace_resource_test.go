@@ -153,7 +153,7 @@ func TestAccWorkspace_lifecycle(t *testing.T) {
 						"/subscriptions/"+accSub+"/resourceGroups/"+accRG+"/providers/Microsoft.Databricks/workspaces/"+name)),
 					statecheck.ExpectKnownValue(wsAddr, tfjsonpath.New("managed_resource_group_id"), knownvalue.StringExact(
 						"/subscriptions/"+accSub+"/resourceGroups/databricks-rg-"+name)),
-					statecheck.ExpectKnownValue(wsAddr, tfjsonpath.New("workspace_url"), knownvalue.StringRegexp(regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`))),
+					statecheck.ExpectKnownValue(wsAddr, tfjsonpath.New("workspace_url"), knownvalue.StringRegexp(regexp.MustCompile(`^127\.0\.0\.1:\d+$`))),
 					statecheck.ExpectKnownValue(wsAddr, tfjsonpath.New("workspace_id"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{16}$`))),
 					statecheck.ExpectKnownValue(wsAddr, tfjsonpath.New("enable_no_public_ip"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(wsAddr, tfjsonpath.New("public_network_access"), knownvalue.StringExact("Enabled")),
@@ -245,6 +245,31 @@ func TestAccWorkspace_networkAndErrors(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkWorkspaceGone(t, emu, name),
 		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+provider "brickops" {
+  azure_environment               = "custom"
+  azure_authority_host            = %q
+  azure_resource_manager_endpoint = %q
+  azure_tenant_id                 = %q
+  azure_client_id                 = %q
+  azure_client_secret             = %q
+}`, emu.URL, emu.URL, accTenant, accSP.ClientID, accSP.Secret) + workspaceConfig(name, `  sku = "premium"`),
+				ExpectError: regexp.MustCompile(`set azure_subscription_id in the provider\s+block or ARM_SUBSCRIPTION_ID`),
+			},
+			{
+				Config:      `provider "brickops" { azure_environment = "mars" }` + workspaceConfig(name, `  sku = "premium"`),
+				ExpectError: regexp.MustCompile(`azure_environment "mars" is not one of public, usgovernment, china,\s+custom`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "brickops" {
+  azure_environment               = "custom"
+  azure_authority_host            = "http://127.0.0.1:1"
+  azure_resource_manager_endpoint = %q
+}`, emu.URL) + workspaceConfig(name, `  sku = "premium"`),
+				ExpectError: regexp.MustCompile(`azure_authority_host \(AZURE_AUTHORITY_HOST\) must be an https URL`),
+			},
 			{
 				Config:      azureProvider(emu, "wrong-secret", "") + workspaceConfig(name, `  sku = "premium"`),
 				ExpectError: regexp.MustCompile(`(?s)authenticating to Azure with a client secret for application\s+` + accSP.ClientID + `\s+in tenant\s+` + accTenant + `\s+failed.*AADSTS7000215.*azure_client_secret\s+\(ARM_CLIENT_SECRET\)`),
@@ -366,7 +391,7 @@ provider "brickops" {
 	// The workspace provider uses the SDK's github-oidc-azure auth.
 	config := oidcProvider("") + oidcProvider(`
   alias     = "ws"
-  host      = brickops_workspace.test.workspace_url
+  host      = "https://${brickops_workspace.test.workspace_url}"
   auth_type = "github-oidc-azure"`) + workspaceConfig(name, `  sku = "premium"`) + `
 resource "brickops_cluster" "train" {
   provider      = brickops.ws
@@ -406,6 +431,51 @@ resource "brickops_cluster" "train" {
 	})
 }
 
+// A managed identity on an App Service-like host: IDENTITY_ENDPOINT and
+// IDENTITY_HEADER lead azidentity to the emulator's identity endpoint.
+func TestAccWorkspace_managedIdentity(t *testing.T) {
+	emu := azureEmulator(t)
+	name := acctest.RandomWithPrefix("dbw")
+	t.Setenv("IDENTITY_ENDPOINT", emu.URL+"/msi/token")
+	t.Setenv("IDENTITY_HEADER", emu.Token)
+	config := func(identity string) string {
+		return fmt.Sprintf(`
+provider "brickops" {
+  azure_environment               = "custom"
+  azure_authority_host            = %q
+  azure_resource_manager_endpoint = %q
+  azure_use_msi                   = true
+  azure_client_id                 = %q
+  azure_subscription_id           = %q
+}
+`, emu.URL, emu.URL, identity, accSub) + workspaceConfig(name, `  sku = "standard"`)
+	}
+	const unassigned = "77777777-7777-7777-7777-777777777777"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkWorkspaceGone(t, emu, name),
+		Steps: []resource.TestStep{{
+			Config:      config(unassigned),
+			ExpectError: regexp.MustCompile(`(?s)authenticating to Azure with the managed identity for user-assigned\s+identity\s+` + unassigned + `\s+failed.*Identity not found.*azure_client_id\s+\(ARM_CLIENT_ID\)`),
+		}, {
+			Config: config(accSP.ClientID),
+			Check: func(*terraform.State) error {
+				got, err := armWorkspaces(t, emu).Get(context.Background(), accRG, name, nil)
+				if err != nil {
+					return err
+				}
+				if *got.SystemData.CreatedBy != accSP.ClientID {
+					return fmt.Errorf("workspace created by %s, want the managed identity %s", *got.SystemData.CreatedBy, accSP.ClientID)
+				}
+				if len(emu.Requests(t, "/msi/token")) == 0 {
+					return fmt.Errorf("the provider did not use the managed identity endpoint")
+				}
+				return nil
+			},
+		}},
+	})
+}
+
 // The pattern users struggle with: one configuration creates a workspace
 // and configures it, the second provider's host coming from the first
 // resource. The workspace provider authenticates with the same service
@@ -416,7 +486,7 @@ func TestAccWorkspace_sameRunCluster(t *testing.T) {
 	wsProvider := func(secret string) string {
 		return azureProvider(emu, secret, `
   alias                       = "ws"
-  host                        = brickops_workspace.test.workspace_url
+  host                        = "https://${brickops_workspace.test.workspace_url}"
   azure_workspace_resource_id = brickops_workspace.test.id
   auth_type                   = "azure-client-secret"`)
 	}
@@ -453,7 +523,7 @@ resource "brickops_cluster" "train" {
 				statecheck.ExpectKnownValue("brickops_cluster.train", tfjsonpath.New("state"), knownvalue.StringExact("RUNNING")),
 			},
 			Check: func(s *terraform.State) error {
-				url := s.RootModule().Resources[wsAddr].Primary.Attributes["workspace_url"]
+				url := "https://" + s.RootModule().Resources[wsAddr].Primary.Attributes["workspace_url"]
 				id := s.RootModule().Resources["brickops_cluster.train"].Primary.ID
 				w, err := client.Workspace(client.Isolated(url, emu.Token))
 				if err != nil {

@@ -102,12 +102,20 @@ does not compile, invalid brickops.yaml).`,
 }
 
 func newPolicyRulesCmd() *cobra.Command {
-	return &cobra.Command{
+	var output string
+	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List the built-in rules with their IDs, severities and rationale",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			w := cmd.OutOrStdout()
+			switch output {
+			case "markdown":
+				return policy.WriteReference(w)
+			case "text":
+			default:
+				return inputError(fmt.Errorf("--output %q: use text or markdown", output))
+			}
 			for _, r := range policy.Builtin() {
 				scope := ""
 				if r.ProdOnly {
@@ -118,4 +126,6 @@ func newPolicyRulesCmd() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "text, or markdown (the rule reference page of the docs)")
+	return cmd
 }

@@ -11,7 +11,7 @@ import (
 // demoWallTime runs `brickops demo` as a user does and times it.
 func demoWallTime(ctx context.Context, env *Env, report func(Result)) error {
 	cmd := exec.CommandContext(ctx, filepath.Join(env.BinDir, "brickops"), "demo",
-		"--bin", env.BinDir, "--stack", filepath.Join(env.RepoRoot, "examples", "mlops-stack"), "--terraform", env.Terraform)
+		"--bin", env.BinDir, "--terraform", env.Terraform)
 	cmd.Stdout, cmd.Stderr = env.Log, env.Log
 	t0 := time.Now()
 	if err := cmd.Run(); err != nil {

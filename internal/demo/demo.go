@@ -1,12 +1,20 @@
 // Package demo runs the BrickOps lifecycle end to end against a local
-// emulator — what `make demo` shows a new user — and narrates it. Every step
-// goes through the same binaries and protocols a user's CI would: the
-// brickops emulator as a separate process, terraform with the locally built
-// provider (dev_overrides), and the Databricks SDK over HTTP.
+// emulator — what `make demo` shows a new user — and narrates it: scaffold
+// a repository with `brickops init`, apply its environments, train, promote
+// dev → staging → prod through reviewed pull requests on the emulated
+// GitHub, roll out with a canary, check status, roll back, destroy.
+//
+// Every step goes through what a user's CI runs: the brickops binary (the
+// emulator as a separate process, init, promote, gate, status, rollback),
+// terraform with the locally built provider installed from a filesystem
+// mirror (so `terraform init` works offline), and HTTP for what people do
+// in the GitHub UI (approve, merge).
 package demo
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -17,7 +25,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/brickops/terraform-provider-brickops/internal/client"
+	"github.com/brickops/terraform-provider-brickops/internal/emulator"
 	"github.com/brickops/terraform-provider-brickops/internal/emuproc"
 	"github.com/brickops/terraform-provider-brickops/internal/tfcli"
 )
@@ -26,34 +34,44 @@ import (
 type Options struct {
 	// BinDir holds terraform-provider-brickops and brickops.
 	BinDir string
-	// StackDir is the Terraform configuration to apply (examples/mlops-stack).
-	StackDir string
 	// Terraform is the terraform binary; empty means the one on PATH.
 	Terraform string
 	// AsyncDelay is the emulator's transition time: long enough to show
 	// real waiting, short enough to keep the demo brisk.
 	AsyncDelay time.Duration
-	// Keep leaves the work directory (state, logs, emulator data) in place.
+	// Keep leaves the work directory (repository, state, logs) in place.
 	Keep bool
 	Out  io.Writer
 }
 
+const (
+	org, repoName, model = "acme", "mlops", "churn"
+)
+
+var envs = []string{"dev", "staging", "prod"}
+
 // result is one line of the final table.
 type result struct {
-	step    string
-	outcome string
-	took    time.Duration
+	step, outcome string
+	took          time.Duration
 }
 
 type run struct {
 	opts    Options
+	bin     string
 	work    string
-	tfrc    string
+	repo    string
 	logFile *os.File
 	emu     *emuproc.Process
+	tf      tfcli.Terraform
+	env     []string
 	results []result
-	n, of   int
+	n       int
+	pr      int
 }
+
+// steps is the number of narrated steps, for the [n/N] counter.
+const steps = 13
 
 // Run executes the demo and returns an error naming the step that failed.
 func Run(ctx context.Context, opts Options) (err error) {
@@ -71,14 +89,20 @@ func Run(ctx context.Context, opts Options) (err error) {
 	if err != nil {
 		return err
 	}
-	r := &run{opts: opts, of: 5}
+	r := &run{opts: opts, bin: filepath.Join(binDir, "brickops")}
 	if r.work, err = os.MkdirTemp("", "brickops-demo-"); err != nil {
 		return err
 	}
+	r.repo = filepath.Join(r.work, repoName)
 	if r.logFile, err = os.Create(filepath.Join(r.work, "demo.log")); err != nil {
 		return err
 	}
 	defer func() {
+		if r.emu != nil {
+			if stopErr := r.emu.Stop(); stopErr != nil && err == nil {
+				err = stopErr
+			}
+		}
 		r.logFile.Close()
 		if err != nil {
 			fmt.Fprintf(opts.Out, "\nThe demo failed. Full log: %s\n", r.logFile.Name())
@@ -88,88 +112,45 @@ func Run(ctx context.Context, opts Options) (err error) {
 			os.RemoveAll(r.work)
 		}
 	}()
-
 	start := time.Now()
-	fmt.Fprintf(opts.Out, "BrickOps demo: the MLOps lifecycle against a local emulator (no cloud, no account)\n")
+	fmt.Fprintf(opts.Out, "BrickOps demo: an MLOps lifecycle on a laptop, against the local emulator (no cloud, no account)\n")
 	fmt.Fprintf(opts.Out, "Work directory: %s\n\n", r.work)
 
-	r.tfrc = filepath.Join(r.work, "terraform.rc")
-	if err := tfcli.WriteDevOverrides(r.tfrc, binDir); err != nil {
+	tfrc := filepath.Join(r.work, "terraform.rc")
+	if err := tfcli.WriteMirror(tfrc, filepath.Join(r.work, "providers"), binDir, "0.1.0"); err != nil {
 		return err
 	}
-	stack := filepath.Join(r.work, "stack")
-	if err := os.CopyFS(stack, os.DirFS(opts.StackDir)); err != nil {
-		return fmt.Errorf("copying %s: %w", opts.StackDir, err)
+	for _, s := range []struct {
+		name string
+		fn   func(context.Context) (string, error)
+	}{
+		{"Start the emulator", func(ctx context.Context) (string, error) { return r.startEmulator(ctx, tfrc) }},
+		{"Scaffold the repository (brickops init)", r.scaffold},
+		{"Publish it on GitHub (emulated)", r.publish},
+		{"terraform apply dev, staging, prod", r.applyAll},
+		{"Train in dev: run 1 registers version 1", func(ctx context.Context) (string, error) { return r.train(ctx, 0.84) }},
+		{"Promote version 1 to staging", func(ctx context.Context) (string, error) {
+			return r.promote(ctx, "staging", []string{"--version", "1"}, "alice")
+		}},
+		{"Promote staging's champion to prod", func(ctx context.Context) (string, error) {
+			return r.promote(ctx, "prod", nil, "carol", "dan")
+		}},
+		{"Train again: run 2 registers version 2", func(ctx context.Context) (string, error) { return r.train(ctx, 0.88) }},
+		{"Promote version 2 to staging", func(ctx context.Context) (string, error) {
+			return r.promote(ctx, "staging", []string{"--version", "2"}, "alice")
+		}},
+		{"Canary in prod: 10 % to version 2, then complete", r.canary},
+		{"brickops status", r.status},
+		{"Roll prod back (brickops rollback)", r.rollback},
+		{"terraform destroy prod, staging, dev", r.destroyAll},
+	} {
+		if err := r.step(ctx, s.name, s.fn); err != nil {
+			return err
+		}
 	}
-
-	if err := r.step("Start the emulator", func() (string, error) {
-		emu, err := emuproc.Start(ctx, emuproc.Options{
-			Bin: filepath.Join(binDir, "brickops"), DataDir: filepath.Join(r.work, "emulator"),
-			AsyncDelay: opts.AsyncDelay, Stderr: r.logFile,
-		})
-		if err != nil {
-			return "", err
-		}
-		r.emu = emu
-		return "listening on " + emu.Host, nil
-	}); err != nil {
-		return err
-	}
-	defer func() {
-		if r.emu != nil {
-			if stopErr := r.emu.Stop(); stopErr != nil && err == nil {
-				err = stopErr
-			}
-		}
-	}()
-
-	if err := r.step("terraform apply "+filepath.Base(opts.StackDir), func() (string, error) {
-		out, err := r.terraform(ctx, stack, "apply", "-auto-approve", "-input=false", "-no-color")
-		if err != nil {
-			return "", err
-		}
-		summary := applySummary(out)
-		id, err := r.terraform(ctx, stack, "output", "-raw", "training_cluster_id")
-		if err != nil {
-			return "", err
-		}
-		state, err := r.clusterState(ctx, strings.TrimSpace(id))
-		if err != nil {
-			return "", err
-		}
-		return fmt.Sprintf("%s; training cluster %s is %s", summary, strings.TrimSpace(id), state), nil
-	}); err != nil {
-		return err
-	}
-
-	if err := r.step("terraform plan right after apply", func() (string, error) {
-		_, err := r.terraform(ctx, stack, "plan", "-detailed-exitcode", "-input=false", "-no-color")
-		if err != nil {
-			return "", fmt.Errorf("the plan after apply is not empty (or failed): %w", err)
-		}
-		return "no changes", nil
-	}); err != nil {
-		return err
-	}
-
-	if err := r.step("terraform destroy", func() (string, error) {
-		out, err := r.terraform(ctx, stack, "destroy", "-auto-approve", "-input=false", "-no-color")
-		if err != nil {
-			return "", err
-		}
-		return destroySummary(out), nil
-	}); err != nil {
-		return err
-	}
-
-	if err := r.step("Stop the emulator", func() (string, error) {
-		emu := r.emu
-		r.emu = nil
-		if err := emu.Stop(); err != nil {
-			return "", err
-		}
-		return "stopped cleanly", nil
-	}); err != nil {
+	emu := r.emu
+	r.emu = nil
+	if err := emu.Stop(); err != nil {
 		return err
 	}
 
@@ -177,49 +158,261 @@ func Run(ctx context.Context, opts Options) (err error) {
 	tw := tabwriter.NewWriter(opts.Out, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  STEP\tOUTCOME\tTIME\n")
 	for _, res := range r.results {
-		fmt.Fprintf(tw, "  %s\t%s\t%.1f s\n", res.step, res.outcome, res.took.Seconds())
+		fmt.Fprintf(tw, "  %s\t%s\t%.1f s\n", res.step, firstLine(res.outcome), res.took.Seconds())
 	}
 	tw.Flush()
-	fmt.Fprintf(opts.Out, "\nDemo finished in %.1f s.\n", time.Since(start).Seconds())
+	fmt.Fprintf(opts.Out, "\nDemo finished in %.1f s: %d pull requests, every promotion gated and applied, the emulator stopped cleanly.\n",
+		time.Since(start).Seconds(), r.pr)
 	return nil
 }
 
 // step runs fn, printing a numbered line with its outcome and duration.
-func (r *run) step(name string, fn func() (string, error)) error {
+func (r *run) step(ctx context.Context, name string, fn func(context.Context) (string, error)) error {
 	r.n++
-	fmt.Fprintf(r.opts.Out, "[%d/%d] %s ... ", r.n, r.of, name)
+	fmt.Fprintf(r.opts.Out, "[%d/%d] %s ... ", r.n, steps, name)
 	fmt.Fprintf(r.logFile, "\n===== %s\n", name)
 	t0 := time.Now()
-	outcome, err := fn()
+	outcome, err := fn(ctx)
 	took := time.Since(t0)
 	if err != nil {
 		fmt.Fprintf(r.opts.Out, "FAILED\n      %v\n", err)
 		return fmt.Errorf("demo step %q: %w", name, err)
 	}
-	fmt.Fprintf(r.opts.Out, "%s (%.1f s)\n", outcome, took.Seconds())
+	fmt.Fprintf(r.opts.Out, "%s (%.1f s)\n", indent(outcome), took.Seconds())
 	r.results = append(r.results, result{step: name, outcome: outcome, took: took})
 	return nil
 }
 
-// terraform runs terraform in dir with the emulator's environment, logging
-// its output; on failure the error carries the output's last lines.
-func (r *run) terraform(ctx context.Context, dir string, args ...string) (string, error) {
-	tf := tfcli.Terraform{Bin: r.opts.Terraform, Env: r.emu.Env(r.tfrc), Log: r.logFile}
-	return tf.Run(ctx, dir, args...)
-}
-
-// clusterState asks the emulator, through the Databricks SDK, what state the
-// cluster is in: the demo checks outcomes, it does not trust them.
-func (r *run) clusterState(ctx context.Context, id string) (string, error) {
-	w, err := client.Workspace(client.Isolated(r.emu.Host, r.emu.Token))
+func (r *run) startEmulator(ctx context.Context, tfrc string) (string, error) {
+	emu, err := emuproc.Start(ctx, emuproc.Options{
+		Bin: r.bin, DataDir: filepath.Join(r.work, "emulator"), AsyncDelay: r.opts.AsyncDelay, Stderr: r.logFile,
+	})
 	if err != nil {
 		return "", err
 	}
-	c, err := w.Clusters.GetByClusterId(ctx, id)
+	r.emu = emu
+	r.env = append(emu.Env(tfrc), "GITHUB_TOKEN="+emu.Token, "GITHUB_REPOSITORY="+org+"/"+repoName,
+		"GITHUB_API_URL="+emu.Host+"/github/", "GITHUB_ACTIONS=", "GITHUB_EVENT_PATH=", "GITHUB_STEP_SUMMARY=")
+	r.tf = tfcli.Terraform{Bin: r.opts.Terraform, Env: r.env, Log: r.logFile}
+	return "listening on " + emu.Host, nil
+}
+
+func (r *run) scaffold(ctx context.Context) (string, error) {
+	out, err := r.brickops(ctx, r.work, "init", r.repo, "--org", org, "--model", model, "--emulator")
 	if err != nil {
-		return "", fmt.Errorf("reading cluster %s: %w", id, err)
+		return "", err
 	}
-	return string(c.State), nil
+	return lastLine(out), nil
+}
+
+// publish creates acme/mlops with the scaffold on its main branch and the
+// reviewer teams brickops.yaml names.
+func (r *run) publish(ctx context.Context) (string, error) {
+	if err := r.call(ctx, "POST", "/_emulator/github/repos", emulator.GitHubRepoSeed{Owner: org, Name: repoName}, nil); err != nil {
+		return "", err
+	}
+	files := map[string]*string{}
+	err := filepath.WalkDir(r.repo, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, "_override.tf") {
+			return err
+		}
+		raw, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(r.repo, p)
+		content := string(raw)
+		files[filepath.ToSlash(rel)] = &content
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if err := r.call(ctx, "POST", "/_emulator/github/repos/"+org+"/"+repoName+"/commits",
+		emulator.GitHubPush{Message: "Scaffold with brickops init", Files: files}, nil); err != nil {
+		return "", err
+	}
+	for team, members := range map[string][]string{"ml-reviewers": {"alice"}, "ml-platform": {"carol", "dan"}} {
+		if err := r.call(ctx, "PUT", "/_emulator/github/orgs/"+org+"/teams/"+team, map[string]any{"members": members}, nil); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("%s/%s: %d files on main; teams %s/ml-reviewers (alice), %s/ml-platform (carol, dan)", org, repoName, len(files), org, org), nil
+}
+
+func (r *run) applyAll(ctx context.Context) (string, error) {
+	var parts []string
+	for _, env := range envs {
+		summary, err := r.apply(ctx, env)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, env+": "+summary)
+	}
+	return strings.Join(parts, "; "), nil
+}
+
+// apply runs init (once) and apply in env, then checks a plan right after
+// is empty.
+func (r *run) apply(ctx context.Context, env string) (string, error) {
+	dir := filepath.Join(r.repo, "environments", env)
+	if _, err := os.Stat(filepath.Join(dir, ".terraform")); err != nil {
+		if _, err := r.tf.Run(ctx, dir, "init", "-input=false", "-no-color"); err != nil {
+			return "", err
+		}
+	}
+	out, err := r.tf.Run(ctx, dir, "apply", "-auto-approve", "-input=false", "-no-color")
+	if err != nil {
+		return "", err
+	}
+	if _, err := r.tf.Run(ctx, dir, "plan", "-detailed-exitcode", "-input=false", "-no-color"); err != nil {
+		return "", fmt.Errorf("the plan right after apply in %s is not empty: %w", env, err)
+	}
+	return applySummary(out), nil
+}
+
+func (r *run) train(ctx context.Context, auc float64) (string, error) {
+	out, err := r.brickops(ctx, r.work, "emulator", "seed", "--host", r.emu.Host, "--token", r.emu.Token,
+		"--model", "dev.ml."+model, "--metric", fmt.Sprintf("val_auc=%g", auc), "--tag", "validation_status=passed")
+	if err != nil {
+		return "", err
+	}
+	return lastLine(out), nil
+}
+
+// promote opens the promotion PR, shows the gate refusing it, has the
+// reviewers approve, passes the gate, merges and applies — the whole
+// reviewed path of one promotion.
+func (r *run) promote(ctx context.Context, env string, args []string, approvers ...string) (string, error) {
+	out, err := r.brickops(ctx, r.repo, append([]string{"promote", model, "--to", env, "--open-pr"}, args...)...)
+	if err != nil {
+		return "", err
+	}
+	return r.review(ctx, env, lastLine(out), approvers)
+}
+
+func (r *run) review(ctx context.Context, env, proposed string, approvers []string) (string, error) {
+	r.pr++
+	pr := fmt.Sprint(r.pr)
+	if !strings.HasSuffix(proposed, "/pull/"+pr) {
+		return "", fmt.Errorf("expected pull request #%s, got %q", pr, proposed)
+	}
+	if _, err := r.brickops(ctx, r.repo, "gate", "--env", env, "--pr", pr); err == nil {
+		return "", fmt.Errorf("the gate passed PR #%s before anyone approved it", pr)
+	}
+	for _, u := range approvers {
+		if err := r.call(ctx, "POST", "/_emulator/github/repos/"+org+"/"+repoName+"/pulls/"+pr+"/reviews",
+			emulator.GitHubReviewSeed{User: u, State: "APPROVED"}, nil); err != nil {
+			return "", err
+		}
+	}
+	if _, err := r.brickops(ctx, r.repo, "gate", "--env", env, "--pr", pr); err != nil {
+		return "", fmt.Errorf("gate after approval by %v: %w", approvers, err)
+	}
+	if err := r.call(ctx, "PUT", "/github/repos/"+org+"/"+repoName+"/pulls/"+pr+"/merge", map[string]any{}, nil); err != nil {
+		return "", err
+	}
+	if err := r.pull(ctx, env); err != nil {
+		return "", err
+	}
+	summary, err := r.apply(ctx, env)
+	if err != nil {
+		return "", err
+	}
+	pins, err := os.ReadFile(filepath.Join(r.repo, "environments", env, "models.auto.tfvars.json"))
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("PR #%s refused by the gate, approved by %s, merged, applied (%s); pins %s",
+		pr, strings.Join(approvers, " and "), summary, compactPins(pins)), nil
+}
+
+// pull brings env's merged pin file into the checkout, as git pull would.
+func (r *run) pull(ctx context.Context, env string) error {
+	var file struct {
+		Content string `json:"content"`
+	}
+	path := "environments/" + env + "/models.auto.tfvars.json"
+	if err := r.call(ctx, "GET", "/github/repos/"+org+"/"+repoName+"/contents/"+path+"?ref=main", nil, &file); err != nil {
+		return err
+	}
+	raw, err := decodeBase64(file.Content)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(r.repo, filepath.FromSlash(path)), raw, 0o644)
+}
+
+func (r *run) canary(ctx context.Context) (string, error) {
+	out, err := r.brickops(ctx, r.repo, "promote", model, "--to", "prod", "--strategy", "canary", "--open-pr")
+	if err != nil {
+		return "", err
+	}
+	started, err := r.review(ctx, "prod", lastLine(out), []string{"carol", "dan"})
+	if err != nil {
+		return "", err
+	}
+	out, err = r.brickops(ctx, r.repo, "promote", model, "--to", "prod", "--complete", "--open-pr")
+	if err != nil {
+		return "", err
+	}
+	completed, err := r.review(ctx, "prod", lastLine(out), []string{"carol", "dan"})
+	if err != nil {
+		return "", err
+	}
+	return "started: " + started + "\ncompleted: " + completed, nil
+}
+
+func (r *run) status(ctx context.Context) (string, error) {
+	out, err := r.brickops(ctx, r.repo, "status")
+	if err != nil {
+		return "", err
+	}
+	if strings.Contains(out, "pinned but not applied") || strings.Contains(out, "apply pending") {
+		return "", fmt.Errorf("status reports drift after every apply:\n%s", out)
+	}
+	return "git and the workspaces agree (no drift)\n" + strings.TrimRight(out, "\n"), nil
+}
+
+func (r *run) rollback(ctx context.Context) (string, error) {
+	out, err := r.brickops(ctx, r.repo, "rollback", model, "--env", "prod", "--open-pr")
+	if err != nil {
+		return "", err
+	}
+	return r.review(ctx, "prod", lastLine(out), []string{"carol", "dan"})
+}
+
+func (r *run) destroyAll(ctx context.Context) (string, error) {
+	var parts []string
+	for i := len(envs) - 1; i >= 0; i-- {
+		out, err := r.tf.Run(ctx, filepath.Join(r.repo, "environments", envs[i]), "destroy", "-auto-approve", "-input=false", "-no-color")
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, envs[i]+": "+destroySummary(out))
+	}
+	return strings.Join(parts, "; "), nil
+}
+
+// brickops runs the brickops binary in dir with the demo's environment.
+func (r *run) brickops(ctx context.Context, dir string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, r.bin, args...)
+	cmd.Dir = dir
+	cmd.Env = r.env
+	var buf bytes.Buffer
+	cmd.Stdout = io.MultiWriter(&buf, r.logFile)
+	cmd.Stderr = io.MultiWriter(&buf, r.logFile)
+	fmt.Fprintf(r.logFile, "$ brickops %s\n", strings.Join(args, " "))
+	if err := cmd.Run(); err != nil {
+		return buf.String(), fmt.Errorf("brickops %s: %v\n%s", args[0], err, tfcli.Tail(buf.String(), 15))
+	}
+	return buf.String(), nil
+}
+
+// call is an HTTP call to the emulator, failing on any non-2xx answer.
+func (r *run) call(ctx context.Context, method, path string, body, out any) error {
+	status, err := emuproc.Call(ctx, r.emu.Host, r.emu.Token, method, path, body, out)
+	if err == nil && (status < 200 || status > 299) {
+		err = fmt.Errorf("%s %s answered %d", method, path, status)
+	}
+	return err
 }
 
 var (
@@ -231,12 +424,38 @@ func applySummary(out string) string {
 	if m := applyRe.FindStringSubmatch(out); m != nil {
 		return fmt.Sprintf("%s added, %s changed, %s destroyed", m[1], m[2], m[3])
 	}
-	return "applied"
+	return "no changes"
 }
 
 func destroySummary(out string) string {
 	if m := destroyRe.FindStringSubmatch(out); m != nil {
 		return m[1] + " destroyed"
 	}
-	return "destroyed"
+	return "nothing to destroy"
 }
+
+// compactPins renders a pin file on one line for the narrative.
+func compactPins(raw []byte) string {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return strings.TrimSpace(string(raw))
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+func firstLine(s string) string {
+	s = strings.TrimLeft(s, "\n")
+	line, _, _ := strings.Cut(s, "\n")
+	if len(line) > 110 {
+		line = line[:107] + "..."
+	}
+	return line
+}
+
+func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n      ") }

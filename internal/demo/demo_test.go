@@ -13,24 +13,27 @@ import (
 	"github.com/brickops/terraform-provider-brickops/internal/testbin"
 )
 
-func TestDemo_runsEndToEnd(t *testing.T) {
-	testbin.Terraform(t)
+func TestDemo_runsTheLifecycle(t *testing.T) {
+	if _, err := exec.LookPath("terraform"); err != nil {
+		t.Fatal("terraform must be on PATH for the end-to-end tests")
+	}
 	var out bytes.Buffer
-	err := demo.Run(context.Background(), demo.Options{
-		BinDir:     testbin.Dir(t),
-		StackDir:   filepath.Join(testbin.RepoRoot(), "examples", "mlops-stack"),
-		AsyncDelay: 100 * time.Millisecond,
-		Out:        &out,
-	})
+	err := demo.Run(context.Background(), demo.Options{BinDir: testbin.Dir(t), AsyncDelay: 50 * time.Millisecond, Out: &out})
 	if err != nil {
 		t.Fatalf("demo failed: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{
-		`\[2/5\] terraform apply mlops-stack \.\.\. 1 added, 0 changed, 0 destroyed; training cluster \S+ is RUNNING`,
-		`\[3/5\] terraform plan right after apply \.\.\. no changes`,
-		`\[4/5\] terraform destroy \.\.\. 1 destroyed`,
-		`\[5/5\] Stop the emulator \.\.\. stopped cleanly`,
-		`Demo finished in`,
+		`\[2/13\] Scaffold the repository \(brickops init\) \.\.\. \d+ written`,
+		`\[4/13\] terraform apply dev, staging, prod \.\.\. dev: 3 added`,
+		`\[5/13\] Train in dev: run 1 registers version 1 \.\.\. .*registered dev\.ml\.churn version 1 \(READY\)`,
+		`\[6/13\] Promote version 1 to staging \.\.\. PR #1 refused by the gate, approved by alice, merged, applied`,
+		`\[7/13\] Promote staging's champion to prod \.\.\. PR #2 refused by the gate, approved by carol and dan`,
+		`"traffic":\{"1":90,"2":10\}`,
+		`completed: PR #5 .*"traffic":\{"2":100\}`,
+		`churn\s+prod\s+v2\s+canary: v2 100%\s+v2 \(copy of v2\)\s+none`,
+		`\[12/13\] Roll prod back \(brickops rollback\) \.\.\. PR #6 .*"version":1`,
+		`\[13/13\] terraform destroy prod, staging, dev \.\.\. prod: \d+ destroyed; staging: \d+ destroyed; dev: 3 destroyed`,
+		`Demo finished in [\d.]+ s: 6 pull requests`,
 	} {
 		if !regexp.MustCompile(want).MatchString(out.String()) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
@@ -40,7 +43,7 @@ func TestDemo_runsEndToEnd(t *testing.T) {
 
 func TestDemo_missingBinariesSaySo(t *testing.T) {
 	var out bytes.Buffer
-	err := demo.Run(context.Background(), demo.Options{BinDir: t.TempDir(), StackDir: ".", Out: &out})
+	err := demo.Run(context.Background(), demo.Options{BinDir: t.TempDir(), Out: &out})
 	if err == nil || !regexp.MustCompile(`brickops not found in .*: run .make build. first`).MatchString(err.Error()) {
 		t.Errorf("err = %v", err)
 	}
@@ -48,7 +51,6 @@ func TestDemo_missingBinariesSaySo(t *testing.T) {
 
 func TestProviderBinary_describesItself(t *testing.T) {
 	out, err := exec.Command(filepath.Join(testbin.Dir(t), "terraform-provider-brickops"), "-h").CombinedOutput()
-	// flag's -h exits 0 after printing usage.
 	if err != nil {
 		t.Fatalf("-h: %v\n%s", err, out)
 	}

@@ -392,18 +392,22 @@ func (s *Server) loadWorkspace(tx Tx, key string, onDeleted func(w armWorkspace)
 	return w, true, err
 }
 
-// updateARM runs fn in a write transaction and afterwards stops the hosts of
-// workspaces whose deletion fn finished.
+// updateARM runs fn in a write transaction and, once it has committed,
+// stops the hosts of workspaces whose deletion fn finished (a rolled-back
+// transaction leaves them for the next read to finish).
 func (s *Server) updateARM(fn func(tx Tx, onDeleted func(armWorkspace)) error) error {
 	var gone []armWorkspace
 	err := s.store.Update(func(tx Tx) error {
 		gone = gone[:0]
 		return fn(tx, func(w armWorkspace) { gone = append(gone, w) })
 	})
+	if err != nil {
+		return err
+	}
 	for _, w := range gone {
 		s.hosted.remove(w.Properties.WorkspaceID)
 	}
-	return err
+	return nil
 }
 
 func workspaceNotFound(rg, name string) *ARMError {
@@ -489,12 +493,10 @@ func (s *Server) putWorkspace(r *http.Request) (*armResponse, error) {
 	key := workspaceKey(sub, rg, name)
 	now := s.now()
 	var (
-		out      armWorkspace
-		status   int
-		opID     string
-		newPort  int
-		newWSID  string
-		creating bool
+		out     armWorkspace
+		status  int
+		opID    string
+		newWSID string
 	)
 	err := s.updateARM(func(tx Tx, onDeleted func(armWorkspace)) error {
 		group, err := loadResourceGroup(tx, sub, rg)
@@ -505,7 +507,9 @@ func (s *Server) putWorkspace(r *http.Request) (*armResponse, error) {
 		if err != nil {
 			return err
 		}
+		var prevSystemData *armSystemData
 		if found {
+			prevSystemData = existing.SystemData
 			if existing.Next != nil {
 				return armErr(http.StatusConflict, "AnotherOperationInProgress",
 					"Another operation on workspace '%s' is in progress (provisioningState %s). Retry after it completes.", name, existing.Properties.ProvisioningState)
@@ -520,7 +524,6 @@ func (s *Server) putWorkspace(r *http.Request) (*armResponse, error) {
 			out.Properties.ProvisioningState = provisioningUpdating
 			status = http.StatusOK
 		} else {
-			creating = true
 			if err := checkManagedGroupFree(tx, in.Properties.ManagedResourceGroupID, workspaceResourceID(sub, group.Name, name)); err != nil {
 				return err
 			}
@@ -534,17 +537,17 @@ func (s *Server) putWorkspace(r *http.Request) (*armResponse, error) {
 				// resource group, as every workspace shows it.
 				PrincipalID: "9a74af6f-d153-4348-988a-e2672920bee9", RoleDefinitionID: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
 			}}
-			if newWSID == "" {
-				newWSID = newWorkspaceNumber()
+			// The new workspace is served from now on; if the transaction
+			// fails, the host is stopped again below.
+			newWSID = newWorkspaceNumber()
+			port, err := s.hosted.add(newWSID, 0)
+			if err != nil {
+				newWSID = ""
+				return err
 			}
 			out.Properties.WorkspaceID = newWSID
-			if newPort == 0 {
-				if newPort, err = s.hosted.add(newWSID, 0); err != nil {
-					return err
-				}
-			}
-			out.Port = newPort
-			out.Properties.WorkspaceURL = s.hosted.url(newPort)
+			out.Port = port
+			out.Properties.WorkspaceURL = s.hosted.url(port)
 			out.Properties.Parameters = withDefaultParameters(out.Properties.Parameters, newWSID)
 			status = http.StatusCreated
 			managed := managedRGPattern.FindStringSubmatch(in.Properties.ManagedResourceGroupID)
@@ -553,7 +556,7 @@ func (s *Server) putWorkspace(r *http.Request) (*armResponse, error) {
 				return err
 			}
 		}
-		out.SystemData = s.systemData(r, existing.SystemData, now)
+		out.SystemData = s.systemData(r, prevSystemData, now)
 		op, err := s.startOperation(tx, sub, out.Location, key, now)
 		if err != nil {
 			return err
@@ -563,7 +566,7 @@ func (s *Server) putWorkspace(r *http.Request) (*armResponse, error) {
 		return tx.Put(bucketARMWorkspaces, key, out)
 	})
 	if err != nil {
-		if creating && newWSID != "" {
+		if newWSID != "" {
 			s.hosted.remove(newWSID)
 		}
 		return nil, err

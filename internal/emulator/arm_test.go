@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/databricks/armdatabricks"
+	"github.com/databricks/databricks-sdk-go/apierr"
 	dbclient "github.com/databricks/databricks-sdk-go/client"
 	"github.com/databricks/databricks-sdk-go/service/compute"
 
@@ -128,21 +130,19 @@ func TestARM_workspaceLifecycleThroughAzureSDK(t *testing.T) {
 	}
 	wantID := "/subscriptions/" + testSub + "/resourceGroups/rg-ml/providers/Microsoft.Databricks/workspaces/dbw-dev"
 	if *created.ID != wantID || *created.Type != "Microsoft.Databricks/workspaces" || len(*p.WorkspaceID) != 16 ||
-		!strings.HasPrefix(*p.WorkspaceURL, "http://127.0.0.1:") || *created.SystemData.CreatedBy != testSP.ClientID {
+		!regexp.MustCompile(`^127\.0\.0\.1:\d+$`).MatchString(*p.WorkspaceURL) || *created.SystemData.CreatedBy != testSP.ClientID {
 		t.Errorf("computed fields: id=%s type=%s workspaceId=%s url=%s createdBy=%s", *created.ID, *created.Type, *p.WorkspaceID, *p.WorkspaceURL, *created.SystemData.CreatedBy)
 	}
 
-	// The workspace URL serves a workspace API with its own state.
-	wsClient, err := client.Workspace(client.Isolated(*p.WorkspaceURL, emu.Token))
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The workspace URL serves a workspace API with its own state, over
+	// HTTPS like the emulator itself; like Azure's, it has no scheme.
+	wsClient := emu.WorkspaceClientFor(t, *p.WorkspaceURL)
 	cluster, err := wsClient.Clusters.Create(ctx, compute.CreateCluster{ClusterName: "in-dev", SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 1})
 	if err != nil {
 		t.Fatalf("creating a cluster in the new workspace: %v", err)
 	}
-	if _, err := emu.WorkspaceClient(t).Clusters.GetByClusterId(ctx, cluster.ClusterId); err == nil {
-		t.Errorf("the default workspace sees a cluster of workspace dbw-dev")
+	if _, err := emu.WorkspaceClient(t).Clusters.GetByClusterId(ctx, cluster.ClusterId); !errors.Is(err, apierr.ErrResourceDoesNotExist) {
+		t.Errorf("the default workspace sees a cluster of workspace dbw-dev: %v", err)
 	}
 	var meta struct {
 		WorkspaceID string `json:"workspace_id"`
@@ -227,7 +227,7 @@ func TestARM_workspaceLifecycleThroughAzureSDK(t *testing.T) {
 	if re := responseError(t, err); re.StatusCode != 404 || re.ErrorCode != "ResourceNotFound" {
 		t.Errorf("get after delete: %d %s", re.StatusCode, re.ErrorCode)
 	}
-	if resp, err := http.Get(*p.WorkspaceURL + "/api/2.0/preview/scim/v2/Me"); err == nil {
+	if resp, err := emu.HTTPClient().Get(emulatortest.WorkspaceHost(*p.WorkspaceURL) + "/api/2.0/preview/scim/v2/Me"); err == nil {
 		resp.Body.Close()
 		t.Errorf("a deleted workspace's URL still answers: %d", resp.StatusCode)
 	}

@@ -72,13 +72,13 @@ func (s *Server) checkWorkspaceAuth(r *http.Request) error {
 		return apiErr(http.StatusForbidden, codePermissionDenied, "Invalid access token.")
 	case c.expired:
 		return apiErr(http.StatusUnauthorized, codeUnauthenticated, "Token is expired.")
-	case classifyAudience(c.claims.Audience) != audienceDatabricks:
+	case classifyAudience(c.claims.Audience, requestBase(r)) != audienceDatabricks:
 		return apiErr(http.StatusForbidden, codePermissionDenied,
 			"Invalid access token. The token's audience '%s' is not the Azure Databricks application (%s).", c.claims.Audience, AzureDatabricksAppID)
 	}
 	if mgmt := r.Header.Get("X-Databricks-Azure-SP-Management-Token"); mgmt != "" {
 		mc, err := s.entra.verify(mgmt)
-		if err != nil || classifyAudience(mc.Audience) != audienceARM || mc.AppID != c.claims.AppID {
+		if err != nil || classifyAudience(mc.Audience, requestBase(r)) != audienceARM || mc.AppID != c.claims.AppID {
 			return apiErr(http.StatusForbidden, codePermissionDenied,
 				"Invalid Azure management token in X-Databricks-Azure-SP-Management-Token: it must be a valid Azure Resource Manager token of the same service principal.")
 		}
@@ -99,7 +99,7 @@ func (s *Server) checkARMAuth(r *http.Request) *ARMError {
 		return armErr(http.StatusUnauthorized, "InvalidAuthenticationToken", "The access token is invalid.")
 	case c.expired:
 		return armErr(http.StatusUnauthorized, "ExpiredAuthenticationToken", "The access token has expired. Get a new access token and try again.")
-	case classifyAudience(c.claims.Audience) != audienceARM:
+	case classifyAudience(c.claims.Audience, requestBase(r)) != audienceARM:
 		return armErr(http.StatusUnauthorized, "InvalidAuthenticationTokenAudience",
 			"The access token has been obtained for wrong audience or resource '%s'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.", c.claims.Audience)
 	}

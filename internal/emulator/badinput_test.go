@@ -302,6 +302,7 @@ func entraBadInputs() []badInput {
 		{route: "POST /{tenant}/oauth2/token", name: "JSON instead of a form", path: "/nope/oauth2/token", body: "{\"name\":", status: 400, code: "unsupported_grant_type", message: "AADSTS70003: The app requested an unsupported grant type"},
 		{route: "GET /{tenant}/v2.0/.well-known/openid-configuration", name: "unknown tenant", path: "/nope/v2.0/.well-known/openid-configuration", status: 400, code: "invalid_tenant", message: "AADSTS90002: Tenant 'nope' not found"},
 		{route: "GET /metadata/identity/oauth2/token", name: "invalid input", path: "/metadata/identity/oauth2/token", status: 400, code: "invalid_request", message: "Required metadata header not specified"},
+		{route: "GET /msi/token", name: "no identity header", path: "/msi/token?api-version=2019-08-01&resource=https://management.azure.com/", status: 401, code: "invalid_request", message: "The X-IDENTITY-HEADER is missing"},
 	}
 }
 
@@ -325,9 +326,13 @@ func quote(s string) string {
 func startWithFixtures(t *testing.T) (*emulatortest.Emulator, fixtures) {
 	emu := emulatortest.Start(t)
 	w := emu.WorkspaceClient(t)
-	c, err := w.Clusters.CreateAndWait(context.Background(), compute.CreateCluster{
+	wait, err := w.Clusters.Create(context.Background(), compute.CreateCluster{
 		ClusterName: "fixture", SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 1,
 	})
+	var c *compute.ClusterDetails
+	if err == nil {
+		c, err = wait.Get()
+	}
 	if err != nil {
 		t.Fatalf("creating the fixture cluster: %v", err)
 	}

@@ -21,6 +21,11 @@ import (
 
 const clustersBucket = "clusters"
 
+// clusterTokensBucket maps an idempotency token to the cluster last created
+// with it, so that a create finds its duplicate without scanning every
+// cluster (which made large applies quadratic).
+const clusterTokensBucket = "cluster_idempotency_tokens"
+
 // Cluster states (compute.State).
 const (
 	statePending     = "PENDING"
@@ -194,16 +199,19 @@ func (s *Server) createCluster(r *http.Request) (any, error) {
 	id := c.ClusterID
 	err := s.store.Update(func(tx Tx) error {
 		if req.IdempotencyToken != "" {
-			existing, err := getAll[cluster](tx, clustersBucket, "")
+			existing, found, err := clusterByToken(tx, req.IdempotencyToken)
 			if err != nil {
 				return err
 			}
-			for _, e := range existing {
-				e.settle(now)
-				if e.IdempotencyToken == req.IdempotencyToken && e.State != stateTerminated && e.State != stateTerminating {
-					id = e.ClusterID
+			if found {
+				existing.settle(now)
+				if existing.State != stateTerminated && existing.State != stateTerminating {
+					id = existing.ClusterID
 					return nil
 				}
+			}
+			if err := tx.Put(clusterTokensBucket, req.IdempotencyToken, c.ClusterID); err != nil {
+				return err
 			}
 		}
 		return tx.Put(clustersBucket, c.ClusterID, c)
@@ -212,6 +220,19 @@ func (s *Server) createCluster(r *http.Request) (any, error) {
 		return nil, fmt.Errorf("storing cluster: %w", err)
 	}
 	return map[string]string{"cluster_id": id}, nil
+}
+
+// clusterByToken returns the cluster last created with token, if it still
+// exists.
+func clusterByToken(tx Tx, token string) (cluster, bool, error) {
+	var id string
+	found, err := tx.Get(clusterTokensBucket, token, &id)
+	if err != nil || !found {
+		return cluster{}, false, err
+	}
+	var c cluster
+	found, err = tx.Get(clustersBucket, id, &c)
+	return c, found, err
 }
 
 func (s *Server) getCluster(r *http.Request) (any, error) {

@@ -89,9 +89,14 @@ const (
 	audienceDatabricks
 )
 
-func classifyAudience(aud string) audienceFamily {
+// classifyAudience tells which service accepts tokens for aud. self is the
+// emulator's own base URL as the client reached it: ARM also accepts tokens
+// whose audience is its own endpoint (the Databricks SDK asks for one when
+// it resolves a workspace host from its ARM id: config/azure.go,
+// azureEnsureWorkspaceUrl), and the emulator is that endpoint.
+func classifyAudience(aud, self string) audienceFamily {
 	switch {
-	case armAudiences[strings.TrimSuffix(aud, "/")]:
+	case armAudiences[strings.TrimSuffix(aud, "/")], strings.TrimSuffix(aud, "/") == self:
 		return audienceARM
 	case aud == AzureDatabricksAppID:
 		return audienceDatabricks
@@ -338,7 +343,7 @@ func (e *entraID) checkAssertion(sp ServicePrincipal, assertion string) *aadErro
 // resourceFromScope turns a v2.0 scope ("<resource>/.default") into the
 // resource (audience) it names. The OpenID scopes MSAL always adds
 // (openid, profile, offline_access) are ignored, as Entra ID does.
-func (e *entraID) resourceFromScope(scope, tenant string) (string, *aadError) {
+func (e *entraID) resourceFromScope(scope, tenant, self string) (string, *aadError) {
 	var resources []string
 	for _, sc := range strings.Fields(scope) {
 		switch sc {
@@ -355,11 +360,11 @@ func (e *entraID) resourceFromScope(scope, tenant string) (string, *aadError) {
 		return "", e.aadErr(http.StatusBadRequest, "invalid_scope", 1002012,
 			"The provided value for scope %s is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).", strings.Join(resources, " "))
 	}
-	return resource, e.checkResource(resource, tenant)
+	return resource, e.checkResource(resource, tenant, self)
 }
 
-func (e *entraID) checkResource(resource, tenant string) *aadError {
-	if classifyAudience(resource) == audienceUnknown {
+func (e *entraID) checkResource(resource, tenant, self string) *aadError {
+	if classifyAudience(resource, self) == audienceUnknown {
 		return e.aadErr(http.StatusBadRequest, "invalid_resource", 500011,
 			"The resource principal named %s was not found in the tenant named %s. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.", resource, tenant)
 	}
@@ -417,7 +422,7 @@ func (s *Server) tokenV2(r *http.Request) (any, *aadError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	resource, aerr := s.entra.resourceFromScope(r.PostForm.Get("scope"), tenant)
+	resource, aerr := s.entra.resourceFromScope(r.PostForm.Get("scope"), tenant, requestBase(r))
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -447,7 +452,7 @@ func (s *Server) tokenV1(r *http.Request) (any, *aadError) {
 	if resource == "" {
 		return nil, s.entra.aadErr(http.StatusBadRequest, "invalid_request", 900144, "The request body must contain the following parameter: 'resource'.")
 	}
-	if aerr := s.entra.checkResource(resource, tenant); aerr != nil {
+	if aerr := s.entra.checkResource(resource, tenant, requestBase(r)); aerr != nil {
 		return nil, aerr
 	}
 	tok, exp, err := s.entra.issue(sp, resource, "1.0")
@@ -503,14 +508,34 @@ func requestBase(r *http.Request) string {
 
 // imdsToken is the Azure Instance Metadata Service managed-identity token
 // endpoint: GET /metadata/identity/oauth2/token?api-version=2018-02-01
-// &resource=…[&client_id=…] with "Metadata: true". The machine's identity is
-// the first configured service principal, or the one client_id names.
-// Sources: databricks-sdk-go config/auth_azure_msi.go, MSAL Go
-// apps/managedidentity (imdsAPIVersion, the response's string numbers).
+// &resource=…[&client_id=…] with "Metadata: true". Sources:
+// databricks-sdk-go config/auth_azure_msi.go, MSAL Go apps/managedidentity
+// (imdsAPIVersion, the response's string numbers).
 func (s *Server) imdsToken(r *http.Request) (any, *aadError) {
 	if r.Header.Get("Metadata") != "true" {
 		return nil, &aadError{Status: http.StatusBadRequest, Error: "invalid_request", Description: "Required metadata header not specified"}
 	}
+	return s.managedIdentityToken(r)
+}
+
+// appServiceIdentityToken is the App Service (and Functions, Container
+// Apps) managed-identity endpoint that IDENTITY_ENDPOINT names: GET
+// ?api-version=2019-08-01&resource=…[&client_id=…] with the
+// X-IDENTITY-HEADER secret from IDENTITY_HEADER — here, an emulator token.
+// Unlike the fixed IMDS address, Azure's SDKs find it through those
+// variables, so a managed identity can be pointed at the emulator. Source:
+// MSAL Go apps/managedidentity (createAppServiceAuthRequest).
+func (s *Server) appServiceIdentityToken(r *http.Request) (any, *aadError) {
+	if !s.knownToken(r.Header.Get("X-IDENTITY-HEADER")) {
+		return nil, &aadError{Status: http.StatusUnauthorized, Error: "invalid_request", Description: "The X-IDENTITY-HEADER is missing or does not match IDENTITY_HEADER."}
+	}
+	return s.managedIdentityToken(r)
+}
+
+// managedIdentityToken issues a managed identity's token. The machine's
+// identity is the first configured service principal (system-assigned), or
+// the one client_id names (user-assigned).
+func (s *Server) managedIdentityToken(r *http.Request) (any, *aadError) {
 	q := r.URL.Query()
 	if q.Get("api-version") == "" {
 		return nil, &aadError{Status: http.StatusBadRequest, Error: "invalid_request", Description: "Required query variable 'api-version' is missing"}
@@ -519,7 +544,7 @@ func (s *Server) imdsToken(r *http.Request) (any, *aadError) {
 	if resource == "" {
 		return nil, &aadError{Status: http.StatusBadRequest, Error: "invalid_request", Description: "Required query variable 'resource' is missing"}
 	}
-	if classifyAudience(resource) == audienceUnknown {
+	if classifyAudience(resource, requestBase(r)) == audienceUnknown {
 		return nil, &aadError{Status: http.StatusBadRequest, Error: "invalid_resource", Description: fmt.Sprintf("AADSTS500011: The resource principal named %s was not found in the tenant.", resource)}
 	}
 	var sp ServicePrincipal

@@ -61,8 +61,8 @@ func TestEntraID_federatedAssertionThroughAzidentity(t *testing.T) {
 }
 
 // hostedWorkspace creates a workspace through ARM (with a static token)
-// and returns its ARM id and URL.
-func hostedWorkspace(t *testing.T, e *emulatortest.Emulator) (id, workspaceURL string) {
+// and returns its ARM id and its host (https:// and its workspaceUrl).
+func hostedWorkspace(t *testing.T, e *emulatortest.Emulator) (id, host string) {
 	t.Helper()
 	createResourceGroup(t, e, "rg")
 	id = "/subscriptions/" + testSub + "/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/dbw"
@@ -78,7 +78,7 @@ func hostedWorkspace(t *testing.T, e *emulatortest.Emulator) (id, workspaceURL s
 	if status != http.StatusCreated || out.Properties.WorkspaceURL == "" {
 		t.Fatalf("creating workspace: %d %+v", status, out)
 	}
-	return id, out.Properties.WorkspaceURL
+	return id, emulatortest.WorkspaceHost(out.Properties.WorkspaceURL)
 }
 
 // emulatorEnvironment is the Databricks SDK's view of the emulator as an
@@ -127,6 +127,18 @@ func TestEntraID_databricksSDKAzureAuth(t *testing.T) {
 		t.Errorf("token requests: %+v", tokenRequests)
 	}
 
+	// Without a host, the SDK finds the workspace through ARM from its
+	// resource id (GET …?api-version=2018-04-01 with a token for the ARM
+	// endpoint), as Terraform users of azure_workspace_resource_id do.
+	byID := sdkConfig(emu, "", "azure-client-secret")
+	byID.AzureTenantID, byID.AzureClientID, byID.AzureClientSecret = testTenant, testSP.ClientID, testSP.Secret
+	byID.AzureResourceID = resourceID
+	if w, err := client.Workspace(byID); err != nil {
+		t.Errorf("host from the resource id: %v", err)
+	} else if _, err := w.CurrentUser.Me(ctx); err != nil || w.Config.Host != host {
+		t.Errorf("host from the resource id: %q (want %q): %v", w.Config.Host, host, err)
+	}
+
 	oidc := sdkConfig(emu, host, "github-oidc-azure")
 	oidc.AzureTenantID, oidc.AzureClientID = testTenant, testSP.ClientID
 	oidc.ActionsIDTokenRequestURL = emu.URL + "/_emulator/github-actions/idtoken?api-version=2.0"
@@ -146,6 +158,19 @@ func TestEntraID_databricksSDKAzureAuth(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "AADSTS7000215: Invalid client secret provided") {
 		t.Errorf("wrong secret through the SDK: %v", err)
 	}
+}
+
+// bearerClient is an SDK client presenting token to host, trusting the
+// emulator's certificate.
+func bearerClient(t *testing.T, e *emulatortest.Emulator, host, token string) *databricks.WorkspaceClient {
+	t.Helper()
+	cfg := client.Isolated(host, token)
+	cfg.HTTPTransport = e.HTTPClient().Transport
+	w, err := client.Workspace(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
 }
 
 // imdsTransport sends the SDK's and MSAL's requests for the fixed instance
@@ -179,7 +204,7 @@ func TestEntraID_managedIdentity(t *testing.T) {
 	}
 	ws := workspacesClient(t, emu, cred)
 	got, err := ws.Get(ctx, "rg", "dbw", nil)
-	if err != nil || *got.Properties.WorkspaceURL != host {
+	if err != nil || emulatortest.WorkspaceHost(*got.Properties.WorkspaceURL) != host {
 		t.Fatalf("ARM with a managed identity: %v", err)
 	}
 
@@ -192,6 +217,29 @@ func TestEntraID_managedIdentity(t *testing.T) {
 	}
 	if _, err := w.CurrentUser.Me(ctx); err != nil {
 		t.Errorf("azure-msi through the SDK: %v", err)
+	}
+
+	// App Service style: IDENTITY_ENDPOINT and IDENTITY_HEADER point
+	// azidentity at the emulator, no transport tricks needed. A user-assigned
+	// identity is picked by client id.
+	t.Setenv("IDENTITY_ENDPOINT", emu.URL+"/msi/token")
+	t.Setenv("IDENTITY_HEADER", emu.Token)
+	appSvc, err := azidentity.NewManagedIdentityCredential(&azidentity.ManagedIdentityCredentialOptions{
+		ClientOptions: clientOptions(emu), ID: azidentity.ClientID(testSP.ClientID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = workspacesClient(t, emu, appSvc).Get(ctx, "rg", "dbw", nil)
+	if err != nil || emulatortest.WorkspaceHost(*got.Properties.WorkspaceURL) != host {
+		t.Errorf("ARM with an App Service managed identity: %v", err)
+	}
+	t.Setenv("IDENTITY_HEADER", "not-the-secret")
+	badHeader, err := azidentity.NewManagedIdentityCredential(&azidentity.ManagedIdentityCredentialOptions{ClientOptions: clientOptions(emu)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := badHeader.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{"https://management.azure.com//.default"}}); err == nil || !strings.Contains(err.Error(), "X-IDENTITY-HEADER") {
+		t.Errorf("wrong identity header: %v", err)
 	}
 
 	var body map[string]string
@@ -220,18 +268,10 @@ func TestEntraID_workspaceChecksAudience(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A Databricks-audience token works on the workspace, an ARM one does not.
-	w, err := client.Workspace(client.Isolated(host, dbTok.Token))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.CurrentUser.Me(ctx); err != nil {
+	if _, err := bearerClient(t, emu, host, dbTok.Token).CurrentUser.Me(ctx); err != nil {
 		t.Errorf("databricks token on the workspace: %v", err)
 	}
-	w, err = client.Workspace(client.Isolated(host, armTok.Token))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = w.CurrentUser.Me(ctx)
+	_, err = bearerClient(t, emu, host, armTok.Token).CurrentUser.Me(ctx)
 	if !errors.Is(err, apierr.ErrPermissionDenied) || !strings.Contains(err.Error(), "is not the Azure Databricks application") {
 		t.Errorf("ARM token on the workspace: %v", err)
 	}
@@ -240,7 +280,7 @@ func TestEntraID_workspaceChecksAudience(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodGet, host+"/api/2.0/preview/scim/v2/Me", nil)
 		req.Header.Set("Authorization", "Bearer "+dbTok.Token)
 		req.Header.Set("X-Databricks-Azure-SP-Management-Token", tok)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := emu.HTTPClient().Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -267,7 +307,7 @@ func TestEntraID_expiredTokensAreRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if armTok.ExpiresOn.Sub(time.Now()) < 50*time.Minute {
+	if time.Until(armTok.ExpiresOn) < 50*time.Minute {
 		t.Errorf("token lifetime: expires %v", armTok.ExpiresOn)
 	}
 	mu.Lock()
@@ -278,11 +318,7 @@ func TestEntraID_expiredTokensAreRefused(t *testing.T) {
 	if re := responseError(t, err); re.StatusCode != 401 || re.ErrorCode != "ExpiredAuthenticationToken" {
 		t.Errorf("expired ARM token: %d %s", re.StatusCode, re.ErrorCode)
 	}
-	w, err := client.Workspace(client.Isolated(host, dbTok.Token))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = w.CurrentUser.Me(ctx)
+	_, err = bearerClient(t, emu, host, dbTok.Token).CurrentUser.Me(ctx)
 	if !errors.Is(err, apierr.ErrUnauthenticated) || !strings.Contains(err.Error(), "Token is expired") {
 		t.Errorf("expired workspace token: %v", err)
 	}

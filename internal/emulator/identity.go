@@ -15,10 +15,10 @@ func (s *Server) wellKnownConfig(r *http.Request) (any, error) {
 	}, nil
 }
 
-// defaultWorkspaceID is the default workspace's numeric id, as Azure shows
-// it in the workspace URL (adb-<id>.<n>.azuredatabricks.net). Workspaces
-// created through ARM get their own (workspace_hosts.go).
-const defaultWorkspaceID = "1234567890123456"
+// workspaceID is the default workspace's numeric id, as Azure shows it in
+// the workspace URL (adb-<id>.<n>.azuredatabricks.net). Workspaces created
+// through ARM get their own, in Server.workspaceID (workspace_hosts.go).
+const workspaceID = "1234567890123456"
 
 // currentUser is SCIM Me. Source: databricks-sdk-go service/iam model.go
 // (User) and the SCIM 2.0 core schema.

@@ -262,6 +262,7 @@ func (s *Server) entraRoutes() {
 	s.entraRoute("POST /{tenant}/oauth2/token", s.tokenV1)
 	s.entraRoute("GET /{tenant}/v2.0/.well-known/openid-configuration", s.openIDConfiguration)
 	s.entraRoute("GET /metadata/identity/oauth2/token", s.imdsToken)
+	s.entraRoute("GET /msi/token", s.appServiceIdentityToken)
 	s.operatorRoute("GET /_emulator/github-actions/idtoken", s.githubIDToken)
 }
 

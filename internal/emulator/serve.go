@@ -21,13 +21,8 @@ func ListenAndServe(ctx context.Context, srv *Server, addr string, out io.Writer
 	}
 	scheme, bundle := "http", ""
 	if srv.opts.TLS {
-		cert, b, err := loadOrCreateTLS(srv.opts.DataDir)
-		if err != nil {
-			_ = ln.Close()
-			return err
-		}
-		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
-		scheme, bundle = "https", b
+		ln = tls.NewListener(ln, srv.opts.WorkspaceTLS.Clone())
+		scheme, bundle = "https", srv.tlsBundle
 	}
 	host := scheme + "://" + ln.Addr().String()
 	if !isLoopback(ln.Addr()) {

@@ -10,6 +10,7 @@
 package emulator
 
 import (
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
@@ -53,9 +54,15 @@ type Options struct {
 	// tokens to (entraid.go); the first one is also the managed identity
 	// the instance metadata endpoint answers for.
 	ServicePrincipals []ServicePrincipal
-	// TLS serves the root listener over HTTPS with a self-signed
-	// certificate kept in DataDir (tls.go); ListenAndServe only.
+	// TLS serves the root listener (ListenAndServe) and the hosted
+	// workspaces over HTTPS, with a self-signed certificate kept in DataDir
+	// (tls.go).
 	TLS bool
+	// WorkspaceTLS, when set, serves hosted workspaces over HTTPS with this
+	// configuration; TLS sets it from the data directory's certificate.
+	// Their workspaceUrl is then host:port without a scheme, like Azure's
+	// bare host names; without TLS it is a full http:// URL.
+	WorkspaceTLS *tls.Config
 	// WorkspaceBindHost is the address workspaces created through ARM are
 	// served on, each on its own port (workspace_hosts.go). Empty means
 	// 127.0.0.1.
@@ -80,6 +87,8 @@ type Server struct {
 	// hosted are the workspaces created through ARM, each served on its own
 	// listener by a child Server (nil on children).
 	hosted *workspaceHosts
+	// tlsBundle is the CA bundle file to trust when opts.TLS is set.
+	tlsBundle string
 	// workspaceID is the numeric id of the workspace this server emulates.
 	workspaceID string
 	closeMu     sync.Once
@@ -117,6 +126,18 @@ func NewServer(opts Options) (*Server, error) {
 		_ = store.Close()
 		return nil, err
 	}
+	var bundle string
+	if opts.TLS {
+		cert, b, err := loadOrCreateTLS(opts.DataDir)
+		if err != nil {
+			_ = store.Close()
+			return nil, err
+		}
+		bundle = b
+		if opts.WorkspaceTLS == nil {
+			opts.WorkspaceTLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		}
+	}
 	s := &Server{
 		opts:   opts,
 		store:  store,
@@ -126,7 +147,9 @@ func NewServer(opts Options) (*Server, error) {
 		faults: newFaultInjector(),
 		entra:  entra,
 
-		workspaceID: defaultWorkspaceID,
+		tlsBundle: bundle,
+
+		workspaceID: workspaceID,
 	}
 	for _, t := range opts.Tokens {
 		s.tokens = append(s.tokens, []byte(t))

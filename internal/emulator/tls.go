@@ -48,8 +48,15 @@ var systemBundles = []string{
 func loadOrCreateTLS(dataDir string) (tls.Certificate, string, error) {
 	certPath, keyPath := filepath.Join(dataDir, tlsCertFile), filepath.Join(dataDir, tlsKeyFile)
 	if _, err := os.Stat(certPath); errors.Is(err, os.ErrNotExist) {
-		if err := writeSelfSigned(certPath, keyPath); err != nil {
+		certPEM, keyPEM, err := selfSignedPEM()
+		if err != nil {
 			return tls.Certificate{}, "", err
+		}
+		if err := os.WriteFile(keyPath, keyPEM, 0o600); err != nil {
+			return tls.Certificate{}, "", fmt.Errorf("writing the TLS key: %w", err)
+		}
+		if err := os.WriteFile(certPath, certPEM, 0o644); err != nil {
+			return tls.Certificate{}, "", fmt.Errorf("writing the TLS certificate: %w", err)
 		}
 	}
 	cert, err := tls.LoadX509KeyPair(certPath, keyPath)
@@ -74,14 +81,26 @@ func loadOrCreateTLS(dataDir string) (tls.Certificate, string, error) {
 	return cert, bundlePath, nil
 }
 
-func writeSelfSigned(certPath, keyPath string) error {
+// SelfSignedCertificate makes a certificate for the loopback names, for
+// in-process emulators served over HTTPS (emulatortest.StartTLS).
+func SelfSignedCertificate() (tls.Certificate, error) {
+	certPEM, keyPEM, err := selfSignedPEM()
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.X509KeyPair(certPEM, keyPEM)
+}
+
+// selfSignedPEM makes a self-signed CA certificate valid for localhost,
+// 127.0.0.1 and ::1, and its key, PEM-encoded.
+func selfSignedPEM() (certPEM, keyPEM []byte, err error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return fmt.Errorf("generating the TLS key: %w", err)
+		return nil, nil, fmt.Errorf("generating the TLS key: %w", err)
 	}
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	now := time.Now()
 	tmpl := &x509.Certificate{
@@ -98,17 +117,12 @@ func writeSelfSigned(certPath, keyPath string) error {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		return fmt.Errorf("creating the TLS certificate: %w", err)
+		return nil, nil, fmt.Errorf("creating the TLS certificate: %w", err)
 	}
 	keyDER, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
-		return fmt.Errorf("writing the TLS key: %w", err)
-	}
-	if err := os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-		return fmt.Errorf("writing the TLS certificate: %w", err)
-	}
-	return nil
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), nil
 }

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -18,16 +19,18 @@ import (
 // — it drops any path (config.go, fixHostIfNeeded) — so workspaces cannot be
 // told apart by a path prefix. Names like <id>.localhost do not resolve
 // everywhere either. So each workspace created through ARM is served on its
-// own loopback port: its workspaceUrl is http://127.0.0.1:<port>, which the
-// SDK and the provider take as a host unchanged (a real workspaceUrl has no
-// scheme; the SDK adds https://). The port is kept with the workspace and
-// reused after a restart when it is free.
+// own loopback port. Over TLS (Options.TLS, emulatortest.StartTLS) its
+// workspaceUrl is 127.0.0.1:<port> — a bare host like Azure's, which users
+// and the SDK prefix with https:// — and the workspace is served over HTTPS
+// with the emulator's certificate; without TLS it is http://127.0.0.1:<port>.
+// The port is kept with the workspace and reused after a restart when it is
+// free.
 //
 // A hosted workspace is a child Server: the same route table, tokens and
 // Entra ID key as the root, its own request log and faults, and its state in
 // its own buckets of the root's store ("ws/<workspaceId>/…"). The root
 // listener keeps serving the default workspace (no prefix) plus ARM, Entra
-// ID and the operator endpoints; a workspace's port serves only the
+// ID, GitHub and the operator endpoints; a workspace's port serves only the
 // workspace API and that workspace's operator endpoints.
 
 type workspaceHosts struct {
@@ -63,6 +66,9 @@ func (h *workspaceHosts) add(id string, port int) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("listening for workspace %s: %w", id, err)
 	}
+	if cfg := h.root.opts.WorkspaceTLS; cfg != nil {
+		ln = tls.NewListener(ln, cfg.Clone())
+	}
 	child, err := h.root.childServer(id)
 	if err != nil {
 		_ = ln.Close()
@@ -79,9 +85,15 @@ func (h *workspaceHosts) add(id string, port int) (int, error) {
 	return wh.port, nil
 }
 
-// url is the workspace URL for a hosted port.
+// url is the workspaceUrl of a hosted port: host:port like Azure's bare
+// host names when workspaces are served over HTTPS (clients add https://),
+// a full http:// URL otherwise.
 func (h *workspaceHosts) url(port int) string {
-	return "http://" + net.JoinHostPort(h.root.opts.WorkspaceBindHost, strconv.Itoa(port))
+	hostPort := net.JoinHostPort(h.root.opts.WorkspaceBindHost, strconv.Itoa(port))
+	if h.root.opts.WorkspaceTLS != nil {
+		return hostPort
+	}
+	return "http://" + hostPort
 }
 
 // remove stops serving workspace id and drops its state (the workspace was
@@ -148,7 +160,7 @@ func (s *Server) rehostWorkspaces() error {
 		if err != nil {
 			return err
 		}
-		if port == w.Port {
+		if port == w.Port && s.hosted.url(port) == w.Properties.WorkspaceURL {
 			continue
 		}
 		key := workspaceKey(w.Sub, w.RG, w.Name)

@@ -2,7 +2,9 @@ package github
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	gh "github.com/google/go-github/v60/github"
@@ -61,13 +63,8 @@ func (r Repo) OpenPullRequest(ctx context.Context, c Change) (pr *gh.PullRequest
 	if err != nil {
 		return nil, fmt.Errorf("reading branch %s of %s: %w", c.Base, r.FullName(), describe(err))
 	}
-	if _, _, err := r.Client.Git.CreateRef(ctx, r.Owner, r.Name, &gh.Reference{
-		Ref: gh.String("refs/heads/" + c.Branch), Object: &gh.GitObject{SHA: ref.Object.SHA},
-	}); err != nil {
-		if existing, _ := r.openPull(ctx, c.Branch); existing != nil {
-			return nil, fmt.Errorf("branch %s already has an open pull request: %s (close it, or review that one)", c.Branch, existing.GetHTMLURL())
-		}
-		return nil, fmt.Errorf("creating branch %s in %s: %w", c.Branch, r.FullName(), describe(err))
+	if c.Branch, err = r.createBranch(ctx, c.Branch, ref.Object.GetSHA()); err != nil {
+		return nil, err
 	}
 	defer func() {
 		if err != nil {
@@ -94,6 +91,33 @@ func (r Repo) OpenPullRequest(ctx context.Context, c Change) (pr *gh.PullRequest
 		return nil, fmt.Errorf("opening the pull request from %s: %w", c.Branch, describe(err))
 	}
 	return pr, nil
+}
+
+// createBranch creates branch at sha. A branch of that name left over
+// from an earlier, merged or closed proposal gets a numbered sibling
+// (name-2, name-3, …); one with an open pull request is an error pointing
+// at it.
+func (r Repo) createBranch(ctx context.Context, name, sha string) (string, error) {
+	for n := 1; n <= 20; n++ {
+		branch := name
+		if n > 1 {
+			branch = fmt.Sprintf("%s-%d", name, n)
+		}
+		_, _, err := r.Client.Git.CreateRef(ctx, r.Owner, r.Name, &gh.Reference{
+			Ref: gh.String("refs/heads/" + branch), Object: &gh.GitObject{SHA: gh.String(sha)},
+		})
+		if err == nil {
+			return branch, nil
+		}
+		if existing, _ := r.openPull(ctx, branch); existing != nil {
+			return "", fmt.Errorf("branch %s already has an open pull request: %s (close it, or review that one)", branch, existing.GetHTMLURL())
+		}
+		var er *gh.ErrorResponse
+		if !errors.As(err, &er) || er.Response == nil || er.Response.StatusCode != http.StatusUnprocessableEntity {
+			return "", fmt.Errorf("creating branch %s in %s: %w", branch, r.FullName(), describe(err))
+		}
+	}
+	return "", fmt.Errorf("creating a branch for %s in %s: %s and 19 numbered siblings already exist; delete merged branches", name, r.FullName(), name)
 }
 
 func (r Repo) openPull(ctx context.Context, branch string) (*gh.PullRequest, error) {

@@ -175,7 +175,11 @@ func TestCrash_acknowledgedWritesSurviveKill9(t *testing.T) {
 	t.Logf("%d acknowledged writes on %d clusters survived SIGKILL; %d in-flight writes landed too", total.Load(), acked, pendingLanded)
 
 	// The restarted emulator serves normally: reads, writes, health.
-	created, err := w.Clusters.CreateAndWait(bg, compute.CreateCluster{ClusterName: "after-crash", SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2"})
+	wait, err := w.Clusters.Create(bg, compute.CreateCluster{ClusterName: "after-crash", SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2"})
+	var created *compute.ClusterDetails
+	if err == nil {
+		created, err = wait.Get()
+	}
 	if err != nil || created.State != compute.StateRunning {
 		t.Fatalf("creating after the restart: %+v %v", created, err)
 	}

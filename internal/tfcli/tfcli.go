@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -59,4 +61,37 @@ func Tail(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return "      " + strings.Join(lines, "\n      ")
+}
+
+// WriteMirror installs the provider binary in binDir into a filesystem
+// mirror under mirrorDir (as version) and writes a CLI config at path that
+// takes brickops/brickops from it. Unlike dev_overrides this lets
+// `terraform init` run — backends included — entirely offline.
+func WriteMirror(path, mirrorDir, binDir, version string) error {
+	platform := runtime.GOOS + "_" + runtime.GOARCH
+	dir := filepath.Join(mirrorDir, "registry.terraform.io", "brickops", "brickops", version, platform)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	raw, err := os.ReadFile(filepath.Join(binDir, "terraform-provider-brickops"))
+	if err != nil {
+		return fmt.Errorf("reading the provider binary: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "terraform-provider-brickops_v"+version), raw, 0o755); err != nil {
+		return err
+	}
+	rc := fmt.Sprintf(`provider_installation {
+  filesystem_mirror {
+    path    = %q
+    include = ["registry.terraform.io/brickops/brickops"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/brickops/brickops"]
+  }
+}
+`, mirrorDir)
+	if err := os.WriteFile(path, []byte(rc), 0o600); err != nil {
+		return fmt.Errorf("writing the Terraform CLI config: %w", err)
+	}
+	return nil
 }

@@ -29,7 +29,7 @@ resource "brickops_workspace" "ml" {
 # lazily, once brickops_workspace.ml exists and its URL is known.
 provider "brickops" {
   alias                       = "dev"
-  host                        = brickops_workspace.ml.workspace_url
+  host                        = "https://${brickops_workspace.ml.workspace_url}"
   azure_workspace_resource_id = brickops_workspace.ml.id
   auth_type                   = "azure-client-secret"
 }

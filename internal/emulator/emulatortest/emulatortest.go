@@ -4,12 +4,15 @@ package emulatortest
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,13 +61,62 @@ func Start(t testing.TB, opts ...Option) *Emulator {
 	return start(t, httptest.NewServer, opts)
 }
 
-// StartTLS is Start over HTTPS (httptest's self-signed certificate, which
-// HTTPClient trusts). Azure's credential libraries (MSAL) accept only an
-// https authority, so tests that authenticate through azidentity use it.
-// Workspaces created through ARM are still served over plain HTTP.
+// StartTLS is Start over HTTPS, for the emulator and the workspaces it
+// creates through ARM, with one self-signed certificate per test binary
+// (which HTTPClient trusts, and CertificatePEM gives for SSL_CERT_FILE).
+// Azure's credential libraries (MSAL) accept only an https authority, so
+// tests that authenticate through azidentity use it.
 func StartTLS(t testing.TB, opts ...Option) *Emulator {
 	t.Helper()
-	return start(t, httptest.NewTLSServer, opts)
+	cert, err := testCertificate()
+	if err != nil {
+		t.Fatalf("emulator certificate: %v", err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	opts = append(opts, func(o *emulator.Options) { o.WorkspaceTLS = cfg })
+	return start(t, func(h http.Handler) *httptest.Server {
+		hs := httptest.NewUnstartedServer(h)
+		hs.TLS = cfg.Clone()
+		hs.StartTLS()
+		return hs
+	}, opts)
+}
+
+var testCert struct {
+	once sync.Once
+	cert tls.Certificate
+	err  error
+}
+
+// testCertificate is the certificate every TLS emulator of this process
+// serves, so trusting it once (SSL_CERT_FILE is read once per process)
+// covers them all.
+func testCertificate() (tls.Certificate, error) {
+	testCert.once.Do(func() { testCert.cert, testCert.err = emulator.SelfSignedCertificate() })
+	return testCert.cert, testCert.err
+}
+
+// WorkspaceClientFor is an SDK client, with the emulator's token and
+// trusting its certificate, for a workspace it hosts: workspaceURL as ARM
+// reports it (host:port over TLS, an http:// URL otherwise).
+func (e *Emulator) WorkspaceClientFor(t testing.TB, workspaceURL string) *databricks.WorkspaceClient {
+	t.Helper()
+	cfg := client.Isolated(WorkspaceHost(workspaceURL), e.Token)
+	cfg.HTTPTransport = e.HTTPClient().Transport
+	w, err := client.Workspace(cfg)
+	if err != nil {
+		t.Fatalf("workspace client for %s: %v", workspaceURL, err)
+	}
+	return w
+}
+
+// WorkspaceHost turns a workspaceUrl into a host URL the way clients do
+// with Azure's: https:// in front of a bare host.
+func WorkspaceHost(workspaceURL string) string {
+	if strings.Contains(workspaceURL, "://") {
+		return workspaceURL
+	}
+	return "https://" + workspaceURL
 }
 
 // CertificatePEM is the PEM of the emulator's TLS certificate (nil without
@@ -124,11 +176,7 @@ func (e *Emulator) Close() {
 // ignores the developer's environment and config file.
 func (e *Emulator) WorkspaceClient(t testing.TB) *databricks.WorkspaceClient {
 	t.Helper()
-	w, err := client.Workspace(client.Isolated(e.URL, e.Token))
-	if err != nil {
-		t.Fatalf("workspace client: %v", err)
-	}
-	return w
+	return e.WorkspaceClientFor(t, e.URL)
 }
 
 // Do sends an authenticated request with a JSON body (nil for none) and

@@ -24,6 +24,7 @@ resource "brickops_registered_model" "model" {
   schema_name   = brickops_schema.ml.name
   name          = each.key
   comment       = "${each.key} in ${var.environment}: promoted through BrickOps pull requests"
+  owner         = var.owner
   force_destroy = var.force_destroy
 }
 
@@ -39,11 +40,23 @@ locals {
   ]...)
 }
 
+# The source versions, for their tags: a copy of a validated version is
+# validated (validation_status and the like carry over); lineage tags are
+# the provider's to write.
+data "brickops_model_version" "source" {
+  for_each   = var.source_catalog == "" ? {} : local.copies
+  model_name = "${var.source_catalog}.${var.schema}.${each.value.model}"
+  version    = each.value.version
+}
+
 resource "brickops_model_version" "pinned" {
   for_each   = var.source_catalog == "" ? {} : local.copies
   model_name = brickops_registered_model.model[each.value.model].full_name
   copy_from  = "${var.source_catalog}.${var.schema}.${each.value.model}/${each.value.version}"
-  tags       = { promoted_to = var.environment }
+  tags = merge(
+    { for k, v in data.brickops_model_version.source[each.key].tags : k => v if !startswith(k, "brickops.lineage.") },
+    { promoted_to = var.environment },
+  )
 
   # The alias moves to the new copy before the old one is deleted (a version
   # an alias points at cannot be deleted).

@@ -25,6 +25,12 @@ variable "model_names" {
   type        = list(string)
 }
 
+variable "owner" {
+  description = "Owner of the registered models: a group, so ownership survives people leaving."
+  type        = string
+  default     = null
+}
+
 variable "alias" {
   description = "Alias that marks the serving version of each model."
   type        = string
