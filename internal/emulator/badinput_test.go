@@ -53,6 +53,12 @@ func badInputTable(fx fixtures) []badInput {
 	}
 	rows = append(rows, unityCatalogBadInputs()...)
 	rows = append(rows, mlflowBadInputs()...)
+	for _, v := range []string{"2.1", "2.2"} {
+		rows = append(rows, jobsBadInputs(v)...)
+	}
+	rows = append(rows, servingBadInputs()...)
+	rows = append(rows, monitorBadInputs()...)
+	rows = append(rows, onlineTableAndTagBadInputs()...)
 	rows = append(rows, githubBadInputs()...)
 	rows = append(rows, armBadInputs()...)
 	rows = append(rows, entraBadInputs()...)
