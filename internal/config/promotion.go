@@ -96,7 +96,8 @@ type Environment struct {
 	// Approvals is how many approving reviews a promotion into this
 	// environment needs from Reviewers.
 	Approvals int `yaml:"approvals"`
-	// Reviewers are GitHub logins and org/team slugs allowed to approve.
+	// Reviewers are GitHub logins and org/team slugs allowed to approve;
+	// when empty, the CODEOWNERS owners of the environment's pin file.
 	Reviewers []string `yaml:"reviewers"`
 	// Gates are the validation gates a version must pass to enter.
 	Gates Gates `yaml:"gates"`
@@ -283,8 +284,6 @@ func (f *File) validatePromotion() error {
 			return fmt.Errorf("%s catalog %q is not a valid Unity Catalog name", where, e.Catalog)
 		case e.Approvals < 0:
 			return fmt.Errorf("%s: approvals must be 0 or more", where)
-		case e.Approvals > 0 && len(e.Reviewers) == 0:
-			return fmt.Errorf("%s: approvals is %d but no reviewers are listed", where, e.Approvals)
 		}
 		seen[e.Name] = true
 		for _, r := range e.Reviewers {

@@ -78,8 +78,6 @@ func TestPromotion_badInputNamesTheLine(t *testing.T) {
 	cases := map[string]struct{ yaml, want string }{
 		"bad metric gate": {"environments:\n  dev:\n    catalog: dev\n    gates:\n      metrics: [\"auc is high\"]\n",
 			`line 2: environments.dev: metric gate "auc is high" must read <metric> <op> <number>`},
-		"approvals without reviewers": {"environments:\n  prod:\n    catalog: prod\n    approvals: 2\n",
-			"line 2: environments.prod: approvals is 2 but no reviewers are listed"},
 		"bad reviewer": {"environments:\n  prod:\n    catalog: prod\n    approvals: 1\n    reviewers: [\"not a login\"]\n",
 			`reviewer "not a login" must be a GitHub login or org/team`},
 		"bad env name":        {"environments:\n  Prod:\n    catalog: prod\n", "line 2: environments.Prod: the name must be lowercase"},

@@ -9,6 +9,7 @@ import (
 
 	gh "github.com/google/go-github/v60/github"
 
+	"github.com/brickops/terraform-provider-brickops/internal/config"
 	"github.com/brickops/terraform-provider-brickops/internal/github"
 )
 
@@ -95,7 +96,11 @@ func (p *Promoter) Gate(ctx context.Context, repo github.Repo, env string, pr in
 	}
 	// Reviewers first: a misconfigured team is a setup error to fix
 	// before anything else is worth checking.
-	allowed, err := repo.ExpandReviewers(ctx, to.Reviewers)
+	reviewers, err := p.reviewers(ctx, repo, to, baseRef(pull))
+	if err != nil {
+		return nil, err
+	}
+	allowed, err := repo.ExpandReviewers(ctx, reviewers)
 	if err != nil {
 		return nil, err
 	}
@@ -171,8 +176,28 @@ func (p *Promoter) Gate(ctx context.Context, repo github.Repo, env string, pr in
 		in.Reviews = append(in.Reviews, Review{User: rv.GetUser().GetLogin(), State: rv.GetState(), CommitID: rv.GetCommitID(), SubmittedAt: rv.GetSubmittedAt().Time})
 	}
 	report.Approval = Approvals(in)
-	report.Approval.Gate = fmt.Sprintf("%d approval(s) from %s", to.Approvals, allowedText(to.Reviewers))
+	report.Approval.Gate = fmt.Sprintf("%d approval(s) from %s", to.Approvals, allowedText(reviewers))
 	return report, nil
+}
+
+// reviewers are the environment's reviewers from brickops.yaml or, when it
+// lists none, from the repository's CODEOWNERS entry for the pin file (at
+// the pull request's base, so a pull request cannot name its own reviewers).
+func (p *Promoter) reviewers(ctx context.Context, repo github.Repo, env config.Environment, ref string) ([]string, error) {
+	if len(env.Reviewers) > 0 || env.Approvals == 0 {
+		return env.Reviewers, nil
+	}
+	co, err := repo.CodeOwnersAt(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if co != nil {
+		if owners := co.Owners(pinRelPath(env.Name)); len(owners) > 0 {
+			return owners, nil
+		}
+	}
+	return nil, fmt.Errorf("environment %s needs %d approval(s) but names no reviewers: list them under environments.%s.reviewers in brickops.yaml, or give %s an owner in CODEOWNERS",
+		env.Name, env.Approvals, env.Name, pinRelPath(env.Name))
 }
 
 // changedVersions are the versions pin promotes: a new champion or a new

@@ -326,3 +326,34 @@ func githubClientFor(t *testing.T, emu *emulatortest.Emulator) *gh.Client {
 	c.BaseURL = u
 	return c
 }
+
+// Without reviewers in brickops.yaml, the gate takes the environment's
+// reviewers from CODEOWNERS on the base branch.
+func TestPromotion_reviewersFromCodeOwners(t *testing.T) {
+	wd := newWorld(t)
+	ctx := context.Background()
+	cfg, err := config.Parse([]byte(strings.Replace(brickopsYAML, "    reviewers: [alice, acme/ml-reviewers]\n", "", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := *wd.promoter
+	p.Config = cfg
+	if _, err := p.Promote(ctx, promote.Request{Model: "churn", To: "staging", Version: 1}); err != nil {
+		t.Fatal(err)
+	}
+	wd.review(t, 1, "erin", "APPROVED")
+	if _, err := p.Gate(ctx, wd.repo, "staging", 1); err == nil || !strings.Contains(err.Error(), "names no reviewers: list them under environments.staging.reviewers in brickops.yaml, or give environments/staging/models.auto.tfvars.json an owner in CODEOWNERS") {
+		t.Errorf("no reviewers anywhere: %v", err)
+	}
+	// CODEOWNERS lands on main; the pull request's base is still the old
+	// main, so the gate reads it only for pull requests opened after.
+	pushFiles(t, wd.emu, "main", map[string]string{".github/CODEOWNERS": "* @acme/platform\n/environments/staging/ @erin\n"})
+	if _, err := p.Promote(ctx, promote.Request{Model: "churn", To: "staging", Version: 2}); err != nil {
+		t.Fatal(err)
+	}
+	wd.review(t, 2, "erin", "APPROVED")
+	report, err := p.Gate(ctx, wd.repo, "staging", 2)
+	if err != nil || !report.Passed() || report.Approval.Gate != "1 approval(s) from erin" {
+		t.Errorf("gate with CODEOWNERS: %v\n%v", err, report)
+	}
+}

@@ -134,3 +134,67 @@ resource "brickops_quality_monitor" "inference" {
     timezone_id            = "UTC"
   }
 }
+
+# Features per model, keyed by entity and feature time for point-in-time
+# correct training sets. Adapt the columns to your model.
+resource "brickops_feature_table" "model" {
+  for_each     = var.feature_tables ? toset(var.model_names) : toset([])
+  catalog_name = brickops_schema.ml.catalog_name
+  schema_name  = brickops_schema.ml.name
+  name         = "${each.key}_features"
+  description  = "Features of the ${each.key} model in ${var.environment}."
+
+  columns = [
+    { name = "entity_id", type_name = "LONG" },
+    { name = "ts", type_name = "TIMESTAMP", comment = "Feature time" },
+    { name = "feature_1", type_name = "DOUBLE" },
+  ]
+  primary_keys   = ["entity_id", "ts"]
+  timeseries_key = "ts"
+  tags           = { environment = var.environment, model = each.key }
+}
+
+# Continuous training: every Monday the model is retrained on fresh features
+# and a new version registered in this environment, ready to be promoted.
+resource "brickops_job" "retrain" {
+  for_each = var.retraining ? toset(var.model_names) : toset([])
+  name     = "retrain-${each.key}"
+  tags     = { environment = var.environment, model = each.key }
+
+  job_clusters = [{
+    job_cluster_key = "train"
+    new_cluster = {
+      spark_version = "15.4.x-cpu-ml-scala2.12"
+      node_type_id  = "Standard_DS3_v2"
+      autoscale     = { min_workers = 1, max_workers = 4 }
+    }
+  }]
+
+  tasks = [
+    {
+      task_key        = "prepare"
+      job_cluster_key = "train"
+      notebook_task = {
+        notebook_path   = "${var.notebook_root}/${each.key}/prepare"
+        base_parameters = { features = "${brickops_schema.ml.catalog_name}.${brickops_schema.ml.name}.${each.key}_features" }
+      }
+    },
+    {
+      task_key        = "train"
+      job_cluster_key = "train"
+      depends_on      = [{ task_key = "prepare" }]
+      notebook_task = {
+        notebook_path   = "${var.notebook_root}/${each.key}/train"
+        base_parameters = { model = brickops_registered_model.model[each.key].full_name }
+      }
+      max_retries = 1
+    },
+  ]
+
+  schedule = {
+    quartz_cron_expression = "0 0 3 ? * MON"
+    timezone_id            = "UTC"
+  }
+
+  email_notifications = { on_failure = var.notifications }
+}

@@ -82,3 +82,27 @@ variable "monitor" {
   type        = bool
   default     = false
 }
+
+variable "feature_tables" {
+  description = "Create a feature table per model (<model>_features, keyed by entity and time) that training and online serving share."
+  type        = bool
+  default     = true
+}
+
+variable "retraining" {
+  description = "Create a weekly retraining job per model (first environment only): prepare features, train, register a new version."
+  type        = bool
+  default     = false
+}
+
+variable "notebook_root" {
+  description = "Workspace folder holding the training code (prepare and train notebooks per model)."
+  type        = string
+  default     = "/Workspace/Shared/brickops"
+}
+
+variable "notifications" {
+  description = "Addresses told when a retraining job fails."
+  type        = list(string)
+  default     = []
+}
