@@ -115,6 +115,10 @@ func TestRelease_actionAndWorkflows(t *testing.T) {
 			}
 		}
 	}
+	lint := exec.Command("go", "tool", "actionlint", "-shellcheck=", "-pyflakes=", ".github/workflows/test.yml", ".github/workflows/release.yml")
+	if out, err := lint.CombinedOutput(); err != nil {
+		t.Errorf("actionlint: %v\n%s", err, out)
+	}
 	ci, err := os.ReadFile(".ci/run")
 	if err != nil || !strings.Contains(string(ci), "make test") {
 		t.Errorf(".ci/run must run make test: %v", err)

@@ -106,8 +106,17 @@ func TestRender_outputIsValid(t *testing.T) {
 	if _, err := policy.New(context.Background(), policy.Options{Config: cfg, PolicyPaths: []string{filepath.Join(dir, "policies")}}); err != nil {
 		t.Errorf("sample policy does not compile: %v", err)
 	}
+	var workflows []string
 	for _, wf := range []string{"plan", "apply", "promote", "drift"} {
 		checkWorkflow(t, filepath.Join(dir, ".github", "workflows", wf+".yml"))
+		workflows = append(workflows, filepath.Join(dir, ".github", "workflows", wf+".yml"))
+	}
+	// actionlint (a go tool of this module) checks expressions, contexts,
+	// job dependencies and step shapes the way GitHub does.
+	lint := exec.Command("go", append([]string{"tool", "actionlint", "-shellcheck=", "-pyflakes="}, workflows...)...)
+	lint.Dir = ".."
+	if out, err := lint.CombinedOutput(); err != nil {
+		t.Errorf("actionlint on the scaffolded workflows: %v\n%s", err, out)
 	}
 
 	if _, err := exec.LookPath("terraform"); err != nil {
