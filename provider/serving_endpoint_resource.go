@@ -53,6 +53,7 @@ type servingEndpointModel struct {
 	ServedEntities     []servedEntityModel     `tfsdk:"served_entities"`
 	TrafficConfig      types.Object            `tfsdk:"traffic_config"`
 	AutoCaptureConfig  *autoCaptureConfigModel `tfsdk:"auto_capture_config"`
+	AIGateway          *aiGatewayModel         `tfsdk:"ai_gateway"`
 	Tags               types.Map               `tfsdk:"tags"`
 	EndpointID         types.String            `tfsdk:"endpoint_id"`
 	ConfigVersion      types.Int64             `tfsdk:"config_version"`
@@ -161,6 +162,7 @@ func (r *servingEndpointResource) Schema(ctx context.Context, _ resource.SchemaR
 					},
 				},
 			},
+			"ai_gateway": aiGatewayAttribute(),
 			"auto_capture_config": schema.SingleNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "Inference table: requests and responses are logged to `<catalog>.<schema>.<table_name_prefix>_payload`, " +
@@ -209,6 +211,15 @@ func (r *servingEndpointResource) Configure(_ context.Context, req resource.Conf
 // duplicate entity names, routes to unknown entities, percentages that do
 // not sum to 100, and several entities without a traffic split.
 func (r *servingEndpointResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	// Lists built by for-expressions are unknown while Terraform validates
+	// a module (each.key is not known yet): nothing to check then, and the
+	// model's Go slices cannot hold an unknown list.
+	for _, p := range []path.Path{path.Root("served_entities"), path.Root("traffic_config").AtName("routes")} {
+		var l types.List
+		if diags := req.Config.GetAttribute(ctx, p, &l); diags.HasError() || l.IsUnknown() {
+			return
+		}
+	}
 	var m servingEndpointModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -261,6 +272,10 @@ func (r *servingEndpointResource) ValidateConfig(ctx context.Context, req resour
 func (r *servingEndpointResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
+	}
+	var entities types.List
+	if diags := req.Plan.GetAttribute(ctx, path.Root("served_entities"), &entities); diags.HasError() || entities.IsUnknown() {
+		return // decided at apply time; see ValidateConfig
 	}
 	var plan servingEndpointModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -338,7 +353,7 @@ func (r *servingEndpointResource) Create(ctx context.Context, req resource.Creat
 	}
 	name := plan.Name.ValueString()
 	if _, err := w.ServingEndpoints.Create(ctx, serving.CreateServingEndpoint{
-		Name: name, Description: plan.Description.ValueString(), Config: &config, Tags: tags,
+		Name: name, Description: plan.Description.ValueString(), Config: &config, Tags: tags, AiGateway: plan.AIGateway.config(),
 	}); err != nil {
 		resp.Diagnostics.AddError("Creating serving endpoint failed", fmt.Sprintf("Creating serving endpoint %q: %v", name, err))
 		return
@@ -406,6 +421,13 @@ func (r *servingEndpointResource) Update(ctx context.Context, req resource.Updat
 		}
 		tflog.Info(ctx, "serving endpoint tags updated (no redeployment)", map[string]any{"endpoint": name})
 	}
+	if aiGatewayChanged(plan.AIGateway, state.AIGateway) {
+		if _, err := w.ServingEndpoints.PutAiGateway(ctx, plan.AIGateway.request(name)); err != nil {
+			resp.Diagnostics.AddError("Updating serving endpoint AI gateway failed", fmt.Sprintf("Updating the AI gateway of serving endpoint %q: %v", name, err))
+			return
+		}
+		tflog.Info(ctx, "serving endpoint AI gateway updated (no redeployment)", map[string]any{"endpoint": name})
+	}
 	var (
 		e   *serving.ServingEndpointDetailed
 		err error
@@ -431,7 +453,7 @@ func (r *servingEndpointResource) Update(ctx context.Context, req resource.Updat
 		// Record what the endpoint actually serves, so the next plan shows
 		// the change again instead of pretending it was made.
 		if current, getErr := w.ServingEndpoints.GetByName(context.WithoutCancel(ctx), name); getErr == nil {
-			state.Tags = plan.Tags
+			state.Tags, state.AIGateway = plan.Tags, plan.AIGateway
 			state.fromAPI(ctx, current, &resp.Diagnostics)
 			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		}
@@ -642,6 +664,7 @@ func (m *servingEndpointModel) fromAPI(ctx context.Context, e *serving.ServingEn
 		m.TrafficConfig = trafficObject(ctx, routes, diags)
 	}
 
+	m.AIGateway = aiGatewayFromAPI(m.AIGateway, e.AiGateway)
 	m.InferenceTableName = types.StringNull()
 	switch {
 	case capture == nil || (!capture.Enabled && m.AutoCaptureConfig == nil):

@@ -293,13 +293,15 @@ func TestAccServingEndpoint_badInput(t *testing.T) {
 		config string
 		want   string
 	}{
-		"sum is not 100":       {endpointConfig("x", "dev.ml.m", two, routes(90, 20, "b")), `must sum to 100, got 110`},
-		"route to nobody":      {endpointConfig("x", "dev.ml.m", two, routes(50, 50, "c")), `Route to "c", which is not one of served_entities \(a, b\)`},
-		"no traffic split":     {endpointConfig("x", "dev.ml.m", two, ""), `needs traffic_config.routes`},
-		"duplicate entity":     {endpointConfig("x", "dev.ml.m", entity("a", "1")+", "+entity("a", "2"), routes(50, 50, "a")), `Served entity name "a" is used more than once`},
-		"bad endpoint name":    {endpointConfig("churn v1", "dev.ml.m", entity("a", "1"), ""), `may only contain letters, digits, '-' and '_'`},
-		"bad workload size":    {strings.Replace(endpointConfig("x", "dev.ml.m", entity("a", "1"), ""), `"Small"`, `"Huge"`, 1), `workload_size value must be one of`},
-		"model not 3 parts":    {endpointConfig("x", "churn", entity("a", "1"), ""), `must be <catalog>.<schema>.<model>`},
+		"sum is not 100":    {endpointConfig("x", "dev.ml.m", two, routes(90, 20, "b")), `must sum to 100, got 110`},
+		"route to nobody":   {endpointConfig("x", "dev.ml.m", two, routes(50, 50, "c")), `Route to "c", which is not one of served_entities \(a, b\)`},
+		"no traffic split":  {endpointConfig("x", "dev.ml.m", two, ""), `needs traffic_config.routes`},
+		"duplicate entity":  {endpointConfig("x", "dev.ml.m", entity("a", "1")+", "+entity("a", "2"), routes(50, 50, "a")), `Served entity name "a" is used more than once`},
+		"bad endpoint name": {endpointConfig("churn v1", "dev.ml.m", entity("a", "1"), ""), `may only contain letters, digits, '-' and '_'`},
+		"bad workload size": {strings.Replace(endpointConfig("x", "dev.ml.m", entity("a", "1"), ""), `"Small"`, `"Huge"`, 1), `workload_size value must be one of`},
+		"model not 3 parts": {endpointConfig("x", "churn", entity("a", "1"), ""), `must be <catalog>.<schema>.<model>`},
+		"calls and tokens": {endpointConfig("x", "dev.ml.m", entity("a", "1"), `ai_gateway = { rate_limits = [{ calls = 1, tokens = 1 }] }`),
+			`2 attributes specified when one \(and only one\) of\s+\[ai_gateway.rate_limits\[0\].calls`},
 		"percentage above 100": {endpointConfig("x", "dev.ml.m", two, routes(150, -50, "b")), `traffic_percentage value must be between 0\s+and 100`},
 	}
 	for name, tc := range cases {
@@ -340,4 +342,64 @@ func updateEndpointConfig(ctx context.Context, w *databricks.WorkspaceClient, in
 		return nil, err
 	}
 	return wait.Get()
+}
+
+// The AI gateway changes in place without a deployment, and is cleared
+// when removed from the configuration.
+func TestAccServingEndpoint_aiGateway(t *testing.T) {
+	model := seedServedModel(t, 1)
+	name := acctest.RandomWithPrefix("churn")
+	sameVersion := statecheck.CompareValue(compare.ValuesSame())
+	gateway := func(body string) string {
+		return endpointConfig(name, model, entity("champion", "1"), "ai_gateway = {\n"+body+"\n}")
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: gateway(`
+    usage_tracking_config = { enabled = true }
+    rate_limits           = [{ calls = 100 }]`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameVersion.AddStateValue(endpointAddr, tfjsonpath.New("config_version")),
+					statecheck.ExpectKnownValue(endpointAddr, tfjsonpath.New("ai_gateway").AtMapKey("rate_limits").AtSliceIndex(0).AtMapKey("key"), knownvalue.StringExact("endpoint")),
+				},
+				Check: checkEndpointAPI(t, func(e *serving.ServingEndpointDetailed) error {
+					if e.AiGateway == nil || !e.AiGateway.UsageTrackingConfig.Enabled || e.AiGateway.RateLimits[0].Calls != 100 {
+						return fmt.Errorf("gateway on the API: %+v", e.AiGateway)
+					}
+					return nil
+				}),
+			},
+			{
+				Config: gateway(`
+    usage_tracking_config  = { enabled = true }
+    rate_limits            = [{ calls = 50 }, { tokens = 10000, key = "user_group", principal = "data-scientists" }]
+    fallback_config        = { enabled = true }
+    inference_table_config = { catalog_name = local.catalog, schema_name = "ml", table_name_prefix = "gateway" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(endpointAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{sameVersion.AddStateValue(endpointAddr, tfjsonpath.New("config_version"))},
+				Check: checkEndpointAPI(t, func(e *serving.ServingEndpointDetailed) error {
+					if len(e.AiGateway.RateLimits) != 2 || !e.AiGateway.FallbackConfig.Enabled || e.AiGateway.InferenceTableConfig.TableNamePrefix != "gateway" {
+						return fmt.Errorf("gateway update not applied: %+v", e.AiGateway)
+					}
+					_, err := testWorkspace(t).Tables.GetByFullName(context.Background(), strings.Split(model, ".")[0]+".ml.gateway_payload")
+					return err
+				}),
+			},
+			{ResourceName: endpointAddr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+			{
+				Config:            endpointConfig(name, model, entity("champion", "1"), ""),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(endpointAddr, tfjsonpath.New("ai_gateway"), knownvalue.Null())},
+				Check: checkEndpointAPI(t, func(e *serving.ServingEndpointDetailed) error {
+					if e.AiGateway != nil && len(e.AiGateway.RateLimits) != 0 {
+						return fmt.Errorf("gateway not cleared: %+v", e.AiGateway)
+					}
+					return nil
+				}),
+			},
+		},
+	})
 }

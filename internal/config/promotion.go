@@ -133,8 +133,8 @@ type Model struct {
 	Schema string `yaml:"schema"`
 	// Alias is what a promotion points at the new version; default champion.
 	Alias string `yaml:"alias"`
-	// Endpoint is the serving endpoint that serves the model, if any, for
-	// traffic strategies and status.
+	// Endpoint names the serving endpoints that serve the model,
+	// <endpoint>-<env> (default: the model's name).
 	Endpoint string `yaml:"endpoint"`
 	Line     int    `yaml:"-"`
 }
@@ -151,6 +151,16 @@ func (m Model) AliasOrDefault() string {
 		return DefaultAlias
 	}
 	return m.Alias
+}
+
+// EndpointName is the serving endpoint that serves the model in env:
+// <endpoint or model name>-<env>, as the mlops-env module names it.
+func (m Model) EndpointName(env Environment) string {
+	base := m.Endpoint
+	if base == "" {
+		base = m.Name
+	}
+	return base + "-" + env.Name
 }
 
 // FullName is the model's three-level name in an environment.

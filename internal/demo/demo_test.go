@@ -30,7 +30,7 @@ func TestDemo_runsTheLifecycle(t *testing.T) {
 		`\[7/13\] Promote staging's champion to prod \.\.\. PR #2 refused by the gate, approved by carol and dan`,
 		`"traffic":\{"1":90,"2":10\}`,
 		`completed: PR #5 .*"traffic":\{"2":100\}`,
-		`churn\s+prod\s+v2\s+canary: v2 100%\s+v2 \(copy of v2\)\s+none`,
+		`churn\s+prod\s+v2\s+canary: v2 100%\s+v2 \(copy of v2\)\s+churn-prod: v2 100%\s+none`,
 		`\[12/13\] Roll prod back \(brickops rollback\) \.\.\. PR #6 .*"version":1`,
 		`\[13/13\] terraform destroy prod, staging, dev \.\.\. prod: \d+ destroyed; staging: \d+ destroyed; dev: 3 destroyed`,
 		`Demo finished in [\d.]+ s: 6 pull requests`,

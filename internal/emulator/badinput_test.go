@@ -53,10 +53,12 @@ func badInputTable(fx fixtures) []badInput {
 	}
 	rows = append(rows, unityCatalogBadInputs()...)
 	rows = append(rows, mlflowBadInputs()...)
-	rows = append(rows, jobsBadInputs()...)
+	for _, v := range []string{"2.1", "2.2"} {
+		rows = append(rows, jobsBadInputs(v)...)
+	}
 	rows = append(rows, servingBadInputs()...)
-	rows = append(rows, onlineTablesBadInputs()...)
-	rows = append(rows, monitorsBadInputs()...)
+	rows = append(rows, monitorBadInputs()...)
+	rows = append(rows, onlineTableAndTagBadInputs()...)
 	rows = append(rows, githubBadInputs()...)
 	rows = append(rows, armBadInputs()...)
 	rows = append(rows, entraBadInputs()...)
@@ -206,11 +208,6 @@ func unityCatalogBadInputs() []badInput {
 		{route: "GET /api/2.1/unity-catalog/models/{full_name}/versions/{version}", name: "unknown id", path: "/api/2.1/unity-catalog/models/main.nope.nope/versions/999", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Routine or Model 'main.nope.nope' does not exist."},
 		{route: "PATCH /api/2.1/unity-catalog/models/{full_name}/versions/{version}", name: "malformed JSON", path: "/api/2.1/unity-catalog/models/main.nope.nope/versions/999", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
 		{route: "DELETE /api/2.1/unity-catalog/models/{full_name}/versions/{version}", name: "unknown id", path: "/api/2.1/unity-catalog/models/main.nope.nope/versions/999", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Routine or Model 'main.nope.nope' does not exist."},
-		{route: "POST /api/2.1/unity-catalog/entity-tag-assignments", name: "malformed JSON", path: "/api/2.1/unity-catalog/entity-tag-assignments", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "GET /api/2.1/unity-catalog/entity-tag-assignments/{entity_type}/{entity_name}/tags", name: "unknown id", path: "/api/2.1/unity-catalog/entity-tag-assignments/tables/main.nope.nope/tags", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Table 'main.nope.nope' does not exist."},
-		{route: "GET /api/2.1/unity-catalog/entity-tag-assignments/{entity_type}/{entity_name}/tags/{tag_key}", name: "unknown id", path: "/api/2.1/unity-catalog/entity-tag-assignments/tables/main.nope.nope/tags/nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Table 'main.nope.nope' does not exist."},
-		{route: "PATCH /api/2.1/unity-catalog/entity-tag-assignments/{entity_type}/{entity_name}/tags/{tag_key}", name: "malformed JSON", path: "/api/2.1/unity-catalog/entity-tag-assignments/tables/main.nope.nope/tags/nope", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "DELETE /api/2.1/unity-catalog/entity-tag-assignments/{entity_type}/{entity_name}/tags/{tag_key}", name: "unknown id", path: "/api/2.1/unity-catalog/entity-tag-assignments/tables/main.nope.nope/tags/nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Table 'main.nope.nope' does not exist."},
 	}
 }
 
@@ -233,6 +230,12 @@ func mlflowBadInputs() []badInput {
 		{route: "GET /api/2.0/mlflow/unity-catalog/registered-models/alias", name: "missing required field", path: "/api/2.0/mlflow/unity-catalog/registered-models/alias", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: name"},
 		{route: "POST /api/2.0/mlflow/unity-catalog/registered-models/alias", name: "malformed JSON", path: "/api/2.0/mlflow/unity-catalog/registered-models/alias", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
 		{route: "DELETE /api/2.0/mlflow/unity-catalog/registered-models/alias", name: "missing required field", path: "/api/2.0/mlflow/unity-catalog/registered-models/alias", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: name"},
+		{route: "POST /api/2.0/mlflow/unity-catalog/registered-models/create", name: "malformed JSON", path: "/api/2.0/mlflow/unity-catalog/registered-models/create", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "GET /api/2.0/mlflow/unity-catalog/registered-models/get", name: "missing required field", path: "/api/2.0/mlflow/unity-catalog/registered-models/get", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: name"},
+		{route: "PATCH /api/2.0/mlflow/unity-catalog/registered-models/update", name: "malformed JSON", path: "/api/2.0/mlflow/unity-catalog/registered-models/update", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
+		{route: "DELETE /api/2.0/mlflow/unity-catalog/registered-models/delete", name: "missing required field", path: "/api/2.0/mlflow/unity-catalog/registered-models/delete", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: name"},
+		{route: "GET /api/2.0/mlflow/unity-catalog/registered-models/search", name: "bad page token", path: "/api/2.0/mlflow/unity-catalog/registered-models/search?page_token=zzz!", status: 400, code: "INVALID_PARAMETER_VALUE", message: "page_token"},
+		{route: "GET /api/2.0/mlflow/unity-catalog/model-versions/get-download-uri", name: "missing required field", path: "/api/2.0/mlflow/unity-catalog/model-versions/get-download-uri", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: name"},
 		{route: "POST /api/2.0/mlflow/experiments/create", name: "malformed JSON", path: "/api/2.0/mlflow/experiments/create", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
 		{route: "GET /api/2.0/mlflow/experiments/get", name: "missing required field", path: "/api/2.0/mlflow/experiments/get", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: experiment_id"},
 		{route: "GET /api/2.0/mlflow/experiments/get-by-name", name: "missing required field", path: "/api/2.0/mlflow/experiments/get-by-name", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: experiment_name"},
@@ -245,12 +248,6 @@ func mlflowBadInputs() []badInput {
 		{route: "POST /api/2.0/mlflow/runs/set-tag", name: "malformed JSON", path: "/api/2.0/mlflow/runs/set-tag", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
 		{route: "POST /api/2.0/mlflow/runs/log-batch", name: "malformed JSON", path: "/api/2.0/mlflow/runs/log-batch", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
 		{route: "GET /api/2.0/mlflow/metrics/get-history", name: "missing required field", path: "/api/2.0/mlflow/metrics/get-history", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: run_id"},
-		{route: "GET /api/2.0/mlflow/unity-catalog/model-versions/get-download-uri", name: "missing required field", path: "/api/2.0/mlflow/unity-catalog/model-versions/get-download-uri", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: name"},
-		{route: "POST /api/2.0/mlflow/unity-catalog/registered-models/create", name: "malformed JSON", path: "/api/2.0/mlflow/unity-catalog/registered-models/create", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "GET /api/2.0/mlflow/unity-catalog/registered-models/get", name: "missing required field", path: "/api/2.0/mlflow/unity-catalog/registered-models/get", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: name"},
-		{route: "PATCH /api/2.0/mlflow/unity-catalog/registered-models/update", name: "malformed JSON", path: "/api/2.0/mlflow/unity-catalog/registered-models/update", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "DELETE /api/2.0/mlflow/unity-catalog/registered-models/delete", name: "missing required field", path: "/api/2.0/mlflow/unity-catalog/registered-models/delete", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: name"},
-		{route: "GET /api/2.0/mlflow/unity-catalog/registered-models/search", name: "nothing matches", path: "/api/2.0/mlflow/unity-catalog/registered-models/search", status: 200},
 	}
 }
 
@@ -262,6 +259,9 @@ func githubBadInputs() []badInput {
 		{route: "GET /github/repos/{owner}/{repo}/pulls/{number}", name: "unknown id", path: "/github/repos/nope/nope/pulls/999", status: 404, code: "", message: "Not Found"},
 		{route: "GET /github/repos/{owner}/{repo}/issues/{a}/{b}", name: "unknown id", path: "/github/repos/nope/nope/issues/999/comments", status: 404, code: "", message: "Not Found"},
 		{route: "POST /github/repos/{owner}/{repo}/issues/{number}/comments", name: "malformed JSON", path: "/github/repos/nope/nope/issues/999/comments", body: "{\"name\":", status: 400, code: "", message: "Problems parsing JSON"},
+		{route: "GET /github/repos/{owner}/{repo}/issues", name: "unknown repository", path: "/github/repos/nope/nope/issues", status: 404, message: "Not Found"},
+		{route: "POST /github/repos/{owner}/{repo}/issues", name: "malformed JSON", path: "/github/repos/nope/nope/issues", body: "{\"title\":", status: 400, message: "Problems parsing JSON"},
+		{route: "PATCH /github/repos/{owner}/{repo}/issues/{number}", name: "malformed JSON", path: "/github/repos/nope/nope/issues/7", body: "{\"state\":", status: 400, message: "Problems parsing JSON"},
 		{route: "PATCH /github/repos/{owner}/{repo}/issues/comments/{comment_id}", name: "malformed JSON", path: "/github/repos/nope/nope/issues/comments/999", body: "{\"name\":", status: 400, code: "", message: "Problems parsing JSON"},
 		{route: "DELETE /github/repos/{owner}/{repo}/issues/comments/{comment_id}", name: "unknown id", path: "/github/repos/nope/nope/issues/comments/999", status: 404, code: "", message: "Not Found"},
 		{route: "GET /github/repos/{owner}/{repo}/git/ref/{ref...}", name: "unknown repository", path: "/github/repos/nope/nope/git/ref/heads/nope", status: 404, message: "Not Found"},
@@ -275,9 +275,6 @@ func githubBadInputs() []badInput {
 		{route: "PUT /github/repos/{owner}/{repo}/pulls/{number}/merge", name: "unknown pull request", path: "/github/repos/nope/nope/pulls/999/merge", body: "{\"name\":", status: 404, message: "Not Found"},
 		{route: "GET /github/repos/{owner}/{repo}/pulls/{number}/reviews", name: "unknown pull request", path: "/github/repos/nope/nope/pulls/999/reviews", status: 404, message: "Not Found"},
 		{route: "GET /github/orgs/{org}/teams/{team_slug}/members", name: "unknown repository", path: "/github/orgs/nope/teams/nope/members", status: 404, message: "Not Found"},
-		{route: "GET /github/repos/{owner}/{repo}/issues", name: "unknown id", path: "/github/repos/nope/nope/issues", status: 404, message: "Not Found"},
-		{route: "POST /github/repos/{owner}/{repo}/issues", name: "malformed JSON", path: "/github/repos/nope/nope/issues", body: "{\"name\":", status: 400, message: "Problems parsing JSON"},
-		{route: "PATCH /github/repos/{owner}/{repo}/issues/{number}", name: "malformed JSON", path: "/github/repos/nope/nope/issues/999", body: "{\"name\":", status: 400, message: "Problems parsing JSON"},
 	}
 }
 
@@ -327,78 +324,6 @@ func operatorExtraBadInputs() []badInput {
 		{route: "POST /_emulator/github/repos/{owner}/{repo}/commits", name: "malformed JSON", path: "/_emulator/github/repos/nope/nope/commits", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
 		{route: "POST /_emulator/github/repos/{owner}/{repo}/pulls/{number}/reviews", name: "malformed JSON", path: "/_emulator/github/repos/nope/nope/pulls/999/reviews", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
 		{route: "PUT /_emulator/github/orgs/{org}/teams/{team_slug}", name: "malformed JSON", path: "/_emulator/github/orgs/nope/teams/nope", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "PUT /_emulator/monitors/{table_name}/drift", name: "malformed JSON", path: "/_emulator/monitors/main.nope.nope/drift", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "GET /_emulator/monitors/{table_name}/refreshes/{refresh_id}/drift", name: "unknown id", path: "/_emulator/monitors/main.nope.nope/refreshes/999/drift", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Monitor for table 'main.nope.nope' does not exist."},
-	}
-}
-
-// jobsBadInputs: the Jobs API (2.1 and 2.2) answers missing ids 400
-// INVALID_PARAMETER_VALUE (databricks-sdk-go service/jobs).
-func jobsBadInputs() []badInput {
-	return []badInput{
-		{route: "POST /api/2.1/jobs/create", name: "malformed JSON", path: "/api/2.1/jobs/create", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "GET /api/2.1/jobs/get", name: "missing required field", path: "/api/2.1/jobs/get", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: job_id"},
-		{route: "GET /api/2.1/jobs/list", name: "nothing matches", path: "/api/2.1/jobs/list", status: 200},
-		{route: "POST /api/2.1/jobs/reset", name: "malformed JSON", path: "/api/2.1/jobs/reset", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "POST /api/2.1/jobs/update", name: "malformed JSON", path: "/api/2.1/jobs/update", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "POST /api/2.1/jobs/delete", name: "malformed JSON", path: "/api/2.1/jobs/delete", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "POST /api/2.1/jobs/run-now", name: "malformed JSON", path: "/api/2.1/jobs/run-now", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "GET /api/2.1/jobs/runs/get", name: "missing required field", path: "/api/2.1/jobs/runs/get", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: run_id"},
-		{route: "GET /api/2.1/jobs/runs/list", name: "nothing matches", path: "/api/2.1/jobs/runs/list", status: 200},
-		{route: "POST /api/2.1/jobs/runs/cancel", name: "malformed JSON", path: "/api/2.1/jobs/runs/cancel", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "POST /api/2.1/jobs/runs/cancel-all", name: "malformed JSON", path: "/api/2.1/jobs/runs/cancel-all", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "POST /api/2.1/jobs/runs/delete", name: "malformed JSON", path: "/api/2.1/jobs/runs/delete", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "POST /api/2.2/jobs/create", name: "malformed JSON", path: "/api/2.2/jobs/create", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "GET /api/2.2/jobs/get", name: "missing required field", path: "/api/2.2/jobs/get", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: job_id"},
-		{route: "GET /api/2.2/jobs/list", name: "nothing matches", path: "/api/2.2/jobs/list", status: 200},
-		{route: "POST /api/2.2/jobs/reset", name: "malformed JSON", path: "/api/2.2/jobs/reset", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "POST /api/2.2/jobs/update", name: "malformed JSON", path: "/api/2.2/jobs/update", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "POST /api/2.2/jobs/delete", name: "malformed JSON", path: "/api/2.2/jobs/delete", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "POST /api/2.2/jobs/run-now", name: "malformed JSON", path: "/api/2.2/jobs/run-now", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "GET /api/2.2/jobs/runs/get", name: "missing required field", path: "/api/2.2/jobs/runs/get", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: run_id"},
-		{route: "GET /api/2.2/jobs/runs/list", name: "nothing matches", path: "/api/2.2/jobs/runs/list", status: 200},
-		{route: "POST /api/2.2/jobs/runs/cancel", name: "malformed JSON", path: "/api/2.2/jobs/runs/cancel", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "POST /api/2.2/jobs/runs/cancel-all", name: "malformed JSON", path: "/api/2.2/jobs/runs/cancel-all", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "POST /api/2.2/jobs/runs/delete", name: "malformed JSON", path: "/api/2.2/jobs/runs/delete", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-	}
-}
-
-// servingBadInputs: an unknown serving endpoint is 404 RESOURCE_DOES_NOT_EXIST
-// (databricks-sdk-go service/serving).
-func servingBadInputs() []badInput {
-	return []badInput{
-		{route: "POST /api/2.0/serving-endpoints", name: "malformed JSON", path: "/api/2.0/serving-endpoints", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "GET /api/2.0/serving-endpoints", name: "nothing matches", path: "/api/2.0/serving-endpoints", status: 200},
-		{route: "GET /api/2.0/serving-endpoints/{name}", name: "unknown id", path: "/api/2.0/serving-endpoints/nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Endpoint with name 'nope' does not exist."},
-		{route: "DELETE /api/2.0/serving-endpoints/{name}", name: "unknown id", path: "/api/2.0/serving-endpoints/nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Endpoint with name 'nope' does not exist."},
-		{route: "PUT /api/2.0/serving-endpoints/{name}/config", name: "malformed JSON", path: "/api/2.0/serving-endpoints/nope/config", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "PATCH /api/2.0/serving-endpoints/{name}/tags", name: "malformed JSON", path: "/api/2.0/serving-endpoints/nope/tags", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "PUT /api/2.0/serving-endpoints/{name}/rate-limits", name: "malformed JSON", path: "/api/2.0/serving-endpoints/nope/rate-limits", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "PUT /api/2.0/serving-endpoints/{name}/ai-gateway", name: "malformed JSON", path: "/api/2.0/serving-endpoints/nope/ai-gateway", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-	}
-}
-
-// onlineTablesBadInputs: online tables are named by a three-part name.
-func onlineTablesBadInputs() []badInput {
-	return []badInput{
-		{route: "POST /api/2.0/online-tables", name: "malformed JSON", path: "/api/2.0/online-tables", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "GET /api/2.0/online-tables/{name}", name: "invalid input", path: "/api/2.0/online-tables/nope", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Invalid online table full name 'nope': expected 3 dot-separa"},
-		{route: "DELETE /api/2.0/online-tables/{name}", name: "invalid input", path: "/api/2.0/online-tables/nope", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Invalid online table full name 'nope': expected 3 dot-separa"},
-	}
-}
-
-// monitorsBadInputs: quality monitors of an unknown table are 404
-// RESOURCE_DOES_NOT_EXIST (databricks-sdk-go service/catalog, quality monitors).
-func monitorsBadInputs() []badInput {
-	return []badInput{
-		{route: "POST /api/2.1/unity-catalog/tables/{table_name}/monitor", name: "malformed JSON", path: "/api/2.1/unity-catalog/tables/main.nope.nope/monitor", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "GET /api/2.1/unity-catalog/tables/{table_name}/monitor", name: "unknown id", path: "/api/2.1/unity-catalog/tables/main.nope.nope/monitor", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Monitor for table 'main.nope.nope' does not exist."},
-		{route: "PUT /api/2.1/unity-catalog/tables/{table_name}/monitor", name: "malformed JSON", path: "/api/2.1/unity-catalog/tables/main.nope.nope/monitor", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
-		{route: "DELETE /api/2.1/unity-catalog/tables/{table_name}/monitor", name: "unknown id", path: "/api/2.1/unity-catalog/tables/main.nope.nope/monitor", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Monitor for table 'main.nope.nope' does not exist."},
-		{route: "POST /api/2.1/unity-catalog/tables/{table_name}/monitor/refreshes", name: "unknown id", path: "/api/2.1/unity-catalog/tables/main.nope.nope/monitor/refreshes", body: "{\"name\":", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Monitor for table 'main.nope.nope' does not exist."},
-		{route: "GET /api/2.1/unity-catalog/tables/{table_name}/monitor/refreshes", name: "unknown id", path: "/api/2.1/unity-catalog/tables/main.nope.nope/monitor/refreshes", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Monitor for table 'main.nope.nope' does not exist."},
-		{route: "GET /api/2.1/unity-catalog/tables/{table_name}/monitor/refreshes/{refresh_id}", name: "unknown id", path: "/api/2.1/unity-catalog/tables/main.nope.nope/monitor/refreshes/999", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Monitor for table 'main.nope.nope' does not exist."},
-		{route: "POST /api/2.1/unity-catalog/tables/{table_name}/monitor/refreshes/{refresh_id}/cancel", name: "unknown id", path: "/api/2.1/unity-catalog/tables/main.nope.nope/monitor/refreshes/999/cancel", body: "{\"name\":", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Monitor for table 'main.nope.nope' does not exist."},
 	}
 }
 

@@ -43,7 +43,7 @@ func (s *Server) putDerivedTable(tx Tx, catalog, schema, name, comment string, c
 	return t, tx.Put(tablesBucket, full, t)
 }
 
-// tableExists reports whether the table full (lower-cased key) exists in tx.
+// tableExistsTx reports whether the table full (lower-cased key) exists in tx.
 func tableExistsTx(tx Tx, full string) (bool, error) {
 	var probe map[string]any
 	return tx.Get(tablesBucket, full, &probe)

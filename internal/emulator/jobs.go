@@ -28,6 +28,9 @@ import (
 // a task's existing cluster does not exist. cancel moves an active run to
 // TERMINATING and, d later, TERMINATED/CANCELED. A run triggered while
 // max_concurrent_runs runs are active is SKIPPED.
+//
+// Schedules are validated (Quartz syntax, Java time zone) and stored, but
+// the emulator does not fire them: runs start only through run-now.
 
 const (
 	jobsBucket    = "jobs"
@@ -493,7 +496,7 @@ func checkTaskCycles(tasks []jobTaskView) error {
 	return nil
 }
 
-// jobIDParam reads a job_id from the query string or a decoded body value.
+// parseJobID reads a job or run id given as a query parameter.
 func parseJobID(field, raw string) (int64, error) {
 	if raw == "" {
 		return 0, invalidParam("Missing required field: %s", field)

@@ -27,7 +27,8 @@ import (
 // (<output schema>.<table>_profile_metrics / _drift_metrics) appear in Unity
 // Catalog and the dashboard gets its id. Refreshes go PENDING → RUNNING →
 // SUCCESS (a delay each), or FAILED when the monitored table is gone, or
-// CANCELED.
+// CANCELED. Schedules are validated and stored but not fired: refreshes
+// start only on request.
 //
 // Drift statistics. The emulator does not compute statistics from data (it
 // stores none); each refresh records, when it starts, one drift row per
@@ -215,7 +216,7 @@ func monitorNotFound(table string) error {
 	return notFound("Monitor for table '%s' does not exist.", table)
 }
 
-// activate completes a due PENDING → ACTIVE transition: the metric tables
+// activateMonitor completes a due PENDING → ACTIVE transition: the metric tables
 // are created and the dashboard gets an id.
 func (s *Server) activateMonitor(tx Tx, m *qualityMonitor) (bool, error) {
 	if m.Status != monitorStatusPending || s.now().UnixMilli() < m.ActiveAt {

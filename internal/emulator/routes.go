@@ -178,6 +178,7 @@ func (s *Server) routes() {
 	ws("PATCH "+se+"/{name}/tags", s.patchServingEndpointTags)
 	ws("PUT "+se+"/{name}/rate-limits", s.putServingEndpointRateLimits)
 	ws("PUT "+se+"/{name}/ai-gateway", s.putServingEndpointAIGateway)
+	s.addRoute(familyWorkspace, "GET "+se+"/{name}/metrics")
 	s.mux.HandleFunc("GET "+se+"/{name}/metrics", s.servingEndpointMetrics)
 
 	// Governed tags on securables (entity_tags.go).

@@ -394,7 +394,8 @@ func (s *Server) validateAutoCapture(tx Tx, e *servingEndpoint, in *autoCaptureC
 	return &out, nil
 }
 
-// resolve applies a due deployment to e in tx; it reports whether e changed.
+// resolveDeployment applies a due deployment to e in tx; it reports
+// whether e changed.
 func (s *Server) resolveDeployment(tx Tx, e *servingEndpoint) (bool, error) {
 	if e.State.ConfigUpdate != configInProgress || s.now().UnixMilli() < e.ResolveAt {
 		return false, nil

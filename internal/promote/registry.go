@@ -27,6 +27,9 @@ type Registry interface {
 	Alias(ctx context.Context, fullName, alias string) (*Candidate, error)
 	// LatestReady is the newest READY version of a model.
 	LatestReady(ctx context.Context, fullName string) (Candidate, error)
+	// Traffic is a serving endpoint's live split, served entity name →
+	// percentage; nil when the endpoint does not exist.
+	Traffic(ctx context.Context, endpoint string) (map[string]int, error)
 }
 
 // WorkspaceRegistry is a Registry over the Databricks SDK: the MLflow
@@ -81,6 +84,23 @@ func (r *WorkspaceRegistry) LatestReady(ctx context.Context, fullName string) (C
 		}
 	}
 	return Candidate{}, fmt.Errorf("model %s has no READY version", fullName)
+}
+
+func (r *WorkspaceRegistry) Traffic(ctx context.Context, endpoint string) (map[string]int, error) {
+	e, err := r.w.ServingEndpoints.GetByName(ctx, endpoint)
+	if errors.Is(err, apierr.ErrResourceDoesNotExist) || errors.Is(err, apierr.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading serving endpoint %s: %w", endpoint, err)
+	}
+	out := map[string]int{}
+	if e.Config != nil && e.Config.TrafficConfig != nil {
+		for _, rt := range e.Config.TrafficConfig.Routes {
+			out[rt.ServedEntityName] += rt.TrafficPercentage
+		}
+	}
+	return out, nil
 }
 
 // latestHint tells the user which versions exist when they named a wrong one.

@@ -18,7 +18,11 @@ type StatusRow struct {
 	// LiveVersion is the version the alias points at in the workspace and
 	// LiveSource the version it was copied from (0 when unknown).
 	LiveVersion, LiveSource int
-	Drift                   string
+	// Endpoint and LiveTraffic are the serving endpoint and its live split
+	// (served entity → percentage); empty when the model is not served.
+	Endpoint    string
+	LiveTraffic map[string]int
+	Drift       string
 }
 
 // Status reports every configured model in env (every environment when env
@@ -47,6 +51,10 @@ func (p *Promoter) Status(ctx context.Context, env string) ([]StatusRow, error) 
 				row.LiveVersion = live.Version
 				row.LiveSource = championOf(live).SourceVersion
 			}
+			row.Endpoint = m.EndpointName(e)
+			if row.LiveTraffic, err = reg.Traffic(ctx, row.Endpoint); err != nil {
+				return nil, err
+			}
 			row.Drift = drift(row, i == 0)
 			rows = append(rows, row)
 		}
@@ -71,6 +79,15 @@ func drift(r StatusRow, first bool) string {
 		return "pinned but not applied: the alias is not set"
 	case r.LiveSource != r.Pinned.Version:
 		return fmt.Sprintf("git pins source version %d, the workspace runs a copy of %d: apply pending or changed by hand", r.Pinned.Version, r.LiveSource)
+	case r.LiveTraffic != nil && len(r.Pinned.Traffic) > 0:
+		// The module names served entities v<source version>.
+		want := map[string]int{}
+		for v, pct := range r.Pinned.Traffic {
+			want["v"+v] = pct
+		}
+		if !maps.Equal(want, r.LiveTraffic) {
+			return fmt.Sprintf("serving split %v differs from the pinned %v", r.LiveTraffic, want)
+		}
 	}
 	return ""
 }
@@ -79,7 +96,7 @@ func drift(r StatusRow, first bool) string {
 func StatusTable(rows []StatusRow) string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "MODEL\tENV\tPINNED\tROLLOUT\tLIVE ALIAS\tDRIFT\n")
+	fmt.Fprintf(tw, "MODEL\tENV\tPINNED\tROLLOUT\tLIVE ALIAS\tSERVING\tDRIFT\n")
 	for _, r := range rows {
 		pinned, rollout, live := "–", "–", "–"
 		if r.Pinned.Version > 0 {
@@ -96,7 +113,15 @@ func StatusTable(rows []StatusRow) string {
 		if d == "" {
 			d = "none"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Model, r.Env, pinned, rollout, live, d)
+		serving := "–"
+		if len(r.LiveTraffic) > 0 {
+			var parts []string
+			for _, name := range slices.Sorted(maps.Keys(r.LiveTraffic)) {
+				parts = append(parts, fmt.Sprintf("%s %d%%", name, r.LiveTraffic[name]))
+			}
+			serving = r.Endpoint + ": " + strings.Join(parts, ", ")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Model, r.Env, pinned, rollout, live, serving, d)
 	}
 	tw.Flush()
 	return b.String()

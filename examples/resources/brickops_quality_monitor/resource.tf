@@ -1,7 +1,7 @@
 # Monitor the inference table of the churn endpoint daily; apply returns once
 # the profile and drift metric tables exist.
 resource "brickops_quality_monitor" "churn" {
-  table_name         = brickops_serving_endpoint.churn.inference_table_name
+  table_name         = "prod.ml.churn_payload" # e.g. brickops_serving_endpoint.churn.inference_table_name
   assets_dir         = "/Workspace/Shared/monitoring/churn"
   output_schema_name = "prod.monitoring"
 

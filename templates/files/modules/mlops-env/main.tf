@@ -71,3 +71,66 @@ resource "brickops_model_alias" "champion" {
   alias      = var.alias
   version    = brickops_model_version.pinned["${each.key}/${each.value.version}"].version
 }
+
+locals {
+  # Served versions per model: every version the pin routes traffic to (a
+  # blue-green standby or a shadow challenger at 0 % included), else the
+  # champion alone.
+  served = {
+    for model, pin in var.models : model => (
+      length(pin.traffic) > 0 ? { for v, pct in pin.traffic : v => pct } : { tostring(pin.version) = 100 }
+    )
+  }
+}
+
+resource "brickops_serving_endpoint" "model" {
+  for_each = var.serving && var.source_catalog != "" ? var.models : {}
+  name     = "${each.key}-${var.environment}"
+
+  served_entities = [
+    for v in sort(keys(local.served[each.key])) : {
+      name                  = "v${v}"
+      entity_name           = brickops_registered_model.model[each.key].full_name
+      entity_version        = tostring(brickops_model_version.pinned["${each.key}/${v}"].version)
+      workload_size         = var.workload_size
+      scale_to_zero_enabled = var.scale_to_zero
+    }
+  ]
+
+  traffic_config = {
+    routes = [
+      for v in sort(keys(local.served[each.key])) : {
+        served_entity_name = "v${v}"
+        traffic_percentage = local.served[each.key][v]
+      }
+    ]
+  }
+
+  auto_capture_config = {
+    catalog_name      = brickops_schema.ml.catalog_name
+    schema_name       = brickops_schema.ml.name
+    table_name_prefix = each.key
+  }
+
+  tags = { environment = var.environment, model = each.key, owner = coalesce(var.owner, "unassigned") }
+}
+
+resource "brickops_quality_monitor" "inference" {
+  for_each           = var.monitor ? brickops_serving_endpoint.model : {}
+  table_name         = each.value.inference_table_name
+  assets_dir         = "/Workspace/Shared/brickops/${var.environment}/${each.key}"
+  output_schema_name = "${brickops_schema.ml.catalog_name}.${brickops_schema.ml.name}"
+
+  inference_log = {
+    granularities  = ["1 hour", "1 day"]
+    timestamp_col  = "timestamp_ms"
+    model_id_col   = "client_request_id"
+    prediction_col = "response"
+    problem_type   = "PROBLEM_TYPE_CLASSIFICATION"
+  }
+
+  schedule = {
+    quartz_cron_expression = "0 0 6 * * ?"
+    timezone_id            = "UTC"
+  }
+}

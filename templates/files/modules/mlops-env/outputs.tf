@@ -12,3 +12,8 @@ output "champions" {
   description = "For each pinned model, the version the alias points at in this environment."
   value       = { for k, a in brickops_model_alias.champion : k => a.version }
 }
+
+output "endpoints" {
+  description = "Serving endpoint per model."
+  value       = { for k, e in brickops_serving_endpoint.model : k => e.name }
+}

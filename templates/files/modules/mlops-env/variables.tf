@@ -58,3 +58,27 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
+
+variable "serving" {
+  description = "Serve each pinned model on a Model Serving endpoint named after it, with the pin's traffic split and an inference table."
+  type        = bool
+  default     = false
+}
+
+variable "scale_to_zero" {
+  description = "Let endpoints scale to zero when idle (cheap for staging; production should stay warm)."
+  type        = bool
+  default     = true
+}
+
+variable "workload_size" {
+  description = "Serving capacity per served version: Small, Medium or Large."
+  type        = string
+  default     = "Small"
+}
+
+variable "monitor" {
+  description = "Put a quality monitor on each endpoint's inference table (drift and quality metrics, daily)."
+  type        = bool
+  default     = false
+}
