@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 var (
@@ -101,13 +100,7 @@ func (r *catalogResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	info, err := w.Catalogs.GetByName(ctx, state.ID.ValueString())
-	if isNotFound(err) {
-		tflog.Warn(ctx, "catalog is gone; removing it from state", map[string]any{"name": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Reading catalog failed", fmt.Sprintf("Reading catalog %q: %v", state.ID.ValueString(), err))
+	if readFailed(ctx, resp, err, "catalog", fmt.Sprintf("catalog %q", state.ID.ValueString())) {
 		return
 	}
 	state.fromAPI(ctx, info, &resp.Diagnostics)

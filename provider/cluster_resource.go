@@ -216,13 +216,7 @@ func (r *clusterResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	details, err := w.Clusters.GetByClusterId(ctx, state.ID.ValueString())
-	if errors.Is(err, apierr.ErrResourceDoesNotExist) {
-		tflog.Warn(ctx, "cluster is gone; removing it from state", map[string]any{"cluster_id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Reading cluster failed", fmt.Sprintf("Reading cluster %s: %v", state.ID.ValueString(), err))
+	if readFailed(ctx, resp, err, "cluster", "cluster "+state.ID.ValueString()) {
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, details)...)

@@ -458,13 +458,7 @@ func (r *jobResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 	j, err := w.Jobs.GetByJobId(ctx, id)
-	if isNotFound(err) {
-		tflog.Warn(ctx, "job is gone; removing it from state", map[string]any{"job_id": id})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Reading job failed", fmt.Sprintf("Reading job %d: %v", id, err))
+	if readFailed(ctx, resp, err, "job", fmt.Sprintf("job %d", id)) {
 		return
 	}
 	state.fromAPI(ctx, j, w.Config.Host, &resp.Diagnostics)

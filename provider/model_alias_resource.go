@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 var (
@@ -111,13 +110,7 @@ func (r *modelAliasResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	model, alias := state.ref()
 	mv, err := w.ModelVersions.GetByAlias(ctx, catalog.GetByAliasRequest{FullName: model, Alias: alias})
-	if isNotFound(err) {
-		tflog.Warn(ctx, "model alias is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Reading model alias failed", fmt.Sprintf("Reading alias %q of %q: %v", alias, model, err))
+	if readFailed(ctx, resp, err, "model alias", fmt.Sprintf("alias %q of %q", alias, model)) {
 		return
 	}
 	state.ModelName = sameName(state.ModelName, model)

@@ -25,7 +25,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/brickops/terraform-provider-brickops/internal/ucregistry"
 )
@@ -194,13 +193,7 @@ func (r *modelVersionResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	model, version := state.ref()
 	mv, err := reg.Get(ctx, model, version)
-	if isNotFound(err) {
-		tflog.Warn(ctx, "model version is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Reading model version failed", fmt.Sprintf("Reading version %s of %q: %v", version, model, err))
+	if readFailed(ctx, resp, err, "model version", fmt.Sprintf("version %s of %q", version, model)) {
 		return
 	}
 	state.fromAPI(ctx, mv, &resp.Diagnostics)

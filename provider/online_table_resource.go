@@ -210,13 +210,7 @@ func (r *onlineTableResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	o, err := w.OnlineTables.GetByName(ctx, state.ID.ValueString())
-	if isNotFound(err) {
-		tflog.Warn(ctx, "online table is gone; removing it from state", map[string]any{"name": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Reading online table failed", fmt.Sprintf("Reading online table %s: %v", state.ID.ValueString(), err))
+	if readFailed(ctx, resp, err, "online table", "online table "+state.ID.ValueString()) {
 		return
 	}
 	state.fromAPI(ctx, o, &resp.Diagnostics)

@@ -296,13 +296,7 @@ func (r *qualityMonitorResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	m, err := w.QualityMonitors.Get(ctx, catalog.GetQualityMonitorRequest{TableName: state.ID.ValueString()})
-	if isNotFound(err) {
-		tflog.Warn(ctx, "quality monitor is gone; removing it from state", map[string]any{"table": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Reading quality monitor failed", fmt.Sprintf("Reading the monitor of table %q: %v", state.ID.ValueString(), err))
+	if readFailed(ctx, resp, err, "quality monitor", fmt.Sprintf("the monitor of table %q", state.ID.ValueString())) {
 		return
 	}
 	state.fromAPI(ctx, m, &resp.Diagnostics)

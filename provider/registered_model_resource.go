@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 var (
@@ -113,13 +112,7 @@ func (r *registeredModelResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	info, err := w.RegisteredModels.GetByFullName(ctx, state.ID.ValueString())
-	if isNotFound(err) {
-		tflog.Warn(ctx, "registered model is gone; removing it from state", map[string]any{"full_name": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Reading registered model failed", fmt.Sprintf("Reading registered model %q: %v", state.ID.ValueString(), err))
+	if readFailed(ctx, resp, err, "registered model", fmt.Sprintf("registered model %q", state.ID.ValueString())) {
 		return
 	}
 	state.fromAPI(info)

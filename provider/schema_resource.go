@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 var (
@@ -112,13 +111,7 @@ func (r *schemaResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	info, err := w.Schemas.GetByFullName(ctx, state.ID.ValueString())
-	if isNotFound(err) {
-		tflog.Warn(ctx, "schema is gone; removing it from state", map[string]any{"full_name": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Reading schema failed", fmt.Sprintf("Reading schema %q: %v", state.ID.ValueString(), err))
+	if readFailed(ctx, resp, err, "schema", fmt.Sprintf("schema %q", state.ID.ValueString())) {
 		return
 	}
 	state.fromAPI(ctx, info, &resp.Diagnostics)

@@ -381,13 +381,7 @@ func (r *servingEndpointResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	e, err := w.ServingEndpoints.GetByName(ctx, state.ID.ValueString())
-	if isNotFound(err) {
-		tflog.Warn(ctx, "serving endpoint is gone; removing it from state", map[string]any{"endpoint": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Reading serving endpoint failed", fmt.Sprintf("Reading serving endpoint %q: %v", state.ID.ValueString(), err))
+	if readFailed(ctx, resp, err, "serving endpoint", fmt.Sprintf("serving endpoint %q", state.ID.ValueString())) {
 		return
 	}
 	state.fromAPI(ctx, e, &resp.Diagnostics)

@@ -2,14 +2,12 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
 
 	"github.com/databricks/databricks-sdk-go"
-	"github.com/databricks/databricks-sdk-go/apierr"
 	dbclient "github.com/databricks/databricks-sdk-go/client"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -51,8 +49,6 @@ func patchUC(ctx context.Context, w *databricks.WorkspaceClient, path string, bo
 	headers := map[string]string{"Accept": "application/json", "Content-Type": "application/json"}
 	return api.Do(ctx, http.MethodPatch, path, headers, nil, body, out)
 }
-
-func isNotFound(err error) bool { return errors.Is(err, apierr.ErrResourceDoesNotExist) }
 
 // securableBody is the PATCH body for comment, owner and properties of a
 // catalog or schema: all three are sent so that clearing one works.
