@@ -12,8 +12,9 @@ import (
 func (s *Server) routes() {
 	ws := s.workspaceRoute
 
-	// Host discovery, asked by recent SDKs before anything else.
-	ws("GET /.well-known/databricks-config", s.wellKnownConfig)
+	// Host discovery, asked by recent SDKs before anything else and, as in
+	// production, without credentials.
+	s.publicRoute("GET /.well-known/databricks-config", s.wellKnownConfig)
 
 	// Identity: the SDK and providers ask who the caller is.
 	ws("GET /api/2.0/preview/scim/v2/Me", s.currentUser)
@@ -276,6 +277,13 @@ func (s *Server) workspaceRoute(pattern string, h apiHandler) {
 	s.handleAPI(pattern, h)
 }
 
+// publicRoute registers a workspace route that production serves without
+// authentication (host discovery).
+func (s *Server) publicRoute(pattern string, h apiHandler) {
+	s.routeTable = append(s.routeTable, Route{Family: familyWorkspace, Pattern: pattern, Open: true})
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) { s.answer(w, r, h) })
+}
+
 // handleAPI serves pattern behind the workspace API's bearer-token auth and
 // error shape.
 func (s *Server) handleAPI(pattern string, h apiHandler) {
@@ -284,13 +292,18 @@ func (s *Server) handleAPI(pattern string, h apiHandler) {
 			writeAPIError(w, err)
 			return
 		}
-		body, err := h(r)
-		if err != nil {
-			writeAPIError(w, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, body)
+		s.answer(w, r, h)
 	})
+}
+
+// answer writes h's result in the workspace API's shape.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, h apiHandler) {
+	body, err := h(r)
+	if err != nil {
+		writeAPIError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 // operatorRoute registers an operator endpoint; it shares the workspace
@@ -315,6 +328,8 @@ const (
 type Route struct {
 	Family  string `json:"family"`
 	Pattern string `json:"pattern"`
+	// Open routes need no credentials, as in production.
+	Open bool `json:"open,omitempty"`
 }
 
 func (s *Server) addRoute(family, pattern string) {
