@@ -148,6 +148,19 @@ func clusterBadInputs(v string, fx fixtures) []badInput {
 
 		{route: route("GET", "spark-versions"), name: "junk query is ignored", path: p + "spark-versions?x=%ff", status: 200},
 		{route: route("GET", "list-node-types"), name: "junk query is ignored", path: p + "list-node-types?x=%ff", status: 200},
+
+		{route: route("GET", "list"), name: "unknown source filter", path: p + "list?filter_by.cluster_sources=ROBOT", status: 400, code: badParam, message: `Invalid filter_by.cluster_sources "ROBOT"`},
+		{route: route("GET", "list"), name: "is_pinned not a bool", path: p + "list?filter_by.is_pinned=maybe", status: 400, code: badParam, message: "filter_by.is_pinned"},
+		{route: route("POST", "pin"), name: "unknown id", path: p + "pin", body: idOf("nope"), status: 400, code: badParam, message: "Cluster nope does not exist"},
+		{route: route("POST", "pin"), name: "missing id", path: p + "pin", body: `{}`, status: 400, code: badParam, message: "Missing required field: cluster_id"},
+		{route: route("POST", "unpin"), name: "unknown id", path: p + "unpin", body: idOf("nope"), status: 400, code: badParam, message: "Cluster nope does not exist"},
+		{route: route("POST", "unpin"), name: "malformed JSON", path: p + "unpin", body: `{cluster_id:1}`, status: 400, code: malformed, message: "failed to parse"},
+		{route: route("POST", "events"), name: "unknown id", path: p + "events", body: idOf("nope"), status: 400, code: badParam, message: "Cluster nope does not exist"},
+		{route: route("POST", "events"), name: "missing id", path: p + "events", body: `{}`, status: 400, code: badParam, message: "Missing required field: cluster_id"},
+		{route: route("POST", "events"), name: "unknown order", path: p + "events", body: `{"cluster_id":` + quote(fx.runningCluster) + `,"order":"SIDEWAYS"}`, status: 400, code: badParam, message: `Invalid order "SIDEWAYS"`},
+		{route: route("POST", "events"), name: "unknown event type", path: p + "events", body: `{"cluster_id":` + quote(fx.runningCluster) + `,"event_types":["EXPLODED"]}`, status: 400, code: badParam, message: `Invalid event_types "EXPLODED"`},
+		{route: route("POST", "events"), name: "limit too large", path: p + "events", body: `{"cluster_id":` + quote(fx.runningCluster) + `,"limit":501}`, status: 400, code: badParam, message: "limit must be between 0 and 500"},
+		{route: route("POST", "events"), name: "bad page token", path: p + "events", body: `{"cluster_id":` + quote(fx.runningCluster) + `,"page_token":"zzz!"}`, status: 400, code: badParam, message: "Invalid page_token"},
 	}
 	return rows
 }

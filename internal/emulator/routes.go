@@ -34,6 +34,9 @@ func (s *Server) routes() {
 		ws("POST "+p+"permanent-delete", s.permanentDeleteCluster)
 		ws("GET "+p+"spark-versions", s.sparkVersions)
 		ws("GET "+p+"list-node-types", s.listNodeTypes)
+		ws("POST "+p+"pin", s.pinCluster)
+		ws("POST "+p+"unpin", s.unpinCluster)
+		ws("POST "+p+"events", s.clusterEvents)
 	}
 
 	// Unity Catalog (catalogs.go, schemas.go, grants.go, tables.go,
