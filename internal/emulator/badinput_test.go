@@ -189,7 +189,21 @@ func operatorBadInputs() []badInput {
 // with the wrong number of dot-separated parts 400 (databricks-sdk-go
 // service/catalog; unity_catalog.go).
 func unityCatalogBadInputs() []badInput {
+	const wb, b = "/api/2.1/unity-catalog/workspace-bindings/catalogs/", "/api/2.1/unity-catalog/bindings/"
 	return []badInput{
+		{route: "GET /api/2.1/unity-catalog/current-metastore-assignment", name: "junk query is ignored", path: "/api/2.1/unity-catalog/current-metastore-assignment?x=%ff", status: 200},
+		{route: "GET /api/2.1/unity-catalog/metastore_summary", name: "junk query is ignored", path: "/api/2.1/unity-catalog/metastore_summary?x=%ff", status: 200},
+		{route: "GET " + wb + "{name}", name: "unknown catalog", path: wb + "nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Catalog 'nope' does not exist."},
+		{route: "PATCH " + wb + "{name}", name: "malformed JSON", path: wb + "nope", body: `{"assign_workspaces":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: "PATCH " + wb + "{name}", name: "ids of the wrong type", path: wb + "nope", body: `{"assign_workspaces":["one"]}`, status: 400, code: badParam, message: "assign_workspaces"},
+		{route: "PATCH " + wb + "{name}", name: "negative id", path: wb + "nope", body: `{"assign_workspaces":[-1]}`, status: 400, code: badParam, message: "Invalid workspace id -1"},
+		{route: "PATCH " + wb + "{name}", name: "unknown catalog", path: wb + "nope", body: `{"assign_workspaces":[1]}`, status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Catalog 'nope' does not exist."},
+		{route: "GET " + b + "{securable_type}/{securable_name}", name: "unknown securable type", path: b + "table/x", status: 400, code: badParam, message: `Invalid securable type "table"`},
+		{route: "GET " + b + "{securable_type}/{securable_name}", name: "unknown external location", path: b + "external_location/x", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "External location 'x' does not exist."},
+		{route: "GET " + b + "{securable_type}/{securable_name}", name: "negative max_results", path: b + "catalog/nope?max_results=-1", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Catalog 'nope' does not exist."},
+		{route: "PATCH " + b + "{securable_type}/{securable_name}", name: "unknown binding type", path: b + "catalog/nope", body: `{"add":[{"workspace_id":1,"binding_type":"WRITE_ONLY"}]}`, status: 400, code: badParam, message: `Invalid binding_type "WRITE_ONLY"`},
+		{route: "PATCH " + b + "{securable_type}/{securable_name}", name: "missing workspace id", path: b + "catalog/nope", body: `{"remove":[{}]}`, status: 400, code: badParam, message: "Missing required field: workspace_id"},
+		{route: "PATCH " + b + "{securable_type}/{securable_name}", name: "unknown catalog", path: b + "catalog/nope", body: `{"add":[{"workspace_id":1}]}`, status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Catalog 'nope' does not exist."},
 		{route: "POST /api/2.1/unity-catalog/catalogs", name: "malformed JSON", path: "/api/2.1/unity-catalog/catalogs", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
 		{route: "GET /api/2.1/unity-catalog/catalogs", name: "nothing matches", path: "/api/2.1/unity-catalog/catalogs", status: 200},
 		{route: "GET /api/2.1/unity-catalog/catalogs/{name}", name: "unknown id", path: "/api/2.1/unity-catalog/catalogs/nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Catalog 'nope' does not exist."},

@@ -53,6 +53,13 @@ func (s *Server) routes() {
 	ws("GET "+uc+"schemas/{full_name}", s.getSchema)
 	ws("PATCH "+uc+"schemas/{full_name}", s.updateSchema)
 	ws("DELETE "+uc+"schemas/{full_name}", s.deleteSchema)
+	// The workspace's metastore and workspace bindings (metastores.go).
+	ws("GET "+uc+"current-metastore-assignment", s.currentMetastoreAssignment)
+	ws("GET "+uc+"metastore_summary", s.metastoreSummary)
+	ws("GET "+uc+"workspace-bindings/catalogs/{name}", s.getCatalogBindings)
+	ws("PATCH "+uc+"workspace-bindings/catalogs/{name}", s.updateCatalogBindings)
+	ws("GET "+uc+"bindings/{securable_type}/{securable_name}", s.getBindings)
+	ws("PATCH "+uc+"bindings/{securable_type}/{securable_name}", s.updateBindings)
 	ws("GET "+uc+"permissions/{securable_type}/{full_name}", s.getGrants)
 	ws("PATCH "+uc+"permissions/{securable_type}/{full_name}", s.updateGrants)
 	ws("POST "+uc+"tables", s.createTable)
