@@ -89,3 +89,13 @@ func decodePageToken(tok string) (int, error) {
 func pageToken(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset)))
 }
+
+// pageBody is pageMaxResults for searches that take max_results and
+// page_token in a POST body (MLflow runs/search, experiments/search).
+func pageBody[T any](r *http.Request, items []T, maxResults int, token string, defaultSize, maxSize int) ([]T, string, error) {
+	q := r.URL.Query()
+	q.Set("max_results", strconv.Itoa(maxResults))
+	q.Set("page_token", token)
+	r.URL.RawQuery = q.Encode()
+	return pageMaxResults(r, items, defaultSize, maxSize, false)
+}

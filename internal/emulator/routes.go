@@ -117,6 +117,8 @@ func (s *Server) routes() {
 	ws("POST "+ml+"experiments/create", s.createExperiment)
 	ws("GET "+ml+"experiments/get", s.getExperiment)
 	ws("GET "+ml+"experiments/get-by-name", s.getExperimentByName)
+	ws("POST "+ml+"experiments/search", s.searchExperiments)
+	ws("GET "+ml+"experiments/search", s.searchExperiments)
 	ws("POST "+ml+"runs/create", s.createRun)
 	ws("GET "+ml+"runs/get", s.getRun)
 	ws("POST "+ml+"runs/update", s.updateRun)
