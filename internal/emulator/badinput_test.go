@@ -51,6 +51,7 @@ func badInputTable(fx fixtures) []badInput {
 	for _, v := range []string{"2.0", "2.1"} {
 		rows = append(rows, clusterBadInputs(v, fx)...)
 	}
+	rows = append(rows, libraryBadInputs(fx)...)
 	rows = append(rows, unityCatalogBadInputs()...)
 	rows = append(rows, mlflowBadInputs()...)
 	for _, v := range []string{"2.1", "2.2"} {
@@ -163,6 +164,31 @@ func clusterBadInputs(v string, fx fixtures) []badInput {
 		{route: route("POST", "events"), name: "bad page token", path: p + "events", body: `{"cluster_id":` + quote(fx.runningCluster) + `,"page_token":"zzz!"}`, status: 400, code: badParam, message: "Invalid page_token"},
 	}
 	return rows
+}
+
+// libraryBadInputs: the Libraries API refuses a library that is not
+// exactly one kind, and an unknown cluster as the Clusters API does.
+func libraryBadInputs(fx fixtures) []badInput {
+	const p = "/api/2.0/libraries/"
+	on := func(libs string) string { return `{"cluster_id":` + quote(fx.runningCluster) + `,"libraries":` + libs + `}` }
+	var rows []badInput
+	for _, op := range []string{"install", "uninstall"} {
+		route := "POST " + p + op
+		rows = append(rows,
+			badInput{route: route, name: "malformed JSON", path: p + op, body: `{"cluster_id":`, status: 400, code: malformed, message: "failed to parse"},
+			badInput{route: route, name: "missing cluster id", path: p + op, body: `{"libraries":[{"jar":"dbfs:/a.jar"}]}`, status: 400, code: badParam, message: "Missing required field: cluster_id"},
+			badInput{route: route, name: "unknown cluster", path: p + op, body: `{"cluster_id":"nope","libraries":[{"jar":"dbfs:/a.jar"}]}`, status: 400, code: badParam, message: "Cluster nope does not exist"},
+			badInput{route: route, name: "no libraries", path: p + op, body: on(`[]`), status: 400, code: badParam, message: "Missing required field: libraries"},
+			badInput{route: route, name: "two kinds in one library", path: p + op, body: on(`[{"jar":"dbfs:/a.jar","whl":"dbfs:/a.whl"}]`), status: 400, code: badParam, message: "exactly one of"},
+			badInput{route: route, name: "pypi without package", path: p + op, body: on(`[{"pypi":{}}]`), status: 400, code: badParam, message: "pypi.package"},
+			badInput{route: route, name: "maven coordinates", path: p + op, body: on(`[{"maven":{"coordinates":"junit"}}]`), status: 400, code: badParam, message: "Invalid maven coordinates"},
+		)
+	}
+	return append(rows,
+		badInput{route: "GET " + p + "cluster-status", name: "missing cluster id", path: p + "cluster-status", status: 400, code: badParam, message: "Missing required field: cluster_id"},
+		badInput{route: "GET " + p + "cluster-status", name: "unknown cluster", path: p + "cluster-status?cluster_id=nope", status: 400, code: badParam, message: "Cluster nope does not exist"},
+		badInput{route: "GET " + p + "all-cluster-statuses", name: "junk query is ignored", path: p + "all-cluster-statuses?x=%ff", status: 200},
+	)
 }
 
 func operatorBadInputs() []badInput {

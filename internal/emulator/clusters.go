@@ -490,6 +490,9 @@ func (s *Server) permanentDeleteCluster(r *http.Request) (any, error) {
 		if err := deleteClusterEvents(tx, req.ClusterID); err != nil {
 			return err
 		}
+		if err := tx.Delete(clusterLibrariesBucket, req.ClusterID); err != nil {
+			return err
+		}
 		return tx.Delete(clustersBucket, req.ClusterID)
 	})
 	if err != nil {

@@ -273,3 +273,49 @@ func TestClusters_pinFilterEventsAndAutoscaleShape(t *testing.T) {
 		t.Errorf("all events through next_page: %d (%v)", len(paged), err)
 	}
 }
+
+// TestLibraries_installStatusUninstall: the statuses the official
+// provider waits on after creating a cluster with libraries.
+func TestLibraries_installStatusUninstall(t *testing.T) {
+	emu := emulatortest.Start(t)
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	c, err := w.Clusters.CreateAndWait(ctx, compute.CreateCluster{SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	libs := []compute.Library{{Pypi: &compute.PythonPyPiLibrary{Package: "xgboost==2.0.3"}}, {Maven: &compute.MavenLibrary{Coordinates: "com.example:lib:1.0"}}}
+	if err := w.Libraries.Install(ctx, compute.InstallLibraries{ClusterId: c.ClusterId, Libraries: libs}); err != nil {
+		t.Fatalf("install: %v", err)
+	}
+	// Installing the same library again does not duplicate it.
+	if err := w.Libraries.Install(ctx, compute.InstallLibraries{ClusterId: c.ClusterId, Libraries: libs[:1]}); err != nil {
+		t.Fatalf("install again: %v", err)
+	}
+	st, err := w.Libraries.ClusterStatusByClusterId(ctx, c.ClusterId)
+	if err != nil || len(st.LibraryStatuses) != 2 || st.LibraryStatuses[0].Status != compute.LibraryInstallStatusInstalled || st.LibraryStatuses[0].Library.Pypi.Package != "xgboost==2.0.3" {
+		t.Fatalf("cluster status = %+v, %v", st, err)
+	}
+	if err := w.Libraries.Uninstall(ctx, compute.UninstallLibraries{ClusterId: c.ClusterId, Libraries: libs[1:]}); err != nil {
+		t.Fatalf("uninstall: %v", err)
+	}
+	all, err := w.Libraries.AllClusterStatusesAll(ctx)
+	if err != nil || len(all) != 1 || all[0].LibraryStatuses[1].Status != compute.LibraryInstallStatusUninstallOnRestart {
+		t.Fatalf("all statuses = %+v, %v", all, err)
+	}
+	// A terminated cluster's libraries wait; the uninstall takes effect at the next start.
+	if _, err := w.Clusters.DeleteByClusterIdAndWait(ctx, c.ClusterId); err != nil {
+		t.Fatal(err)
+	}
+	st, err = w.Libraries.ClusterStatusByClusterId(ctx, c.ClusterId)
+	if err != nil || len(st.LibraryStatuses) != 2 || st.LibraryStatuses[0].Status != compute.LibraryInstallStatusPending {
+		t.Fatalf("statuses on a terminated cluster = %+v, %v", st, err)
+	}
+	if _, err := w.Clusters.StartByClusterIdAndWait(ctx, c.ClusterId); err != nil {
+		t.Fatal(err)
+	}
+	st, err = w.Libraries.ClusterStatusByClusterId(ctx, c.ClusterId)
+	if err != nil || len(st.LibraryStatuses) != 1 || st.LibraryStatuses[0].Status != compute.LibraryInstallStatusInstalled {
+		t.Fatalf("statuses after restart = %+v, %v", st, err)
+	}
+}

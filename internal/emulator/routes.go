@@ -39,6 +39,14 @@ func (s *Server) routes() {
 		ws("POST "+p+"events", s.clusterEvents)
 	}
 
+	// Libraries on clusters (libraries.go). Paths from databricks-sdk-go
+	// service/compute/impl.go (librariesImpl).
+	lib := "/api/2.0/libraries/"
+	ws("GET "+lib+"all-cluster-statuses", s.allClusterLibraryStatuses)
+	ws("GET "+lib+"cluster-status", s.clusterLibraryStatus)
+	ws("POST "+lib+"install", s.installLibraries)
+	ws("POST "+lib+"uninstall", s.uninstallLibraries)
+
 	// Unity Catalog (catalogs.go, schemas.go, grants.go, tables.go,
 	// registered_models.go, model_versions.go). Paths from
 	// databricks-sdk-go service/catalog/impl.go.
