@@ -170,7 +170,9 @@ func clusterBadInputs(v string, fx fixtures) []badInput {
 // exactly one kind, and an unknown cluster as the Clusters API does.
 func libraryBadInputs(fx fixtures) []badInput {
 	const p = "/api/2.0/libraries/"
-	on := func(libs string) string { return `{"cluster_id":` + quote(fx.runningCluster) + `,"libraries":` + libs + `}` }
+	on := func(libs string) string {
+		return `{"cluster_id":` + quote(fx.runningCluster) + `,"libraries":` + libs + `}`
+	}
 	var rows []badInput
 	for _, op := range []string{"install", "uninstall"} {
 		route := "POST " + p + op
