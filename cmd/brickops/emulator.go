@@ -28,7 +28,9 @@ It prints the export lines that point the Databricks SDK, the BrickOps provider
 and this toolkit at it, and serves until interrupted (Ctrl-C or SIGTERM).
 
 State is kept in --data-dir and survives restarts. Operator endpoints under
-/_emulator/ reset state, list recent requests and inject faults.
+/_emulator/ reset state, list recent requests and inject faults; they take
+their own credential, --operator-token (generated and printed once at start
+when not given), and refuse workspace, Entra ID and GitHub tokens.
 
 The same listener serves Azure Resource Manager (resource groups and
 Microsoft.Databricks/workspaces) and Entra ID token issuance for the
@@ -73,6 +75,7 @@ needs https: use --tls for azidentity-based clients (brickops_workspace).`,
 	f.StringVar(&addr, "addr", "127.0.0.1:8470", "address to listen on (port 0 picks a free port)")
 	f.StringVar(&opts.DataDir, "data-dir", ".brickops/emulator", "directory holding the emulator's state")
 	f.StringSliceVar(&opts.Tokens, "token", []string{emulator.DefaultToken}, "accepted bearer tokens (repeatable); the first is printed")
+	f.StringVar(&opts.OperatorToken, "operator-token", "", "the operator API's (/_emulator/) bearer token; generated and printed at start when empty")
 	f.BoolVar(&opts.LogRequests, "log-requests", false, "log every request to stderr (never its headers)")
 	f.IntVar(&opts.RequestLogSize, "request-log-size", emulator.DefaultRequestLogSize, "how many recent requests /_emulator/requests keeps")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log operational messages")

@@ -366,11 +366,10 @@ func TestBadInput_answersLikeTheRealAPI(t *testing.T) {
 	for _, r := range routeTable(t, emu.Server) {
 		families[r.Pattern] = r.Family
 	}
-	auth := "Bearer " + emu.Token
 	for _, tc := range rows {
 		t.Run(tc.route+"/"+tc.name, func(t *testing.T) {
 			method, _, _ := strings.Cut(tc.route, " ")
-			status, raw := rawRequest(t, method, emu.URL+tc.path, auth, tc.body)
+			status, raw := rawRequest(t, method, emu.URL+tc.path, authFor(emu, families[tc.route]), tc.body)
 			if status != tc.status {
 				t.Fatalf("status %d, want %d: %.300s", status, tc.status, raw)
 			}
@@ -387,6 +386,15 @@ func TestBadInput_answersLikeTheRealAPI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// authFor is the Authorization header a route of family takes: the
+// operator token on the operator API, the workspace token elsewhere.
+func authFor(emu *emulatortest.Emulator, family string) string {
+	if family == "operator" {
+		return "Bearer " + emu.OperatorToken
+	}
+	return "Bearer " + emu.Token
 }
 
 func TestBadInput_tableCoversEveryRoute(t *testing.T) {
@@ -425,8 +433,8 @@ var junkBodies = []string{
 func TestBadInput_noRouteAnswers500(t *testing.T) {
 	emu := emulatortest.Start(t)
 	wildcard := regexp.MustCompile(`\{[^}]+\}`)
-	auth := "Bearer " + emu.Token
 	for _, route := range routeTable(t, emu.Server) {
+		auth := authFor(emu, route.Family)
 		method, pattern, _ := strings.Cut(route.Pattern, " ")
 		path := wildcard.ReplaceAllString(pattern, "..%2F%00x")
 		for _, query := range []string{"", "?cluster_id=%00&page_token=%ff&page_size=99999999999999999999&since=18446744073709551616&api-version=2024-05-01"} {

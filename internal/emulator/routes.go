@@ -273,14 +273,13 @@ type apiHandler func(r *http.Request) (any, error)
 // workspaceRoute registers a workspace API route behind bearer-token auth.
 func (s *Server) workspaceRoute(pattern string, h apiHandler) {
 	s.addRoute(familyWorkspace, pattern)
-	s.handleAPI(pattern, h)
+	s.handleAPI(pattern, s.checkWorkspaceAuth, h)
 }
 
-// handleAPI serves pattern behind the workspace API's bearer-token auth and
-// error shape.
-func (s *Server) handleAPI(pattern string, h apiHandler) {
+// handleAPI serves pattern behind auth, in the workspace API's error shape.
+func (s *Server) handleAPI(pattern string, auth func(*http.Request) error, h apiHandler) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		if err := s.checkWorkspaceAuth(r); err != nil {
+		if err := auth(r); err != nil {
 			writeAPIError(w, err)
 			return
 		}
@@ -293,11 +292,11 @@ func (s *Server) handleAPI(pattern string, h apiHandler) {
 	})
 }
 
-// operatorRoute registers an operator endpoint; it shares the workspace
-// API's tokens and error shape.
+// operatorRoute registers an operator endpoint: the workspace API's error
+// shape, behind the operator token (operator_auth.go).
 func (s *Server) operatorRoute(pattern string, h apiHandler) {
 	s.addRoute(familyOperator, pattern)
-	s.handleAPI(pattern, h)
+	s.handleAPI(pattern, s.checkOperatorAuth, h)
 }
 
 // Route families, as GET /_emulator/routes reports them: each has its own
@@ -333,7 +332,11 @@ func (s *Server) unknownRoute(w http.ResponseWriter, r *http.Request) {
 		s.armUnknownRoute(w, r)
 		return
 	}
-	if err := s.checkWorkspaceAuth(r); err != nil {
+	check := s.checkWorkspaceAuth
+	if strings.HasPrefix(r.URL.Path, operatorPrefix) {
+		check = s.checkOperatorAuth
+	}
+	if err := check(r); err != nil {
 		writeAPIError(w, err)
 		return
 	}
