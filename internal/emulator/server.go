@@ -209,6 +209,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", elapsed.Round(time.Microsecond))
 		}
 	}()
+	if isWorkspacePath(r.URL.Path) {
+		w.Header().Set(orgIDHeader, s.workspaceID)
+	}
 	if !strings.HasPrefix(r.URL.Path, operatorPrefix) {
 		f := s.faults.decide(r)
 		if f.delay > 0 {
