@@ -68,11 +68,8 @@ func (r *secretACLResource) Update(ctx context.Context, req resource.UpdateReque
 
 // put sets the principal's permission; the API overwrites an existing one.
 func (r *secretACLResource) put(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
-	var m secretACLModel
-	diags.Append(plan.Get(ctx, &m)...)
-	w, d := r.data.workspace()
-	diags.Append(d...)
-	if diags.HasError() {
+	m, w, ok := begin[secretACLModel](ctx, r.data, plan, diags)
+	if !ok {
 		return
 	}
 	put := workspace.PutAcl{Scope: m.Scope.ValueString(), Principal: m.Principal.ValueString(), Permission: workspace.AclPermission(m.Permission.ValueString())}
@@ -85,11 +82,8 @@ func (r *secretACLResource) put(ctx context.Context, plan tfsdk.Plan, state *tfs
 }
 
 func (r *secretACLResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state secretACLModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	w, diags := r.data.workspace()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	state, w, ok := begin[secretACLModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	scope, principal, _ := splitPairID(state.ID.ValueString())
@@ -103,11 +97,8 @@ func (r *secretACLResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 func (r *secretACLResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state secretACLModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	w, diags := r.data.workspace()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	state, w, ok := begin[secretACLModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	scope, principal, _ := splitPairID(state.ID.ValueString())

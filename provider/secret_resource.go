@@ -100,12 +100,9 @@ func (r *secretResource) Update(ctx context.Context, req resource.UpdateRequest,
 // put writes the value (the API overwrites an existing key) and records
 // what it wrote. The write-only value is only in the configuration.
 func (r *secretResource) put(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, state *tfsdk.State, diags *diag.Diagnostics) {
-	var m secretModel
-	diags.Append(plan.Get(ctx, &m)...)
+	m, w, ok := begin[secretModel](ctx, r.data, plan, diags)
 	diags.Append(config.GetAttribute(ctx, path.Root("string_value_wo"), &m.StringValueWO)...)
-	w, d := r.data.workspace()
-	diags.Append(d...)
-	if diags.HasError() {
+	if !ok || diags.HasError() {
 		return
 	}
 	scope, key := m.Scope.ValueString(), m.Key.ValueString()
@@ -144,11 +141,8 @@ func findSecret(ctx context.Context, secrets workspace.SecretsInterface, scope, 
 }
 
 func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state secretModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	w, diags := r.data.workspace()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	state, w, ok := begin[secretModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	scope, key, _ := splitPairID(state.ID.ValueString())
@@ -169,11 +163,8 @@ func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *secretResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state secretModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	w, diags := r.data.workspace()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	state, w, ok := begin[secretModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	scope, key, _ := splitPairID(state.ID.ValueString())

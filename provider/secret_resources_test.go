@@ -62,16 +62,12 @@ resource "brickops_secret_scope" "test" {
 						t.Fatal(err)
 					}
 				},
-				Config: secretConfig(name, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(secretScopeAddr, plancheck.ResourceActionCreate),
-				}},
+				Config:           secretConfig(name, ""),
+				ConfigPlanChecks: expectAction(secretScopeAddr, plancheck.ResourceActionCreate),
 			},
 			{
-				Config: secretConfig(other, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(secretScopeAddr, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
+				Config:           secretConfig(other, ""),
+				ConfigPlanChecks: expectAction(secretScopeAddr, plancheck.ResourceActionDestroyBeforeCreate),
 			},
 		},
 	})
@@ -100,11 +96,9 @@ resource "brickops_secret" "test" {
 				Check: checkSecretValue(t, scope, "openai", "sk-1"),
 			},
 			{
-				Config: secret("openai", "sk-2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(secretAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkSecretValue(t, scope, "openai", "sk-2"),
+				Config:           secret("openai", "sk-2"),
+				ConfigPlanChecks: expectAction(secretAddr, plancheck.ResourceActionUpdate),
+				Check:            checkSecretValue(t, scope, "openai", "sk-2"),
 			},
 			{ResourceName: secretAddr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"string_value", "last_updated_timestamp"}},
 			{
@@ -114,11 +108,9 @@ resource "brickops_secret" "test" {
 						t.Fatal(err)
 					}
 				},
-				Config: secret("openai", "sk-2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(secretAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkSecretValue(t, scope, "openai", "sk-2"),
+				Config:           secret("openai", "sk-2"),
+				ConfigPlanChecks: expectAction(secretAddr, plancheck.ResourceActionUpdate),
+				Check:            checkSecretValue(t, scope, "openai", "sk-2"),
 			},
 			{
 				PreConfig: func() {
@@ -126,17 +118,13 @@ resource "brickops_secret" "test" {
 						t.Fatal(err)
 					}
 				},
-				Config: secret("openai", "sk-2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(secretAddr, plancheck.ResourceActionCreate),
-				}},
+				Config:           secret("openai", "sk-2"),
+				ConfigPlanChecks: expectAction(secretAddr, plancheck.ResourceActionCreate),
 			},
 			{
-				Config: secret("hf_token", "hf-1"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(secretAddr, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				Check: checkSecretValue(t, scope, "hf_token", "hf-1"),
+				Config:           secret("hf_token", "hf-1"),
+				ConfigPlanChecks: expectAction(secretAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				Check:            checkSecretValue(t, scope, "hf_token", "hf-1"),
 			},
 		},
 	})
@@ -171,11 +159,9 @@ resource "brickops_secret" "test" {
 				PlanOnly: true,
 			},
 			{
-				Config: secret("v2", 2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(secretAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkSecretValue(t, scope, "token", "v2"),
+				Config:           secret("v2", 2),
+				ConfigPlanChecks: expectAction(secretAddr, plancheck.ResourceActionUpdate),
+				Check:            checkSecretValue(t, scope, "token", "v2"),
 			},
 			{
 				PreConfig: func() {
@@ -183,11 +169,9 @@ resource "brickops_secret" "test" {
 						t.Fatal(err)
 					}
 				},
-				Config: secret("v2", 2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(secretAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkSecretValue(t, scope, "token", "v2"),
+				Config:           secret("v2", 2),
+				ConfigPlanChecks: expectAction(secretAddr, plancheck.ResourceActionUpdate),
+				Check:            checkSecretValue(t, scope, "token", "v2"),
 			},
 		},
 	})
@@ -214,11 +198,9 @@ resource "brickops_secret_acl" "test" {
 				},
 			},
 			{
-				Config: acl("ml-engineers", "WRITE"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(secretACLAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkSecretACL(t, scope, "ml-engineers", workspace.AclPermissionWrite),
+				Config:           acl("ml-engineers", "WRITE"),
+				ConfigPlanChecks: expectAction(secretACLAddr, plancheck.ResourceActionUpdate),
+				Check:            checkSecretACL(t, scope, "ml-engineers", workspace.AclPermissionWrite),
 			},
 			{ResourceName: secretACLAddr, ImportState: true, ImportStateVerify: true},
 			{
@@ -228,11 +210,9 @@ resource "brickops_secret_acl" "test" {
 						t.Fatal(err)
 					}
 				},
-				Config: acl("ml-engineers", "WRITE"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(secretACLAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkSecretACL(t, scope, "ml-engineers", workspace.AclPermissionWrite),
+				Config:           acl("ml-engineers", "WRITE"),
+				ConfigPlanChecks: expectAction(secretACLAddr, plancheck.ResourceActionUpdate),
+				Check:            checkSecretACL(t, scope, "ml-engineers", workspace.AclPermissionWrite),
 			},
 			{
 				PreConfig: func() {
@@ -240,17 +220,13 @@ resource "brickops_secret_acl" "test" {
 						t.Fatal(err)
 					}
 				},
-				Config: acl("ml-engineers", "WRITE"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(secretACLAddr, plancheck.ResourceActionCreate),
-				}},
+				Config:           acl("ml-engineers", "WRITE"),
+				ConfigPlanChecks: expectAction(secretACLAddr, plancheck.ResourceActionCreate),
 			},
 			{
-				Config: acl("users", "READ"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(secretACLAddr, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				Check: checkSecretACL(t, scope, "users", workspace.AclPermissionRead),
+				Config:           acl("users", "READ"),
+				ConfigPlanChecks: expectAction(secretACLAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				Check:            checkSecretACL(t, scope, "users", workspace.AclPermissionRead),
 			},
 		},
 	})

@@ -101,11 +101,8 @@ func (r *secretScopeResource) Configure(_ context.Context, req resource.Configur
 }
 
 func (r *secretScopeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan secretScopeModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	w, diags := r.data.workspace()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	plan, w, ok := begin[secretScopeModel](ctx, r.data, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	create := workspace.CreateScope{
@@ -145,11 +142,8 @@ func findSecretScope(ctx context.Context, secrets workspace.SecretsInterface, na
 }
 
 func (r *secretScopeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state secretScopeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	w, diags := r.data.workspace()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	state, w, ok := begin[secretScopeModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	scope, err := findSecretScope(ctx, w.Secrets, state.ID.ValueString())
@@ -166,11 +160,8 @@ func (r *secretScopeResource) Update(ctx context.Context, req resource.UpdateReq
 }
 
 func (r *secretScopeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state secretScopeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	w, diags := r.data.workspace()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	state, w, ok := begin[secretScopeModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if err := w.Secrets.DeleteScope(ctx, workspace.DeleteScope{Scope: state.ID.ValueString()}); err != nil && !isNotFound(err) {

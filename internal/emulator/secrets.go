@@ -237,21 +237,57 @@ func (s *Server) getSecret(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var sec storedSecret
-	err = s.store.View(func(tx Tx) error {
-		if _, err := loadScope(tx, scope); err != nil {
-			return err
-		}
-		found, err := tx.Get(secretsBucket, secretKey(scope, key), &sec)
-		if err == nil && !found {
-			err = notFound("Failed to get secret %s for scope %s.", key, scope)
-		}
-		return err
-	})
+	sec, err := getInScope[storedSecret](s, secretsBucket, scope, key, notFound("Failed to get secret %s for scope %s.", key, scope))
 	if err != nil {
 		return nil, err
 	}
 	return map[string]any{"key": sec.Key, "value": sec.Value}, nil
+}
+
+// getInScope loads what bucket holds under name in scope, answering
+// missing when the scope exists but the name does not.
+func getInScope[T any](s *Server, bucket, scope, name string, missing *APIError) (T, error) {
+	var v T
+	err := s.store.View(func(tx Tx) error {
+		if _, err := loadScope(tx, scope); err != nil {
+			return err
+		}
+		found, err := tx.Get(bucket, secretKey(scope, name), &v)
+		if err == nil && !found {
+			return missing
+		}
+		return err
+	})
+	return v, err
+}
+
+// deleteInScope is getInScope's counterpart for the delete routes, which
+// take scope and name (key or principal) in the body.
+func (s *Server) deleteInScope(r *http.Request, bucket, nameField string, missing func(scope, name string) *APIError) (any, error) {
+	var req map[string]string
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	scope, name := req["scope"], req[nameField]
+	if err := requireString("scope", scope); err != nil {
+		return nil, err
+	}
+	if err := requireString(nameField, name); err != nil {
+		return nil, err
+	}
+	return map[string]any{}, s.store.Update(func(tx Tx) error {
+		if _, err := loadScope(tx, scope); err != nil {
+			return err
+		}
+		var probe map[string]any
+		if found, err := tx.Get(bucket, secretKey(scope, name), &probe); err != nil || !found {
+			if err == nil {
+				err = missing(scope, name)
+			}
+			return err
+		}
+		return tx.Delete(bucket, secretKey(scope, name))
+	})
 }
 
 func (s *Server) listSecrets(r *http.Request) (any, error) {
@@ -281,31 +317,8 @@ func (s *Server) listSecrets(r *http.Request) (any, error) {
 }
 
 func (s *Server) deleteSecret(r *http.Request) (any, error) {
-	var req struct {
-		Scope string `json:"scope"`
-		Key   string `json:"key"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return nil, err
-	}
-	if err := requireString("scope", req.Scope); err != nil {
-		return nil, err
-	}
-	if err := requireString("key", req.Key); err != nil {
-		return nil, err
-	}
-	return map[string]any{}, s.store.Update(func(tx Tx) error {
-		if _, err := loadScope(tx, req.Scope); err != nil {
-			return err
-		}
-		key := secretKey(req.Scope, req.Key)
-		if found, err := tx.Get(secretsBucket, key, &storedSecret{}); err != nil || !found {
-			if err == nil {
-				err = notFound("Secret %s does not exist in scope %s!", req.Key, req.Scope)
-			}
-			return err
-		}
-		return tx.Delete(secretsBucket, key)
+	return s.deleteInScope(r, secretsBucket, "key", func(scope, key string) *APIError {
+		return notFound("Secret %s does not exist in scope %s!", key, scope)
 	})
 }
 
@@ -339,21 +352,8 @@ func (s *Server) getSecretACL(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var acl secretACL
-	err = s.store.View(func(tx Tx) error {
-		if _, err := loadScope(tx, scope); err != nil {
-			return err
-		}
-		found, err := tx.Get(secretACLsBucket, secretKey(scope, principal), &acl)
-		if err == nil && !found {
-			err = notFound("Failed to get secret acl for principal %s in scope %s.", principal, scope)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return acl, nil
+	return getInScope[secretACL](s, secretACLsBucket, scope, principal,
+		notFound("Failed to get secret acl for principal %s in scope %s.", principal, scope))
 }
 
 func (s *Server) listSecretACLs(r *http.Request) (any, error) {
@@ -378,30 +378,7 @@ func (s *Server) listSecretACLs(r *http.Request) (any, error) {
 }
 
 func (s *Server) deleteSecretACL(r *http.Request) (any, error) {
-	var req struct {
-		Scope     string `json:"scope"`
-		Principal string `json:"principal"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return nil, err
-	}
-	if err := requireString("scope", req.Scope); err != nil {
-		return nil, err
-	}
-	if err := requireString("principal", req.Principal); err != nil {
-		return nil, err
-	}
-	return map[string]any{}, s.store.Update(func(tx Tx) error {
-		if _, err := loadScope(tx, req.Scope); err != nil {
-			return err
-		}
-		key := secretKey(req.Scope, req.Principal)
-		if found, err := tx.Get(secretACLsBucket, key, &secretACL{}); err != nil || !found {
-			if err == nil {
-				err = notFound("Failed to delete secret acl for principal %s in scope %s: no such acl.", req.Principal, req.Scope)
-			}
-			return err
-		}
-		return tx.Delete(secretACLsBucket, key)
+	return s.deleteInScope(r, secretACLsBucket, "principal", func(scope, principal string) *APIError {
+		return notFound("Failed to delete secret acl for principal %s in scope %s: no such acl.", principal, scope)
 	})
 }
