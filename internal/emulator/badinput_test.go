@@ -65,6 +65,7 @@ func badInputTable(fx fixtures) []badInput {
 	rows = append(rows, entraBadInputs()...)
 	rows = append(rows, operatorBadInputs()...)
 	rows = append(rows, operatorExtraBadInputs()...)
+	rows = append(rows, stackBadInputs()...)
 	return rows
 }
 

@@ -228,6 +228,21 @@ func (s *Server) routes() {
 	ws("GET "+qm+"/refreshes/{refresh_id}", s.getMonitorRefresh)
 	ws("POST "+qm+"/refreshes/{refresh_id}/cancel", s.cancelMonitorRefresh)
 
+	// Secrets (secrets.go). Paths from databricks-sdk-go
+	// service/workspace/impl.go (secretsImpl).
+	sec := "/api/2.0/secrets/"
+	ws("POST "+sec+"scopes/create", s.createSecretScope)
+	ws("GET "+sec+"scopes/list", s.listSecretScopes)
+	ws("POST "+sec+"scopes/delete", s.deleteSecretScope)
+	ws("POST "+sec+"put", s.putSecret)
+	ws("GET "+sec+"get", s.getSecret)
+	ws("GET "+sec+"list", s.listSecrets)
+	ws("POST "+sec+"delete", s.deleteSecret)
+	ws("POST "+sec+"acls/put", s.putSecretACL)
+	ws("GET "+sec+"acls/get", s.getSecretACL)
+	ws("GET "+sec+"acls/list", s.listSecretACLs)
+	ws("POST "+sec+"acls/delete", s.deleteSecretACL)
+
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute
 	op("GET /_emulator/health", s.health)
