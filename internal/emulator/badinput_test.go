@@ -65,6 +65,7 @@ func badInputTable(fx fixtures) []badInput {
 	rows = append(rows, entraBadInputs()...)
 	rows = append(rows, operatorBadInputs()...)
 	rows = append(rows, operatorExtraBadInputs()...)
+	rows = append(rows, stackBadInputs()...)
 	return rows
 }
 
@@ -205,6 +206,7 @@ func operatorBadInputs() []badInput {
 		{route: "PUT " + faults, name: "rules of the wrong type", path: faults, body: `{"rules":{}}`, status: 400, code: badParam, message: "rules"},
 		{route: "PUT " + faults, name: "relative path prefix", path: faults, body: `{"rules":[{"path_prefix":"api/"}]}`, status: 400, code: badParam, message: "must start with '/'"},
 		{route: "PUT " + faults, name: "rates over 1", path: faults, body: `{"rules":[{"path_prefix":"/","rate_429":0.6,"rate_503":0.6}]}`, status: 400, code: badParam, message: "sum to at most 1"},
+		{route: "PUT " + faults, name: "lost answers over 1", path: faults, body: `{"rules":[{"path_prefix":"/","rate_503":0.5,"rate_lost_answer":0.6}]}`, status: 400, code: badParam, message: "rate_lost_answer"},
 		{route: "PUT " + faults, name: "success status", path: faults, body: `{"rules":[{"path_prefix":"/","status":200}]}`, status: 400, code: badParam, message: "HTTP error status"},
 		{route: "PUT " + faults, name: "negative latency", path: faults, body: `{"rules":[{"path_prefix":"/","latency_ms":-5}]}`, status: 400, code: badParam, message: "latency_ms"},
 		{route: "DELETE " + faults, name: "body is ignored", path: faults, body: `nope`, status: 200},
@@ -429,11 +431,10 @@ func TestBadInput_answersLikeTheRealAPI(t *testing.T) {
 	for _, r := range routeTable(t, emu.Server) {
 		families[r.Pattern] = r.Family
 	}
-	auth := "Bearer " + emu.Token
 	for _, tc := range rows {
 		t.Run(tc.route+"/"+tc.name, func(t *testing.T) {
 			method, _, _ := strings.Cut(tc.route, " ")
-			status, raw := rawRequest(t, method, emu.URL+tc.path, auth, tc.body)
+			status, raw := rawRequest(t, method, emu.URL+tc.path, authFor(emu, families[tc.route]), tc.body)
 			if status != tc.status {
 				t.Fatalf("status %d, want %d: %.300s", status, tc.status, raw)
 			}
@@ -450,6 +451,15 @@ func TestBadInput_answersLikeTheRealAPI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// authFor is the Authorization header a route of family takes: the
+// operator token on the operator API, the workspace token elsewhere.
+func authFor(emu *emulatortest.Emulator, family string) string {
+	if family == "operator" {
+		return "Bearer " + emu.OperatorToken
+	}
+	return "Bearer " + emu.Token
 }
 
 func TestBadInput_tableCoversEveryRoute(t *testing.T) {
@@ -488,8 +498,8 @@ var junkBodies = []string{
 func TestBadInput_noRouteAnswers500(t *testing.T) {
 	emu := emulatortest.Start(t)
 	wildcard := regexp.MustCompile(`\{[^}]+\}`)
-	auth := "Bearer " + emu.Token
 	for _, route := range routeTable(t, emu.Server) {
+		auth := authFor(emu, route.Family)
 		method, pattern, _ := strings.Cut(route.Pattern, " ")
 		path := wildcard.ReplaceAllString(pattern, "..%2F%00x")
 		for _, query := range []string{"", "?cluster_id=%00&page_token=%ff&page_size=99999999999999999999&since=18446744073709551616&api-version=2024-05-01"} {

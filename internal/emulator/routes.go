@@ -228,6 +228,21 @@ func (s *Server) routes() {
 	ws("GET "+qm+"/refreshes/{refresh_id}", s.getMonitorRefresh)
 	ws("POST "+qm+"/refreshes/{refresh_id}/cancel", s.cancelMonitorRefresh)
 
+	// Secrets (secrets.go). Paths from databricks-sdk-go
+	// service/workspace/impl.go (secretsImpl).
+	sec := "/api/2.0/secrets/"
+	ws("POST "+sec+"scopes/create", s.createSecretScope)
+	ws("GET "+sec+"scopes/list", s.listSecretScopes)
+	ws("POST "+sec+"scopes/delete", s.deleteSecretScope)
+	ws("POST "+sec+"put", s.putSecret)
+	ws("GET "+sec+"get", s.getSecret)
+	ws("GET "+sec+"list", s.listSecrets)
+	ws("POST "+sec+"delete", s.deleteSecret)
+	ws("POST "+sec+"acls/put", s.putSecretACL)
+	ws("GET "+sec+"acls/get", s.getSecretACL)
+	ws("GET "+sec+"acls/list", s.listSecretACLs)
+	ws("POST "+sec+"acls/delete", s.deleteSecretACL)
+
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute
 	op("GET /_emulator/health", s.health)
@@ -294,7 +309,7 @@ type apiHandler func(r *http.Request) (any, error)
 // workspaceRoute registers a workspace API route behind bearer-token auth.
 func (s *Server) workspaceRoute(pattern string, h apiHandler) {
 	s.addRoute(familyWorkspace, pattern)
-	s.handleAPI(pattern, h)
+	s.handleAPI(pattern, s.checkWorkspaceAuth, h)
 }
 
 // publicRoute registers a workspace route that production serves without
@@ -304,11 +319,10 @@ func (s *Server) publicRoute(pattern string, h apiHandler) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) { s.answer(w, r, h) })
 }
 
-// handleAPI serves pattern behind the workspace API's bearer-token auth and
-// error shape.
-func (s *Server) handleAPI(pattern string, h apiHandler) {
+// handleAPI serves pattern behind auth, in the workspace API's error shape.
+func (s *Server) handleAPI(pattern string, auth func(*http.Request) error, h apiHandler) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		if err := s.checkWorkspaceAuth(r); err != nil {
+		if err := auth(r); err != nil {
 			writeAPIError(w, err)
 			return
 		}
@@ -326,11 +340,11 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, h apiHandler) {
 	writeJSON(w, http.StatusOK, body)
 }
 
-// operatorRoute registers an operator endpoint; it shares the workspace
-// API's tokens and error shape.
+// operatorRoute registers an operator endpoint: the workspace API's error
+// shape, behind the operator token (operator_auth.go).
 func (s *Server) operatorRoute(pattern string, h apiHandler) {
 	s.addRoute(familyOperator, pattern)
-	s.handleAPI(pattern, h)
+	s.handleAPI(pattern, s.checkOperatorAuth, h)
 }
 
 // Route families, as GET /_emulator/routes reports them: each has its own
@@ -368,7 +382,11 @@ func (s *Server) unknownRoute(w http.ResponseWriter, r *http.Request) {
 		s.armUnknownRoute(w, r)
 		return
 	}
-	if err := s.checkWorkspaceAuth(r); err != nil {
+	check := s.checkWorkspaceAuth
+	if strings.HasPrefix(r.URL.Path, operatorPrefix) {
+		check = s.checkOperatorAuth
+	}
+	if err := check(r); err != nil {
 		writeAPIError(w, err)
 		return
 	}

@@ -31,6 +31,11 @@ type Options struct {
 	DataDir string
 	// Tokens are the accepted bearer tokens; empty means DefaultToken.
 	Tokens []string
+	// OperatorToken is the only credential the operator API (/_emulator/…)
+	// accepts: workspace, Entra ID and GitHub tokens are refused there, so a
+	// client of the emulated APIs cannot reset state or inject faults.
+	// Empty means a random one, generated at start (OperatorToken()).
+	OperatorToken string
 	// AsyncDelay is how long asynchronous transitions (cluster PENDING →
 	// RUNNING, TERMINATING → TERMINATED, …) take. Zero makes every
 	// transition complete by the next read, which keeps tests fast.
@@ -108,6 +113,9 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	if opts.UserName == "" {
 		opts.UserName = "brickops@example.com"
+	}
+	if err := resolveOperatorToken(&opts); err != nil {
+		return nil, err
 	}
 	if opts.RequestLogSize <= 0 {
 		opts.RequestLogSize = DefaultRequestLogSize

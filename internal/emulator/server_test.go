@@ -192,6 +192,28 @@ func TestFaults_retriedBySDKAndPermanentOnesSurface(t *testing.T) {
 	}
 }
 
+// TestFaults_lostAnswerProcessesTheWriteThenAnswers503: with
+// rate_lost_answer 1 a create happens but its caller gets 503 with
+// Retry-After; reads under the same rule are untouched.
+func TestFaults_lostAnswerProcessesTheWriteThenAnswers503(t *testing.T) {
+	emu := emulatortest.Start(t)
+	emu.SetFaults(t, emulator.FaultRule{PathPrefix: "/api/2.1/unity-catalog/catalogs", RateLostAnswer: 1})
+	auth := "Bearer " + emu.Token
+	status, body := rawRequest(t, http.MethodPost, emu.URL+"/api/2.1/unity-catalog/catalogs", auth, `{"name":"lost"}`)
+	if status != http.StatusServiceUnavailable || !strings.Contains(body, "TEMPORARILY_UNAVAILABLE") || !strings.Contains(body, "answer was lost") {
+		t.Fatalf("lost answer: %d %s", status, body)
+	}
+	status, body = rawRequest(t, http.MethodGet, emu.URL+"/api/2.1/unity-catalog/catalogs/lost", auth, "")
+	if status != http.StatusOK {
+		t.Errorf("the write behind a lost answer did not happen: %d %s", status, body)
+	}
+	var faults emulator.FaultConfig
+	emu.Do(t, http.MethodGet, "/_emulator/faults", nil, &faults)
+	if len(faults.Rules) != 1 || faults.Rules[0].RateLostAnswer != 1 {
+		t.Errorf("GET /_emulator/faults: %+v", faults)
+	}
+}
+
 func TestStore_survivesRestart(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
