@@ -9,6 +9,7 @@ import (
 	"github.com/databricks/databricks-sdk-go/service/jobs"
 	"github.com/databricks/databricks-sdk-go/service/ml"
 	"github.com/databricks/databricks-sdk-go/service/serving"
+	"github.com/databricks/databricks-sdk-go/service/workspace"
 )
 
 // sdkResponseTypes maps each workspace route to the databricks-sdk-go
@@ -42,6 +43,11 @@ var sdkResponseTypes = map[string]reflect.Type{
 	"GET /api/2.0/mlflow/runs/get":                                                                    reflect.TypeFor[ml.GetRunResponse](),
 	"GET /api/2.0/online-tables/{name}":                                                               reflect.TypeFor[catalog.OnlineTable](),
 	"GET /api/2.0/preview/scim/v2/Me":                                                                 reflect.TypeFor[iam.User](),
+	"GET /api/2.0/secrets/acls/get":                                                                   reflect.TypeFor[workspace.AclItem](),
+	"GET /api/2.0/secrets/acls/list":                                                                  reflect.TypeFor[workspace.ListAclsResponse](),
+	"GET /api/2.0/secrets/get":                                                                        reflect.TypeFor[workspace.GetSecretResponse](),
+	"GET /api/2.0/secrets/list":                                                                       reflect.TypeFor[workspace.ListSecretsResponse](),
+	"GET /api/2.0/secrets/scopes/list":                                                                reflect.TypeFor[workspace.ListScopesResponse](),
 	"GET /api/2.0/serving-endpoints":                                                                  reflect.TypeFor[serving.ListEndpointsResponse](),
 	"GET /api/2.0/serving-endpoints/{name}":                                                           reflect.TypeFor[serving.ServingEndpointDetailed](),
 	"GET /api/2.0/serving-endpoints/{name}/metrics":                                                   reflect.TypeFor[serving.ExportMetricsResponse](),
@@ -110,6 +116,12 @@ var sdkResponseTypes = map[string]reflect.Type{
 	"POST /api/2.0/mlflow/runs/set-tag":                                                               emptyBody, // ml.SetTag
 	"POST /api/2.0/mlflow/runs/update":                                                                reflect.TypeFor[ml.UpdateRunResponse](),
 	"POST /api/2.0/online-tables":                                                                     reflect.TypeFor[catalog.OnlineTable](),
+	"POST /api/2.0/secrets/acls/delete":                                                               emptyBody, // workspace.DeleteAcl
+	"POST /api/2.0/secrets/acls/put":                                                                  emptyBody, // workspace.PutAcl
+	"POST /api/2.0/secrets/delete":                                                                    emptyBody, // workspace.DeleteSecret
+	"POST /api/2.0/secrets/put":                                                                       emptyBody, // workspace.PutSecret
+	"POST /api/2.0/secrets/scopes/create":                                                             emptyBody, // workspace.CreateScope
+	"POST /api/2.0/secrets/scopes/delete":                                                             emptyBody, // workspace.DeleteScope
 	"POST /api/2.0/serving-endpoints":                                                                 reflect.TypeFor[serving.ServingEndpointDetailed](),
 	"POST /api/2.1/clusters/create":                                                                   reflect.TypeFor[compute.CreateClusterResponse](),
 	"POST /api/2.1/clusters/delete":                                                                   emptyBody, // compute.Delete

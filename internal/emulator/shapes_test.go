@@ -304,6 +304,20 @@ func shapeSteps() []shapeStep {
 		shapeStep{route: "GET " + uc + "tables/{table_name}/monitor/refreshes/{refresh_id}", path: mon + "/refreshes/{refresh}"},
 		shapeStep{route: "DELETE " + uc + "tables/{table_name}/monitor", path: mon},
 	)
+	sec := "/api/2.0/secrets/"
+	steps = append(steps,
+		shapeStep{route: "POST " + sec + "scopes/create", path: sec + "scopes/create", body: `{"scope":"shapes"}`},
+		shapeStep{route: "GET " + sec + "scopes/list", path: sec + "scopes/list"},
+		shapeStep{route: "POST " + sec + "put", path: sec + "put", body: `{"scope":"shapes","key":"k","string_value":"v"}`},
+		shapeStep{route: "GET " + sec + "list", path: sec + "list?scope=shapes"},
+		shapeStep{route: "GET " + sec + "get", path: sec + "get?scope=shapes&key=k"},
+		shapeStep{route: "POST " + sec + "acls/put", path: sec + "acls/put", body: `{"scope":"shapes","principal":"users","permission":"READ"}`},
+		shapeStep{route: "GET " + sec + "acls/list", path: sec + "acls/list?scope=shapes"},
+		shapeStep{route: "GET " + sec + "acls/get", path: sec + "acls/get?scope=shapes&principal=users"},
+		shapeStep{route: "POST " + sec + "acls/delete", path: sec + "acls/delete", body: `{"scope":"shapes","principal":"users"}`},
+		shapeStep{route: "POST " + sec + "delete", path: sec + "delete", body: `{"scope":"shapes","key":"k"}`},
+		shapeStep{route: "POST " + sec + "scopes/delete", path: sec + "scopes/delete", body: `{"scope":"shapes"}`},
+	)
 	for _, v := range []string{"2.1", "2.2"} {
 		p := "/api/" + v + "/jobs/"
 		r := func(m, name string) string { return m + " " + p + name }
