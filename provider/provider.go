@@ -161,6 +161,7 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newSecretScopeResource,
 		newSecretResource,
 		newSecretACLResource,
+		newPermissionsResource,
 	}
 }
 
