@@ -25,8 +25,9 @@ import (
 // a user would set; the provider itself runs in-process (reattach), so
 // nothing is installed or downloaded.
 var testEmulator struct {
-	URL   string
-	Token string
+	URL           string
+	Token         string
+	OperatorToken string
 }
 
 // protoV6ProviderFactories serves the provider to Terraform in-process.
@@ -55,7 +56,7 @@ func runWithEmulator(m *testing.M) int {
 		hs.Close()
 		_ = srv.Close()
 	}()
-	testEmulator.URL, testEmulator.Token = hs.URL, emulator.DefaultToken
+	testEmulator.URL, testEmulator.Token, testEmulator.OperatorToken = hs.URL, emulator.DefaultToken, srv.OperatorToken()
 	// Only the emulator's credentials count: clear whatever the developer's
 	// shell carries for real workspaces.
 	for _, k := range []string{"DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET",
@@ -91,7 +92,7 @@ func requestLog(t *testing.T, prefix string) []emulator.RequestLogEntry {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+testEmulator.Token)
+	req.Header.Set("Authorization", "Bearer "+testEmulator.OperatorToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
