@@ -162,6 +162,7 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newSecretResource,
 		newSecretACLResource,
 		newPermissionsResource,
+		newSQLWarehouseResource,
 	}
 }
 

@@ -58,6 +58,9 @@ var permissionTypes = map[string]permissionType{
 			all, err := getAll[servingEndpoint](tx, servingBucket, "")
 			return slices.ContainsFunc(all, func(e servingEndpoint) bool { return e.ID == id }), err
 		}},
+	"sql/warehouses": warehousePermissions,
+	// The SDK's Warehouses.GetPermissions says warehouses/<id>.
+	"warehouses": warehousePermissions,
 	"experiments": {objectType: "mlflowExperiment", kind: "Experiment",
 		levels: []string{"CAN_READ", "CAN_EDIT", "CAN_MANAGE"},
 		exists: func(tx Tx, id string) (bool, error) {
@@ -67,6 +70,10 @@ var permissionTypes = map[string]permissionType{
 			return docExists(tx, experimentsBucket, experimentKey(id))
 		}},
 }
+
+var warehousePermissions = permissionType{objectType: "warehouses", kind: "SQL warehouse", owned: true,
+	levels: []string{"CAN_USE", "CAN_MANAGE", "CAN_MONITOR", "CAN_VIEW", "IS_OWNER"},
+	exists: bucketHas(warehousesBucket)}
 
 func bucketHas(bucket string) func(Tx, string) (bool, error) {
 	return func(tx Tx, id string) (bool, error) { return docExists(tx, bucket, id) }

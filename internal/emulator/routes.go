@@ -251,6 +251,17 @@ func (s *Server) routes() {
 	ws("PUT "+perm, s.setPermissions)
 	ws("PATCH "+perm, s.setPermissions)
 
+	// SQL warehouses (sql_warehouses.go). Paths from databricks-sdk-go
+	// service/sql/impl.go (warehousesImpl).
+	wh := "/api/2.0/sql/warehouses"
+	ws("POST "+wh, s.createWarehouse)
+	ws("GET "+wh, s.listWarehouses)
+	ws("GET "+wh+"/{id}", s.getWarehouse)
+	ws("POST "+wh+"/{id}/edit", s.editWarehouse)
+	ws("POST "+wh+"/{id}/start", s.startWarehouse)
+	ws("POST "+wh+"/{id}/stop", s.stopWarehouse)
+	ws("DELETE "+wh+"/{id}", s.deleteWarehouse)
+
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute
 	op("GET /_emulator/health", s.health)
