@@ -161,6 +161,8 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newSecretScopeResource,
 		newSecretResource,
 		newSecretACLResource,
+		newPermissionsResource,
+		newSQLWarehouseResource,
 	}
 }
 

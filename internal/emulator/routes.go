@@ -243,6 +243,25 @@ func (s *Server) routes() {
 	ws("GET "+sec+"acls/list", s.listSecretACLs)
 	ws("POST "+sec+"acls/delete", s.deleteSecretACL)
 
+	// Permissions (permissions.go). Paths from databricks-sdk-go
+	// service/iam/impl.go (permissionsImpl); the object type may span two
+	// segments (sql/warehouses), so the rest of the path is parsed there.
+	perm := "/api/2.0/permissions/{object...}"
+	ws("GET "+perm, s.getPermissions)
+	ws("PUT "+perm, s.setPermissions)
+	ws("PATCH "+perm, s.setPermissions)
+
+	// SQL warehouses (sql_warehouses.go). Paths from databricks-sdk-go
+	// service/sql/impl.go (warehousesImpl).
+	wh := "/api/2.0/sql/warehouses"
+	ws("POST "+wh, s.createWarehouse)
+	ws("GET "+wh, s.listWarehouses)
+	ws("GET "+wh+"/{id}", s.getWarehouse)
+	ws("POST "+wh+"/{id}/edit", s.editWarehouse)
+	ws("POST "+wh+"/{id}/start", s.startWarehouse)
+	ws("POST "+wh+"/{id}/stop", s.stopWarehouse)
+	ws("DELETE "+wh+"/{id}", s.deleteWarehouse)
+
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute
 	op("GET /_emulator/health", s.health)
