@@ -22,9 +22,12 @@ help:
 	@echo "make fuzz        run every fuzz target for FUZZTIME (default 30s) each"
 	@echo "make lint        gofmt, go vet, staticcheck"
 
+# act (nektos/act, a `tool` in go.mod) runs the scaffolded GitHub Actions
+# workflows in the workflow test.
 build:
 	@mkdir -p $(BIN)
 	$(GO) build -o $(BIN)/ . ./cmd/brickops
+	$(GO) build -o $(BIN)/act github.com/nektos/act
 
 $(TEST_TFRC):
 	@mkdir -p $(BIN)

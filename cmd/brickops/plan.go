@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/brickops/terraform-provider-brickops/internal/config"
+	"github.com/brickops/terraform-provider-brickops/internal/github"
 	"github.com/brickops/terraform-provider-brickops/internal/planjson"
 )
 
@@ -57,6 +59,14 @@ When GITHUB_STEP_SUMMARY is set, the markdown summary is appended to it too.`,
 				return inputError(err)
 			}
 			summary := planjson.Summarize(plans, cfg.IsProd)
+			// On a pull request the fingerprints name the commit planned, so
+			// the gate can tell a plan of an older push from the latest.
+			if eventPath := os.Getenv("GITHUB_EVENT_PATH"); eventPath != "" {
+				head := github.PullRequestHead(eventPath)
+				for i := range summary.Environments {
+					summary.Environments[i].Fingerprint.Commit = head
+				}
+			}
 			var out bytes.Buffer
 			if err := summary.Write(&out, output); err != nil {
 				return err
