@@ -14,8 +14,8 @@ import (
 
 func newGateCmd() *cobra.Command {
 	var (
-		flags   promotionFlags
-		env     string
+		flags      promotionFlags
+		env        string
 		pr         int
 		comment    bool
 		planFile   string
