@@ -116,7 +116,7 @@ resource "brickops_cluster" "investigations" {
 		}
 	}
 	pins := filepath.Join("environments", "staging", "models.auto.tfvars.json")
-	h.checkout(pr2, pins)
+	h.checkout(pr2.GetHead().GetSHA(), pins)
 	run = h.act("pull_request", "plan.yml", h.prEvent("opened", pr2, false))
 	run.want(t, map[string]string{"plan(dev)": "succeeded", "plan(staging)": "succeeded", "plan(prod)": "succeeded"})
 
@@ -135,12 +135,14 @@ resource "brickops_cluster" "investigations" {
 	h.review(pr2, "alice", "APPROVED")
 	comment := "churn in staging: promoted through BrickOps pull requests"
 	h.setModelComment("staging.ml.churn", "edited in the UI")
+	h.checkout("main", pins) // schedules run on the default branch
 	run = h.act("schedule", "drift.yml", map[string]any{"schedule": "17 5 * * *"})
 	run.want(t, map[string]string{"drift(dev)": "succeeded", "drift(staging)": "failed", "drift(prod)": "succeeded"})
 	issues := h.issues("open")
 	if len(issues) != 1 || !strings.Contains(issues[0].GetTitle(), "staging") || !strings.Contains(issues[0].GetBody(), `brickops_registered_model.model["churn"]`) {
 		t.Fatalf("drift issues: %v", issueTitles(issues))
 	}
+	h.checkout(pr2.GetHead().GetSHA(), pins)
 	run = h.act("pull_request", "apply.yml", h.prEvent("closed", pr2, true))
 	run.want(t, map[string]string{"dev": "succeeded", "staging": "failed", "prod": ""})
 	run.contains(t, "PASS  1 approval(s) from acme/ml-reviewers — 1 of 1 (alice)")
@@ -152,6 +154,7 @@ resource "brickops_cluster" "investigations" {
 	// 7. The hand edit is undone: the drift issue closes, and the approval
 	// holds for the identical re-plan — merged and applied.
 	h.setModelComment("staging.ml.churn", comment)
+	h.checkout("main", pins)
 	run = h.act("schedule", "drift.yml", map[string]any{"schedule": "17 5 * * *"})
 	run.want(t, map[string]string{"drift(dev)": "succeeded", "drift(staging)": "succeeded", "drift(prod)": "succeeded"})
 	if open := h.issues("open"); len(open) != 0 {
@@ -161,6 +164,7 @@ resource "brickops_cluster" "investigations" {
 		t.Errorf("closed drift issues: %v", issueTitles(closed))
 	}
 	h.merge(pr2)
+	h.checkout("main", pins)
 	run = h.act("pull_request", "apply.yml", h.prEvent("closed", pr2, true))
 	run.want(t, map[string]string{"dev": "succeeded", "staging": "succeeded", "prod": "succeeded"})
 	run.contains(t, "PASS  reviewed plan — the plan (sha256:")
@@ -418,20 +422,28 @@ func (h *harness) pull(number int) *gh.PullRequest {
 	return pr
 }
 
-// checkout brings files of the pull request's head into the work tree.
-func (h *harness) checkout(pr *gh.PullRequest, files ...string) {
+// checkout brings files at ref (a branch or commit) into the work tree; a
+// file ref does not have is removed.
+func (h *harness) checkout(ref string, files ...string) {
 	h.t.Helper()
 	for _, rel := range files {
-		content, _, _, err := h.gh.Repositories.GetContents(context.Background(), owner, repoName, filepath.ToSlash(rel),
-			&gh.RepositoryContentGetOptions{Ref: pr.GetHead().GetSHA()})
+		local := filepath.Join(h.repo, rel)
+		content, _, resp, err := h.gh.Repositories.GetContents(context.Background(), owner, repoName, filepath.ToSlash(rel),
+			&gh.RepositoryContentGetOptions{Ref: ref})
+		if resp != nil && resp.StatusCode == 404 {
+			if err := os.Remove(local); err != nil && !os.IsNotExist(err) {
+				h.t.Fatal(err)
+			}
+			continue
+		}
 		if err != nil {
-			h.t.Fatalf("%s at #%d: %v", rel, pr.GetNumber(), err)
+			h.t.Fatalf("%s at %s: %v", rel, ref, err)
 		}
 		text, err := content.GetContent()
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(h.repo, rel), []byte(text), 0o644); err != nil {
+		if err := os.WriteFile(local, []byte(text), 0o644); err != nil {
 			h.t.Fatal(err)
 		}
 	}
