@@ -25,9 +25,12 @@ help:
 	@echo "                 (OFFICIAL_PROVIDER=path DATABRICKS_CLI=path; skips when absent;"
 	@echo "                 FIDELITY_RECORD=dir keeps their traffic for the replay test)"
 
+# act (nektos/act, a `tool` in go.mod) runs the scaffolded GitHub Actions
+# workflows in the workflow test.
 build:
 	@mkdir -p $(BIN)
 	$(GO) build -o $(BIN)/ . ./cmd/brickops
+	$(GO) build -o $(BIN)/act github.com/nektos/act
 
 $(TEST_TFRC):
 	@mkdir -p $(BIN)
