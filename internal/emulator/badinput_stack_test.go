@@ -10,6 +10,7 @@ func stackBadInputs() []badInput {
 	rows = append(rows, secretsBadInputs()...)
 	rows = append(rows, permissionsBadInputs()...)
 	rows = append(rows, warehouseBadInputs()...)
+	rows = append(rows, experimentAdminBadInputs()...)
 	return rows
 }
 
@@ -107,4 +108,20 @@ func warehouseBadInputs() []badInput {
 		{route: "POST " + p + "/{id}/stop", name: "unknown id", path: p + "/nope/stop", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Unable to find SQL warehouse nope."},
 		{route: "DELETE " + p + "/{id}", name: "unknown id", path: p + "/nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Unable to find SQL warehouse nope."},
 	}
+}
+
+// experimentAdminBadInputs: an unknown experiment is 404
+// RESOURCE_DOES_NOT_EXIST "Node ID <id> does not exist.".
+func experimentAdminBadInputs() []badInput {
+	p := "/api/2.0/mlflow/experiments/"
+	var rows []badInput
+	for _, op := range []string{"update", "delete", "restore", "set-experiment-tag"} {
+		route := "POST " + p + op
+		rows = append(rows,
+			badInput{route: route, name: "malformed JSON", path: p + op, body: `{"experiment_id":`, status: 400, code: malformed, message: "failed to parse"},
+			badInput{route: route, name: "missing id", path: p + op, body: `{}`, status: 400, code: badParam, message: "Missing required field: experiment_id"},
+			badInput{route: route, name: "unknown id", path: p + op, body: `{"experiment_id":"42","new_name":"/x","key":"k"}`, status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Node ID 42 does not exist."},
+		)
+	}
+	return rows
 }

@@ -125,6 +125,11 @@ func (s *Server) routes() {
 	ws("POST "+ml+"experiments/create", s.createExperiment)
 	ws("GET "+ml+"experiments/get", s.getExperiment)
 	ws("GET "+ml+"experiments/get-by-name", s.getExperimentByName)
+	// Experiment management (mlflow_experiment_admin.go).
+	ws("POST "+ml+"experiments/update", s.updateExperiment)
+	ws("POST "+ml+"experiments/delete", s.deleteExperiment)
+	ws("POST "+ml+"experiments/restore", s.restoreExperiment)
+	ws("POST "+ml+"experiments/set-experiment-tag", s.setExperimentTag)
 	ws("POST "+ml+"experiments/search", s.searchExperiments)
 	ws("GET "+ml+"experiments/search", s.searchExperiments)
 	ws("POST "+ml+"runs/create", s.createRun)
