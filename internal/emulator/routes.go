@@ -267,6 +267,22 @@ func (s *Server) routes() {
 	ws("POST "+wh+"/{id}/stop", s.stopWarehouse)
 	ws("DELETE "+wh+"/{id}", s.deleteWarehouse)
 
+	// Cluster policies (cluster_policies.go) and instance pools
+	// (instance_pools.go). Paths from databricks-sdk-go
+	// service/compute/impl.go.
+	cp := "/api/2.0/policies/clusters/"
+	ws("POST "+cp+"create", s.createClusterPolicy)
+	ws("GET "+cp+"get", s.getClusterPolicy)
+	ws("GET "+cp+"list", s.listClusterPolicies)
+	ws("POST "+cp+"edit", s.editClusterPolicy)
+	ws("POST "+cp+"delete", s.deleteClusterPolicy)
+	ip := "/api/2.0/instance-pools/"
+	ws("POST "+ip+"create", s.createInstancePool)
+	ws("GET "+ip+"get", s.getInstancePool)
+	ws("GET "+ip+"list", s.listInstancePools)
+	ws("POST "+ip+"edit", s.editInstancePool)
+	ws("POST "+ip+"delete", s.deleteInstancePool)
+
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute
 	op("GET /_emulator/health", s.health)
