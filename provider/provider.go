@@ -163,6 +163,7 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newSecretACLResource,
 		newPermissionsResource,
 		newSQLWarehouseResource,
+		newMLflowExperimentResource,
 	}
 }
 
