@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -20,9 +21,12 @@ type promotionFlags struct {
 	configPath string
 	repoDir    string
 	openPR     bool
+	// cmd is the command the flags belong to; its stderr gets retry progress.
+	cmd *cobra.Command
 }
 
 func (f *promotionFlags) register(cmd *cobra.Command, withOpenPR bool) {
+	f.cmd = cmd
 	cmd.Flags().StringVar(&f.configPath, "config", config.DefaultPath, "brickops.yaml to read")
 	cmd.Flags().StringVar(&f.repoDir, "repo-dir", ".", "root of the MLOps repository checkout (pin files live under environments/)")
 	if withOpenPR {
@@ -38,7 +42,7 @@ func (f *promotionFlags) promoter(useGitHub bool) (*promote.Promoter, *github.Re
 	if err != nil {
 		return nil, nil, inputError(err)
 	}
-	p := &promote.Promoter{Config: cfg, Registry: registries(), Pins: promote.LocalPins{Root: f.repoDir}}
+	p := &promote.Promoter{Config: cfg, Registry: registries(f.cmd.ErrOrStderr()), Pins: promote.LocalPins{Root: f.repoDir}}
 	if !useGitHub {
 		return p, nil, nil
 	}
@@ -55,8 +59,9 @@ func (f *promotionFlags) promoter(useGitHub bool) (*promote.Promoter, *github.Re
 	return p, &repo, nil
 }
 
-// registries opens each environment's workspace once per host.
-func registries() func(config.Environment) (promote.Registry, error) {
+// registries opens each environment's workspace once per host; retries
+// past the first are reported on stderr.
+func registries(stderr io.Writer) func(config.Environment) (promote.Registry, error) {
 	var mu sync.Mutex
 	byHost := map[string]promote.Registry{}
 	return func(env config.Environment) (promote.Registry, error) {
@@ -69,7 +74,7 @@ func registries() func(config.Environment) (promote.Registry, error) {
 		if r, ok := byHost[host]; ok {
 			return r, nil
 		}
-		w, err := client.Workspace(&databricks.Config{Host: host})
+		w, err := client.Workspace(&databricks.Config{Host: host}, client.Progress(stderr))
 		if err != nil {
 			return nil, err
 		}
