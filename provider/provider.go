@@ -201,6 +201,9 @@ type providerData struct {
 	once sync.Once
 	w    *databricks.WorkspaceClient
 	err  error
+	// me is the calling principal, cached by principal (adopt.go).
+	meMu sync.Mutex
+	me   string
 	azureData
 }
 
