@@ -70,7 +70,7 @@ func (d *providerData) createOrAdopt(ctx context.Context, w *databricks.Workspac
 		return fmt.Errorf("%w (finding the calling principal to see whether this apply created it: %v)", err, meErr)
 	}
 	if why := o.notThisCreates(me, started); why != "" {
-		return &notAdoptedError{kind: a.kind, typeName: a.typeName, id: a.importID, why: why}
+		return &notAdoptedError{err: err, kind: a.kind, typeName: a.typeName, id: a.importID, why: why}
 	}
 	tflog.Info(ctx, "adopted the object a retried create had already made", map[string]any{"kind": a.kind, "id": a.importID})
 	return nil
@@ -89,20 +89,25 @@ func (o origin) notThisCreates(me string, started time.Time) string {
 		why = append(why, fmt.Sprintf("it was created at %s, before this create started (%s)", o.createdAt.UTC().Format(time.RFC3339), started.UTC().Format(time.RFC3339)))
 	}
 	if len(o.differs) > 0 {
-		why = append(why, "its "+strings.Join(o.differs, ", ")+" differ from the configuration")
+		why = append(why, "it differs from the configuration in "+strings.Join(o.differs, ", "))
 	}
 	return strings.Join(why, "; ")
 }
 
 // notAdoptedError is an object in the way of a create that BrickOps will
 // not take over.
-type notAdoptedError struct{ kind, typeName, id, why string }
+type notAdoptedError struct {
+	err                     error
+	kind, typeName, id, why string
+}
+
+func (e *notAdoptedError) Unwrap() error { return e.err }
 
 func (e *notAdoptedError) Error() string {
-	return fmt.Sprintf("%s %q already exists and was not made by this create: %s. "+
+	return fmt.Sprintf("%v, and this create did not make it: %s. "+
 		"BrickOps adopts an existing object only when it is provably this create's (see \"Lost answers\" in the provider docs). "+
-		"To manage the existing %s with Terraform, import it into this resource (the address Terraform shows below, after \"with\"):\n"+
-		"  terraform import %s.<name> '%s'", e.kind, e.id, e.why, e.kind, e.typeName, e.id)
+		"To manage the existing %s with Terraform, import it into this resource (its address is on the \"with\" line Terraform prints with this error):\n"+
+		"  terraform import %s.<name> '%s'", e.err, e.why, e.kind, e.typeName, e.id)
 }
 
 func isAlreadyExists(err error) bool {
