@@ -49,7 +49,7 @@ func runCLI(t *testing.T, args ...string) (string, error) {
 	root.SetArgs(args)
 	root.SetOut(&out)
 	root.SetErr(&out)
-	err := root.Execute()
+	err := execute(context.Background(), root)
 	return out.String(), err
 }
 
