@@ -165,6 +165,13 @@ func ArtifactsDir(t testing.TB, root, sub string) string {
 	return dir
 }
 
+// ViewportScreenshot is a PNG of what the window shows.
+func (b *Browser) ViewportScreenshot() ([]byte, error) {
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	return chromedp.Run(ctx, chromedp.CaptureScreenshot())
+}
+
 // Screenshot saves the whole page as a PNG.
 func (b *Browser) Screenshot(path string) error {
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
