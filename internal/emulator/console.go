@@ -66,15 +66,6 @@ var consolePages = []consolePageDef{
 	{"requests", "Requests", "7", (*Server).consoleRequests},
 }
 
-func consolePage(name string) (consolePageDef, bool) {
-	for _, p := range consolePages {
-		if p.Name == name {
-			return p, true
-		}
-	}
-	return consolePageDef{}, false
-}
-
 var consoleTemplates = template.Must(template.New("console").Funcs(template.FuncMap{
 	"trafficBar": svgTrafficBar,
 	"lineChart":  svgLineChart,

@@ -333,10 +333,8 @@ func (s *Server) consoleServing(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var names []string
-	if err := t.store.View(func(tx Tx) error {
-		return tx.ForEach(servingBucket, "", func(k string, _ []byte) error { names = append(names, k); return nil })
-	}); err != nil {
+	names, err := keysOf(t.store, servingBucket, "")
+	if err != nil {
 		return nil, err
 	}
 	v := consoleServing{Endpoints: []consoleEndpoint{}}
@@ -484,10 +482,8 @@ func (s *Server) consoleMonitoring(r *http.Request) (any, error) {
 	for _, st := range consoleDriftStats {
 		v.Thresholds = append(v.Thresholds, consoleThreshold{Statistic: st.name, Above: st.threshold})
 	}
-	var tables []string
-	if err := t.store.View(func(tx Tx) error {
-		return tx.ForEach(monitorsBucket, "", func(k string, _ []byte) error { tables = append(tables, k); return nil })
-	}); err != nil {
+	tables, err := keysOf(t.store, monitorsBucket, "")
+	if err != nil {
 		return nil, err
 	}
 	now := t.now()

@@ -1,5 +1,7 @@
 package emulator_test
 
+//lint:file-ignore SA1019 The estate has a quality monitor, created through the Unity Catalog quality monitors API the emulator serves (see quality_monitors_test.go).
+
 import (
 	"context"
 	"encoding/json"

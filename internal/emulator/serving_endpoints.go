@@ -524,10 +524,8 @@ func (s *Server) getServingEndpoint(r *http.Request) (any, error) {
 
 // listServingEndpoints answers summaries (serving.ServingEndpoint).
 func (s *Server) listServingEndpoints(r *http.Request) (any, error) {
-	var names []string
-	if err := s.store.View(func(tx Tx) error {
-		return tx.ForEach(servingBucket, "", func(k string, _ []byte) error { names = append(names, k); return nil })
-	}); err != nil {
+	names, err := keysOf(s.store, servingBucket, "")
+	if err != nil {
 		return nil, err
 	}
 	out := make([]map[string]any, 0, len(names))
