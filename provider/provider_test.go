@@ -11,6 +11,8 @@ import (
 	"github.com/databricks/databricks-sdk-go"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/brickops/terraform-provider-brickops/internal/client"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator"
@@ -103,4 +105,9 @@ func requestLog(t *testing.T, prefix string) []emulator.RequestLogEntry {
 		t.Fatal(err)
 	}
 	return out.Requests
+}
+
+// expectAction is the plan check of a step that must plan action on addr.
+func expectAction(addr string, action plancheck.ResourceActionType) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, action)}}
 }

@@ -49,7 +49,7 @@ func runCLI(t *testing.T, args ...string) (string, error) {
 	root.SetArgs(args)
 	root.SetOut(&out)
 	root.SetErr(&out)
-	err := root.Execute()
+	err := execute(context.Background(), root)
 	return out.String(), err
 }
 
@@ -130,7 +130,7 @@ func TestEmulatorCmd_describesItself(t *testing.T) {
 
 func TestEmulatorCmd_badFlagsFailClearly(t *testing.T) {
 	_, err := runCLI(t, "emulator", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--fault-429-rate", "3")
-	if err == nil || !strings.Contains(err.Error(), "rate_429 and rate_503 must be between 0 and 1") {
+	if err == nil || !strings.Contains(err.Error(), "rate_429, rate_503 and rate_lost_answer must be between 0 and 1") {
 		t.Errorf("bad fault rate: %v", err)
 	}
 	_, err = runCLI(t, "emulator", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--service-principal", "only-an-id")

@@ -102,6 +102,8 @@ var consoleKinds = []struct{ kind, bucket, page string }{
 	{"jobs", jobsBucket, "jobs"},
 	{"job runs", jobRunsBucket, "jobs"},
 	{"clusters", clustersBucket, ""},
+	{"SQL warehouses", warehousesBucket, ""},
+	{"secret scopes", secretScopesBucket, ""},
 }
 
 // consoleRootKinds live only on the root listener (Azure and GitHub).

@@ -68,6 +68,8 @@ type Options struct {
 	// Their workspaceUrl is then host:port without a scheme, like Azure's
 	// bare host names; without TLS it is a full http:// URL.
 	WorkspaceTLS *tls.Config
+	// Record, when set, receives every workspace API exchange (record.go).
+	Record io.Writer
 	// WorkspaceBindHost is the address workspaces created through ARM are
 	// served on, each on its own port (workspace_hosts.go). Empty means
 	// 127.0.0.1.
@@ -92,6 +94,8 @@ type Server struct {
 	// hosted are the workspaces created through ARM, each served on its own
 	// listener by a child Server (nil on children).
 	hosted *workspaceHosts
+	// rec writes exchanges when opts.Record is set.
+	rec *recorder
 	// tlsBundle is the CA bundle file to trust when opts.TLS is set.
 	tlsBundle string
 	// workspaceID is the numeric id of the workspace this server emulates.
@@ -164,6 +168,9 @@ func NewServer(opts Options) (*Server, error) {
 	for _, t := range opts.Tokens {
 		s.tokens = append(s.tokens, []byte(t))
 	}
+	if opts.Record != nil {
+		s.rec = &recorder{w: opts.Record}
+	}
 	s.hosted = newWorkspaceHosts(s)
 	s.routes()
 	s.console = http.NewServeMux()
@@ -204,8 +211,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
+	var tee *teeWriter
+	var reqBody []byte
+	if s.rec != nil && recordable(r) {
+		reqBody = capture(r)
+		tee = &teeWriter{ResponseWriter: w}
+		w = tee
+	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	var injected string
+	if tee != nil {
+		defer func() { s.rec.write(r, reqBody, rec.status, tee.buf.Bytes()) }()
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("handler panic", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
@@ -219,6 +236,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", elapsed.Round(time.Microsecond))
 		}
 	}()
+	if isWorkspacePath(r.URL.Path) {
+		w.Header().Set(orgIDHeader, s.workspaceID)
+	}
 	if !strings.HasPrefix(r.URL.Path, operatorPrefix) {
 		f := s.faults.decide(r)
 		injected = f.describe()
