@@ -30,8 +30,8 @@ import (
 // window, and fails on any console error. Screenshots are left in
 // bin/test-artifacts/console (or $BRICKOPS_TEST_ARTIFACTS/console).
 //
-// With BRICKOPS_UPDATE_DOCS_SCREENSHOT=1 it also rewrites the screenshot
-// the emulator guide shows (docs/images/console-serving.png).
+// With BRICKOPS_UPDATE_DOCS_SCREENSHOTS=1 it also rewrites the screenshots
+// the emulator guide shows (docs/images/console-<page>.png, docsPages).
 func TestDemo_consoleInABrowser(t *testing.T) {
 	b := browsertest.Start(t) // skips, saying why, without Chromium
 	testbin.Terraform(t)
@@ -60,6 +60,9 @@ func TestDemo_consoleInABrowser(t *testing.T) {
 		}
 	}
 }
+
+// docsPages are the pages the emulator guide shows.
+var docsPages = []string{"models", "serving", "monitoring", "promotions"}
 
 // consolePages are the console's pages in the order of their keys 1–7.
 var consolePages = []string{"overview", "models", "serving", "monitoring", "jobs", "promotions", "requests"}
@@ -142,15 +145,17 @@ func browseConsole(t *testing.T, b *browsertest.Browser, k demo.Kept) {
 	}
 	shoot("9-serving-narrow")
 
-	if os.Getenv("BRICKOPS_UPDATE_DOCS_SCREENSHOT") != "" {
-		step("sizing for the guide", chromedp.EmulateViewport(1000, 760), chromedp.KeyEvent("3"),
-			chromedp.WaitVisible(chromedp.CSS(`body[data-page="serving"]`)))
-		png, err := b.ViewportScreenshot()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(testbin.RepoRoot(), "docs", "images", "console-serving.png"), png, 0o644); err != nil {
-			t.Fatal(err)
+	if os.Getenv("BRICKOPS_UPDATE_DOCS_SCREENSHOTS") != "" {
+		step("sizing for the guide", chromedp.EmulateViewport(1000, 760))
+		for _, page := range docsPages {
+			step("opening "+page, chromedp.Navigate(k.ConsoleURL+page), chromedp.WaitVisible(chromedp.CSS(`body[data-page="`+page+`"]`)))
+			png, err := b.ViewportScreenshot()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(testbin.RepoRoot(), "docs", "images", "console-"+page+".png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 
