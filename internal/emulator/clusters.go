@@ -484,8 +484,14 @@ func (s *Server) permanentDeleteCluster(r *http.Request) (any, error) {
 		return nil, err
 	}
 	err := s.store.Update(func(tx Tx) error {
-		if _, err := loadCluster(tx, req.ClusterID); err != nil {
+		c, err := loadCluster(tx, req.ClusterID)
+		if err != nil {
 			return err
+		}
+		if c.Pinned {
+			// Production refuses, and clients (the official provider's
+			// delete) unpin on this message and try again.
+			return invalidParam("Cluster %s is pinned and cannot be permanently deleted: unpin the cluster first.", req.ClusterID)
 		}
 		if err := deleteClusterEvents(tx, req.ClusterID); err != nil {
 			return err
