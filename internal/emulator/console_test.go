@@ -478,8 +478,11 @@ func TestConsole_pagesShowTheState(t *testing.T) {
 
 	t.Run("unknown page", func(t *testing.T) {
 		resp, body := consoleGet(t, emu.URL, "/_console/nope", "Bearer "+testOperatorToken, nil)
-		if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "There is no console page at") {
+		if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "There is no console page at /_console/nope") {
 			t.Errorf("unknown page: %d", resp.StatusCode)
+		}
+		if resp, _ := consoleGet(t, emu.URL, "/_console/nope", "", nil); resp.StatusCode != http.StatusFound {
+			t.Errorf("unknown page without credentials: %d, want the redirect to the login form", resp.StatusCode)
 		}
 		resp, _ = consoleGet(t, emu.URL, "/_console/models?ws=123", "Bearer "+testOperatorToken, nil)
 		if resp.StatusCode != http.StatusBadRequest {
