@@ -10,11 +10,11 @@
 package planjson
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 )
@@ -154,9 +154,12 @@ func Load(path, env string) (*Plan, error) {
 // -json`, or the minimal one policy fixtures hold (format_version and
 // resource_changes).
 func Parse(raw []byte) (*Plan, error) {
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		var syn *json.SyntaxError
+	// Parsing builds what stays in use: a collection while the heap
+	// grows would only scan it over and over.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	v, err := decodeJSON(raw)
+	if err != nil {
+		var syn *SyntaxError
 		if errors.As(err, &syn) {
 			return nil, fmt.Errorf("not a JSON plan: invalid JSON at byte %d: %v (produce it with `terraform show -json PLANFILE`)", syn.Offset, err)
 		}

@@ -503,12 +503,6 @@ func (rp *regoPolicies) rules() []RuleInfo {
 	return out
 }
 
-// regoInput is the document a policy sees as input. A plan's top-level
-// fields are converted to Rego values only when a policy reads them
-// (OPA's lazy object): most policies read resource_changes and never pay
-// for planned_values, prior_state or configuration.
-func regoInput(p *planjson.Plan) ast.Value { return ast.LazyObject(p.Doc) }
-
 // combinedInput is conftest's --combine input: every file as {path,
 // contents}, sorted by path.
 func combinedInput(plans []*planjson.Plan) (ast.Value, error) {
