@@ -1,13 +1,15 @@
 package main
 
 import (
-	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 	"github.com/brickops/terraform-provider-brickops/internal/github"
+	"github.com/brickops/terraform-provider-brickops/internal/output"
 )
 
 func newGateCmd() *cobra.Command {
@@ -16,6 +18,7 @@ func newGateCmd() *cobra.Command {
 		env     string
 		pr      int
 		comment bool
+		format  *output.Format
 	)
 	cmd := &cobra.Command{
 		Use:   "gate --env ENV",
@@ -33,7 +36,7 @@ Prints each gate with its verdict and why, updates the pull request comment
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if env == "" {
-				return inputError(errors.New("--env is required"))
+				return exitcode.Invalidf("--env is required")
 			}
 			p, repo, err := flags.promoter(true)
 			if err != nil {
@@ -41,28 +44,31 @@ Prints each gate with its verdict and why, updates the pull request comment
 			}
 			if pr == 0 {
 				if pr, err = github.PullRequestNumber(os.Getenv("GITHUB_EVENT_PATH")); err != nil {
-					return inputError(err)
+					return exitcode.Invalid(err)
 				}
 			}
-			report, err := p.Gate(cmd.Context(), *repo, env, pr)
+			gate, err := p.Gate(cmd.Context(), *repo, env, pr)
 			if err != nil {
 				return err
 			}
-			fmt.Fprint(cmd.OutOrStdout(), report.Text())
+			if err := report(cmd, format, gate, func(w io.Writer) { fmt.Fprint(w, gate.Text()) }); err != nil {
+				return err
+			}
 			if comment {
-				if _, err := github.UpsertComment(cmd.Context(), repo.Client, repo.Owner, repo.Name, pr, "gate-"+env, report.Markdown()); err != nil {
+				if _, err := github.UpsertComment(cmd.Context(), repo.Client, repo.Owner, repo.Name, pr, "gate-"+env, gate.Markdown()); err != nil {
 					return err
 				}
 			}
-			if err := appendStepSummary([]byte(report.Markdown())); err != nil {
+			if err := appendStepSummary([]byte(gate.Markdown())); err != nil {
 				return err
 			}
-			if !report.Passed() {
-				return fmt.Errorf("gate for %s failed on pull request #%d", env, pr)
+			if !gate.Passed() {
+				return exitcode.Refusedf("gate for %s failed on pull request #%d", env, pr)
 			}
 			return nil
 		},
 	}
+	format = outputFlag(cmd)
 	flags.register(cmd, false)
 	cmd.Flags().StringVar(&env, "env", "", "environment the pull request changes")
 	cmd.Flags().IntVar(&pr, "pr", 0, "pull request number (default: from GITHUB_EVENT_PATH)")

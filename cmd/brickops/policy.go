@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
 	"github.com/brickops/terraform-provider-brickops/internal/config"
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
+	"github.com/brickops/terraform-provider-brickops/internal/output"
 	"github.com/brickops/terraform-provider-brickops/internal/planjson"
 	"github.com/brickops/terraform-provider-brickops/internal/policy"
 	"github.com/brickops/terraform-provider-brickops/internal/version"
@@ -30,10 +34,11 @@ const conftestPolicyDir = "policy"
 
 func newPolicyCheckCmd() *cobra.Command {
 	var (
-		env, output, configPath string
-		failOnWarn, noFail      bool
-		reportURL               string
-		opts                    policy.Options
+		env, configPath    string
+		format             *output.Format
+		failOnWarn, noFail bool
+		reportURL          string
+		opts               policy.Options
 	)
 	cmd := &cobra.Command{
 		Use:   "check [ENV=]PLAN.json...",
@@ -62,9 +67,6 @@ brickops.yaml), 3 when a policy fails while evaluating.`,
   brickops policy check prod.json --output markdown | brickops pr comment --key policy`,
 		Args: minArgs(1, "a plan file (terraform show -json output)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !oneOf(output, policy.FormatText, policy.FormatJSON, policy.FormatSARIF, policy.FormatMarkdown) {
-				return inputError(fmt.Errorf("--output %q: want text, json, sarif or markdown", output))
-			}
 			if len(opts.PolicyPaths) == 0 && !cmd.Flags().Changed("policy") {
 				if info, err := os.Stat(conftestPolicyDir); err == nil && info.IsDir() {
 					opts.PolicyPaths = []string{conftestPolicyDir}
@@ -72,25 +74,25 @@ brickops.yaml), 3 when a policy fails while evaluating.`,
 			}
 			cfg, err := config.LoadOptional(configPath)
 			if err != nil {
-				return inputError(err)
+				return err
 			}
 			opts.Config = cfg
 			engine, err := policy.New(cmd.Context(), opts)
 			if err != nil {
-				return inputError(err)
+				return exitcode.Invalid(err)
 			}
 			targets, err := planjson.Targets(args, env)
 			if err != nil {
-				return inputError(err)
+				return exitcode.Invalid(err)
 			}
 			tuneGC(targets)
 			plans, err := planjson.LoadAll(targets)
 			if err != nil {
-				return inputError(err)
+				return exitcode.Invalid(err)
 			}
 			report, err := engine.Check(cmd.Context(), plans)
 			if err != nil {
-				return &exitError{code: 3, err: err}
+				return exitcode.Failed(err)
 			}
 			report.FailOnWarn = failOnWarn
 			report.FullReportURL = reportURL
@@ -98,16 +100,21 @@ brickops.yaml), 3 when a policy fails while evaluating.`,
 				report.FullReportURL = actionsRunURL()
 			}
 			var out bytes.Buffer
-			if err := report.Write(&out, output, version.Version); err != nil {
+			if err := report.Write(&out, format.String(), version.Version); err != nil {
 				return err
 			}
-			if output != policy.FormatText && output != policy.FormatJSON {
+			if format.String() != policy.FormatText && !format.JSON() {
 				// What policies print() stays out of SARIF and markdown.
 				for _, p := range report.Prints {
 					fmt.Fprintln(cmd.ErrOrStderr(), "PRNT", p)
 				}
 			}
-			if _, err := cmd.OutOrStdout().Write(out.Bytes()); err != nil {
+			if format.JSON() {
+				err = output.WriteJSON(cmd.OutOrStdout(), commandName(cmd), json.RawMessage(out.Bytes()))
+			} else {
+				_, err = cmd.OutOrStdout().Write(out.Bytes())
+			}
+			if err != nil {
 				return err
 			}
 			if os.Getenv("GITHUB_STEP_SUMMARY") != "" {
@@ -119,15 +126,15 @@ brickops.yaml), 3 when a policy fails while evaluating.`,
 			}
 			if report.Denied() && !noFail {
 				c := report.Summary()
-				return &exitError{code: 1, err: fmt.Errorf("policy check failed: %d finding(s) deny the plan, %d warning(s)", c.Denied, c.Warnings)}
+				return exitcode.Refusedf("policy check failed: %d finding(s) deny the plan, %d warning(s)", c.Denied, c.Warnings)
 			}
 			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&env, "env", "", "environment of the (single) plan file")
-	f.StringVarP(&output, "output", "o", policy.FormatText, "output format: text, json, sarif or markdown")
-	f.StringVar(&configPath, "config", config.DefaultPath, "brickops.yaml with rule settings and waivers (optional)")
+	format = outputFlag(cmd, policy.FormatSARIF, policy.FormatMarkdown)
+	f.StringVar(&configPath, "config", "", "brickops.yaml with rule settings and waivers (default: found upward from the working directory; optional)")
 	f.StringArrayVarP(&opts.PolicyPaths, "policy", "p", nil, "directory or file of Rego policies (repeatable; default ./policy when it exists)")
 	f.StringSliceVarP(&opts.DataPaths, "data", "d", nil, "JSON/YAML files or directories policies read as data (repeatable)")
 	f.StringSliceVarP(&opts.Namespaces, "namespace", "n", nil, "Rego packages whose rules count, globs allowed: 'main*' (repeatable; default main)")
@@ -173,7 +180,7 @@ func actionsRunURL() string {
 
 func newPolicyTestCmd() *cobra.Command {
 	var (
-		output    string
+		format    *output.Format
 		threshold float64
 		opts      policy.TestOptions
 	)
@@ -190,9 +197,6 @@ there is nothing to test or a policy does not compile.`,
 		Example: `  brickops policy test policies/
   brickops policy test policies/ --data data/ --threshold 80 --output json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !oneOf(output, policy.FormatText, policy.FormatJSON) {
-				return inputError(fmt.Errorf("--output %q: want text or json", output))
-			}
 			opts.Paths = args
 			if len(opts.Paths) == 0 {
 				for _, dir := range []string{conftestPolicyDir, "policies"} {
@@ -202,27 +206,27 @@ there is nothing to test or a policy does not compile.`,
 					}
 				}
 				if len(opts.Paths) == 0 {
-					return inputError(fmt.Errorf("no policy directory: pass PATH (./policy and ./policies do not exist)"))
+					return exitcode.Invalidf("no policy directory: pass PATH (./policy and ./policies do not exist)")
 				}
 			}
 			rep, err := policy.RunTests(cmd.Context(), opts)
 			if err != nil {
-				return inputError(err)
+				return exitcode.Invalid(err)
 			}
-			if err := rep.Write(cmd.OutOrStdout(), output); err != nil {
+			if err := report(cmd, format, rep, func(w io.Writer) { rep.WriteText(w) }); err != nil {
 				return err
 			}
 			switch {
 			case rep.Failed+rep.Errored > 0:
-				return &exitError{code: 1, err: fmt.Errorf("policy test: %d of %d test(s) failed", rep.Failed+rep.Errored, len(rep.Results))}
+				return exitcode.Refusedf("policy test: %d of %d test(s) failed", rep.Failed+rep.Errored, len(rep.Results))
 			case threshold > 0 && rep.Coverage < threshold:
-				return &exitError{code: 1, err: fmt.Errorf("policy test: coverage %.1f%% is below the threshold of %.1f%%", rep.Coverage, threshold)}
+				return exitcode.Refusedf("policy test: coverage %.1f%% is below the threshold of %.1f%%", rep.Coverage, threshold)
 			}
 			return nil
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&output, "output", "o", policy.FormatText, "output format: text or json")
+	format = outputFlag(cmd)
 	f.StringSliceVarP(&opts.DataPaths, "data", "d", nil, "JSON/YAML files or directories the policies read as data (repeatable)")
 	f.StringVar(&opts.RegoVersion, "rego-version", "", "Rego syntax of the policies: v0 or v1 (default: each file as written)")
 	f.StringVar(&opts.Run, "run", "", "run only the tests whose name matches this regular expression")
@@ -231,30 +235,40 @@ there is nothing to test or a policy does not compile.`,
 }
 
 func newPolicyRulesCmd() *cobra.Command {
-	var output string
+	var format *output.Format
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List the built-in rules with their IDs, severities and rationale",
-		Args:  cobra.NoArgs,
+		Long: `Lists the built-in rules. --output markdown writes the rule reference page of
+the docs; --output json one document with a "rules" list.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			w := cmd.OutOrStdout()
-			switch output {
-			case "markdown":
-				return policy.WriteReference(w)
-			case "text":
-			default:
-				return inputError(fmt.Errorf("--output %q: use text or markdown", output))
+			if format.String() == policy.FormatMarkdown {
+				return policy.WriteReference(cmd.OutOrStdout())
 			}
+			type ruleJSON struct {
+				ID        string `json:"id"`
+				Name      string `json:"name"`
+				Severity  string `json:"severity"`
+				ProdOnly  bool   `json:"prod_only"`
+				Rationale string `json:"rationale"`
+				Fix       string `json:"fix"`
+			}
+			var rules []ruleJSON
 			for _, r := range policy.Builtin() {
-				scope := ""
-				if r.ProdOnly {
-					scope = " (production only)"
-				}
-				fmt.Fprintf(w, "%s  %-36s %-7s%s\n    why: %s\n    fix: %s\n", r.ID, r.Name, r.Severity, scope, r.Rationale, r.Fix)
+				rules = append(rules, ruleJSON{r.ID, r.Name, string(r.Severity), r.ProdOnly, r.Rationale, r.Fix})
 			}
-			return nil
+			return report(cmd, format, map[string]any{"rules": rules}, func(w io.Writer) {
+				for _, r := range rules {
+					scope := ""
+					if r.ProdOnly {
+						scope = " (production only)"
+					}
+					fmt.Fprintf(w, "%s  %-36s %-7s%s\n    why: %s\n    fix: %s\n", r.ID, r.Name, r.Severity, scope, r.Rationale, r.Fix)
+				}
+			})
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "text", "text, or markdown (the rule reference page of the docs)")
+	format = outputFlag(cmd, policy.FormatMarkdown)
 	return cmd
 }

@@ -31,6 +31,11 @@ type Options struct {
 	DataDir string
 	// Tokens are the accepted bearer tokens; empty means DefaultToken.
 	Tokens []string
+	// OperatorToken is the only credential the operator API (/_emulator/…)
+	// accepts: workspace, Entra ID and GitHub tokens are refused there, so a
+	// client of the emulated APIs cannot reset state or inject faults.
+	// Empty means a random one, generated at start (OperatorToken()).
+	OperatorToken string
 	// AsyncDelay is how long asynchronous transitions (cluster PENDING →
 	// RUNNING, TERMINATING → TERMINATED, …) take. Zero makes every
 	// transition complete by the next read, which keeps tests fast.
@@ -104,6 +109,9 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	if opts.UserName == "" {
 		opts.UserName = "brickops@example.com"
+	}
+	if err := resolveOperatorToken(&opts); err != nil {
+		return nil, err
 	}
 	if opts.RequestLogSize <= 0 {
 		opts.RequestLogSize = DefaultRequestLogSize
@@ -201,6 +209,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", elapsed.Round(time.Microsecond))
 		}
 	}()
+	if isWorkspacePath(r.URL.Path) {
+		w.Header().Set(orgIDHeader, s.workspaceID)
+	}
 	if !strings.HasPrefix(r.URL.Path, operatorPrefix) {
 		f := s.faults.decide(r)
 		if f.delay > 0 {

@@ -20,10 +20,6 @@ const (
 	FormatMarkdown = "markdown"
 )
 
-// ReportVersion is the version of the JSON report's shape; it changes only
-// when a field changes meaning or goes away.
-const ReportVersion = 1
-
 // MarkdownLimit keeps the markdown report inside one GitHub comment or
 // step summary (65,536 characters) with room for the comment's marker.
 const MarkdownLimit = 60000
@@ -76,8 +72,9 @@ func (r *Report) Summary() ReportCounts {
 	return c
 }
 
+// jsonReport is the JSON report's body; the CLI wraps it in the versioned
+// document every command writes (internal/output).
 type jsonReport struct {
-	Version     int          `json:"version"`
 	ToolVersion string       `json:"tool_version"`
 	Denied      bool         `json:"denied"`
 	Counts      ReportCounts `json:"counts"`
@@ -85,7 +82,7 @@ type jsonReport struct {
 }
 
 func (r *Report) jsonReport(toolVersion string) jsonReport {
-	return jsonReport{Version: ReportVersion, ToolVersion: toolVersion, Denied: r.Denied(), Counts: r.Summary(), Report: r}
+	return jsonReport{ToolVersion: toolVersion, Denied: r.Denied(), Counts: r.Summary(), Report: r}
 }
 
 func writeIndented(w io.Writer, v any) error {

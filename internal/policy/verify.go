@@ -51,7 +51,6 @@ type FileCoverage struct {
 
 // TestReport is the outcome of RunTests.
 type TestReport struct {
-	Version int          `json:"version"`
 	Results []TestResult `json:"results"`
 	Passed  int          `json:"passed"`
 	Failed  int          `json:"failed"`
@@ -100,7 +99,7 @@ func RunTests(ctx context.Context, opts TestOptions) (*TestReport, error) {
 	if err != nil {
 		return nil, firstRegoError(err)
 	}
-	rep := &TestReport{Version: ReportVersion, Results: []TestResult{}, Files: []FileCoverage{}}
+	rep := &TestReport{Results: []TestResult{}, Files: []FileCoverage{}}
 	for r := range ch {
 		tr := TestResult{Package: strings.TrimPrefix(r.Package, "data."), Name: r.Name, Pass: r.Pass(), Skip: r.Skip,
 			DurationMS: float64(r.Duration.Microseconds()) / 1000, Output: string(r.Output)}
@@ -172,11 +171,8 @@ func (rep *TestReport) coverage(cr cover.Report) {
 
 func round1(f float64) float64 { return float64(int(f*10+0.5)) / 10 }
 
-// Write renders the test report as text (like opa test) or JSON.
-func (rep *TestReport) Write(w io.Writer, format string) error {
-	if format == FormatJSON {
-		return writeIndented(w, rep)
-	}
+// WriteText writes the test report as opa test does.
+func (rep *TestReport) WriteText(w io.Writer) {
 	for _, r := range rep.Results {
 		status := "PASS"
 		switch {
@@ -216,5 +212,4 @@ func (rep *TestReport) Write(w io.Writer, format string) error {
 		}
 		fmt.Fprintf(w, "  %s: %.1f%% (%d/%d lines)%s\n", f.File, f.Coverage, f.Covered, f.Covered+f.NotCovered, missed)
 	}
-	return nil
 }

@@ -10,6 +10,7 @@ import (
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/brickops/terraform-provider-brickops/internal/config"
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 	"github.com/brickops/terraform-provider-brickops/internal/github"
 )
 
@@ -196,7 +197,7 @@ func (p *Promoter) reviewers(ctx context.Context, repo github.Repo, env config.E
 			return owners, nil
 		}
 	}
-	return nil, fmt.Errorf("environment %s needs %d approval(s) but names no reviewers: list them under environments.%s.reviewers in brickops.yaml, or give %s an owner in CODEOWNERS",
+	return nil, exitcode.Invalidf("environment %s needs %d approval(s) but names no reviewers: list them under environments.%s.reviewers in brickops.yaml, or give %s an owner in CODEOWNERS",
 		env.Name, env.Approvals, env.Name, pinRelPath(env.Name))
 }
 
