@@ -141,6 +141,7 @@ brickops.yaml), 3 when a policy fails while evaluating.`,
 	f.BoolVar(&opts.AllNamespaces, "all-namespaces", false, "evaluate the rules of every Rego package")
 	f.StringVar(&opts.RegoVersion, "rego-version", "", "Rego syntax of the policies: v0 or v1 (default: each file as written)")
 	f.BoolVar(&opts.Combine, "combine", false, "evaluate the Rego policies once on all plans together (input: [{path, contents}])")
+	f.BoolVar(&opts.NoBuiltin, "no-builtin", false, "run only the Rego policies (what conftest does), not the built-in rule pack")
 	f.BoolVar(&failOnWarn, "fail-on-warn", false, "exit 1 when there are warnings too")
 	f.BoolVar(&noFail, "no-fail", false, "exit 0 even when findings deny the plan")
 	f.StringVar(&reportURL, "report-url", "", "where the full report is kept, for a markdown report too long for one comment (default: the GitHub Actions run)")

@@ -39,6 +39,8 @@ type Options struct {
 	// Combine evaluates the Rego policies once on all plans together, as
 	// conftest --combine: input is a list of {path, contents}.
 	Combine bool
+	// NoBuiltin runs only the Rego policies, as conftest would.
+	NoBuiltin bool
 	// Now decides which waivers have expired; zero means time.Now.
 	Now time.Time
 	// SourceDir holds the Terraform configuration, where findings are
@@ -87,7 +89,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	for _, r := range Builtin() {
 		s := cfg.Policy.Rules[r.ID]
-		if s.Enabled != nil && !*s.Enabled {
+		if opts.NoBuiltin || s.Enabled != nil && !*s.Enabled {
 			continue
 		}
 		params, err := r.decodeParams(s.Params)
