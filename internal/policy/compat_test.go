@@ -199,9 +199,9 @@ func recordConftest(t *testing.T, path string) {
 			t.Fatalf("%s: running conftest: %v", c.Name, err)
 		}
 		var results []struct {
-			Filename   string `json:"filename"`
-			Namespace  string `json:"namespace"`
-			Successes  int    `json:"successes"`
+			Filename   string                 `json:"filename"`
+			Namespace  string                 `json:"namespace"`
+			Successes  int                    `json:"successes"`
 			Failures   []struct{ Msg string } `json:"failures"`
 			Warnings   []struct{ Msg string } `json:"warnings"`
 			Exceptions []struct{ Msg string } `json:"exceptions"`

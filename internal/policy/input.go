@@ -3,9 +3,10 @@ package policy
 import (
 	"encoding/json"
 	"math"
+	"runtime"
 	"runtime/debug"
-	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -26,10 +27,33 @@ func regoInput(p *planjson.Plan) ast.Value {
 	}
 	if rc, ok := p.Doc["resource_changes"].([]any); ok {
 		defer debug.SetGCPercent(debug.SetGCPercent(-1))
-		c := &termCache{strings: map[string]*ast.Term{}}
-		top["resource_changes"] = c.term(rc).Value
+		top["resource_changes"] = convertList(rc)
 	}
 	return ast.LazyObject(top)
+}
+
+// convertList converts a long list in parallel halves (a plan's changes
+// are independent), each with its own cache.
+func convertList(list []any) ast.Value {
+	terms := make([]*ast.Term, len(list))
+	parts := 1
+	if len(list) >= 1000 {
+		parts = min(runtime.GOMAXPROCS(0), 4)
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*len(list)/parts, (p+1)*len(list)/parts
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := newTermCache()
+			for i := lo; i < hi; i++ {
+				terms[i] = c.term(list[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return ast.NewArray(terms...)
 }
 
 // termCache converts parsed JSON values to Rego terms as
@@ -38,6 +62,13 @@ func regoInput(p *planjson.Plan) ast.Value {
 // repeat thousands of times in a plan.
 type termCache struct {
 	strings map[string]*ast.Term
+	// composites holds shared lists and objects by key.
+	composites map[string]*ast.Term
+	null       *ast.Term
+}
+
+func newTermCache() *termCache {
+	return &termCache{strings: map[string]*ast.Term{}, composites: map[string]*ast.Term{}, null: ast.NullTerm()}
 }
 
 const sharedStringMax = 48
@@ -45,7 +76,7 @@ const sharedStringMax = 48
 func (c *termCache) term(v any) *ast.Term {
 	switch x := v.(type) {
 	case nil:
-		return ast.NullTerm()
+		return c.null
 	case bool:
 		return ast.InternedTerm(x)
 	case string:
@@ -64,27 +95,66 @@ func (c *termCache) term(v any) *ast.Term {
 		}
 		return ast.NumberTerm(jsonNumber(x))
 	case []any:
-		terms := make([]*ast.Term, len(x))
-		for i, e := range x {
-			terms[i] = c.term(e)
+		// Empty lists and objects (unset blocks, empty sensitivity masks)
+		// and short lists of strings (actions) are one term each.
+		if len(x) == 0 {
+			return c.shared("[]", func() *ast.Term { return ast.ArrayTerm() })
 		}
-		return ast.ArrayTerm(terms...)
+		if key, ok := stringsKey(x); ok {
+			return c.shared(key, func() *ast.Term { return c.array(x) })
+		}
+		return c.array(x)
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
+		if len(x) == 0 {
+			return c.shared("{}", func() *ast.Term { return ast.ObjectTerm() })
 		}
-		// Sorted insertion keeps the object's key order canonical from
-		// the start (OPA sorts keys lazily otherwise).
-		sort.Strings(keys)
-		pairs := make([][2]*ast.Term, len(keys))
-		for i, k := range keys {
-			pairs[i] = [2]*ast.Term{c.term(k), c.term(x[k])}
-		}
-		return ast.ObjectTerm(pairs...)
+		return c.object(x)
 	default:
 		return ast.NewTerm(ast.MustInterfaceToValue(x))
 	}
+}
+
+// shared returns the one term for a composite value known by key ("[]",
+// "{}", or a list of short strings).
+func (c *termCache) shared(key string, build func() *ast.Term) *ast.Term {
+	t, ok := c.composites[key]
+	if !ok {
+		t = build()
+		c.composites[key] = t
+	}
+	return t
+}
+
+// stringsKey is the key of a list of at most 4 short strings.
+func stringsKey(list []any) (string, bool) {
+	if len(list) > 4 {
+		return "", false
+	}
+	key := "["
+	for _, e := range list {
+		s, ok := e.(string)
+		if !ok || len(s) > sharedStringMax {
+			return "", false
+		}
+		key += strconv.Quote(s) + ","
+	}
+	return key, true
+}
+
+func (c *termCache) array(x []any) *ast.Term {
+	terms := make([]*ast.Term, len(x))
+	for i, e := range x {
+		terms[i] = c.term(e)
+	}
+	return ast.ArrayTerm(terms...)
+}
+
+func (c *termCache) object(x map[string]any) *ast.Term {
+	pairs := make([][2]*ast.Term, 0, len(x))
+	for k, v := range x {
+		pairs = append(pairs, [2]*ast.Term{c.term(k), c.term(v)})
+	}
+	return ast.ObjectTerm(pairs...)
 }
 
 // jsonNumber formats a float as ast.InterfaceToValue does.
