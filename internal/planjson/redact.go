@@ -10,7 +10,8 @@ import (
 //   - what the plan marks sensitive (before_sensitive / after_sensitive of
 //     resource changes, drift and outputs; sensitive_values of planned and
 //     prior state; outputs marked sensitive);
-//   - root variables declared sensitive;
+//   - root variables declared sensitive, and the defaults of sensitive
+//     variables in the configuration;
 //   - credentials in provider blocks: arguments of configuration.provider_config
 //     whose name says they carry one (token, client_secret, password, ...),
 //     and the root variables those arguments are set from. Terraform writes
@@ -50,6 +51,7 @@ func redact(p *Plan) {
 			secretVars[name] = true
 		}
 	}
+	redactVariableDefaults(Object(cfg["root_module"]))
 	for _, pc := range Object(cfg["provider_config"]) {
 		redactCredentials(Object(Object(pc)["expressions"]), secretVars)
 	}
@@ -59,6 +61,21 @@ func redact(p *Plan) {
 				val["value"] = RedactedValue
 			}
 		}
+	}
+}
+
+// redactVariableDefaults hides the default of every sensitive variable of
+// a configuration module and the modules it calls.
+func redactVariableDefaults(m map[string]any) {
+	for _, v := range Object(m["variables"]) {
+		if decl := Object(v); decl["sensitive"] == true {
+			if _, ok := decl["default"]; ok {
+				decl["default"] = RedactedValue
+			}
+		}
+	}
+	for _, c := range Object(m["module_calls"]) {
+		redactVariableDefaults(Object(Object(c)["module"]))
 	}
 }
 
