@@ -8,6 +8,10 @@ import "strings"
 func stackBadInputs() []badInput {
 	var rows []badInput
 	rows = append(rows, secretsBadInputs()...)
+	rows = append(rows, permissionsBadInputs()...)
+	rows = append(rows, warehouseBadInputs()...)
+	rows = append(rows, experimentAdminBadInputs()...)
+	rows = append(rows, policyAndPoolBadInputs()...)
 	return rows
 }
 
@@ -49,5 +53,115 @@ func secretsBadInputs() []badInput {
 		{route: route("GET", "acls/list"), name: "unknown scope", path: p + "acls/list?scope=nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Scope nope does not exist!"},
 		{route: route("POST", "acls/delete"), name: "missing principal", path: p + "acls/delete", body: `{"scope":"nope"}`, status: 400, code: badParam, message: "Missing required field: principal"},
 		{route: route("POST", "acls/delete"), name: "unknown scope", path: p + "acls/delete", body: `{"scope":"nope","principal":"users"}`, status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Scope nope does not exist!"},
+	}
+}
+
+// permissionsBadInputs follows the Permissions API: an unknown object is
+// 404 RESOURCE_DOES_NOT_EXIST, a level the type does not have is 400.
+func permissionsBadInputs() []badInput {
+	p := "/api/2.0/permissions/"
+	get, put, patch := "GET "+p+"{object...}", "PUT "+p+"{object...}", "PATCH "+p+"{object...}"
+	return []badInput{
+		{route: get, name: "unknown object type", path: p + "widgets/1", status: 400, code: badParam, message: `Invalid request_object_type "widgets"`},
+		{route: get, name: "no object id", path: p + "jobs", status: 400, code: badParam, message: "expected /api/2.0/permissions/<object type>/<object id>"},
+		{route: get, name: "unknown job", path: p + "jobs/42", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Job 42 does not exist."},
+		{route: get, name: "job id not a number", path: p + "jobs/abc", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Job abc does not exist."},
+		{route: get, name: "unknown cluster levels", path: p + "clusters/nope/permissionLevels", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Cluster nope does not exist."},
+		{route: put, name: "malformed JSON", path: p + "jobs/42", body: `{"access_control_list":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: put, name: "list as object", path: p + "jobs/42", body: `{"access_control_list":{}}`, status: 400, code: badParam, message: "access_control_list"},
+		{route: put, name: "no principal", path: p + "jobs/42", body: `{"access_control_list":[{"permission_level":"CAN_VIEW"}]}`, status: 400, code: badParam, message: "Exactly one of user_name, group_name and service_principal_name"},
+		{route: put, name: "two principals", path: p + "jobs/42", body: `{"access_control_list":[{"user_name":"a","group_name":"b","permission_level":"CAN_VIEW"}]}`, status: 400, code: badParam, message: "Exactly one of user_name"},
+		{route: put, name: "missing level", path: p + "jobs/42", body: `{"access_control_list":[{"group_name":"users"}]}`, status: 400, code: badParam, message: "Missing required field: permission_level"},
+		{route: put, name: "level of another type", path: p + "jobs/42", body: `{"access_control_list":[{"group_name":"users","permission_level":"CAN_QUERY"}]}`, status: 400, code: badParam, message: "Permission level CAN_QUERY is not supported for jobs"},
+		{route: put, name: "admins", path: p + "clusters/x", body: `{"access_control_list":[{"group_name":"admins","permission_level":"CAN_RESTART"}]}`, status: 400, code: badParam, message: "admins group's permissions"},
+		{route: put, name: "unknown job", path: p + "jobs/42", body: `{"access_control_list":[{"group_name":"users","permission_level":"CAN_VIEW"}]}`, status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Job 42 does not exist."},
+		{route: put, name: "on permission levels", path: p + "jobs/42/permissionLevels", body: `{}`, status: 405, code: badParam, message: "not supported on permissionLevels"},
+		{route: patch, name: "unknown serving endpoint", path: p + "serving-endpoints/abc", body: `{"access_control_list":[{"group_name":"users","permission_level":"CAN_QUERY"}]}`, status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Serving endpoint abc does not exist."},
+		{route: patch, name: "unknown experiment", path: p + "experiments/7", body: `{"access_control_list":[]}`, status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Experiment 7 does not exist."},
+	}
+}
+
+// warehouseBadInputs follows the SQL Warehouses API: an unknown id is 404
+// RESOURCE_DOES_NOT_EXIST.
+func warehouseBadInputs() []badInput {
+	p := "/api/2.0/sql/warehouses"
+	valid := `"name":"wh","cluster_size":"2X-Small"`
+	create, edit := "POST "+p, "POST "+p+"/{id}/edit"
+	return []badInput{
+		{route: create, name: "malformed JSON", path: p, body: `{"name":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: create, name: "missing name", path: p, body: `{"cluster_size":"Small"}`, status: 400, code: badParam, message: "Missing required field: name"},
+		{route: create, name: "missing size", path: p, body: `{"name":"wh"}`, status: 400, code: badParam, message: "Missing required field: cluster_size"},
+		{route: create, name: "unknown size", path: p, body: `{"name":"wh","cluster_size":"Huge"}`, status: 400, code: badParam, message: `Invalid cluster_size "Huge"`},
+		{route: create, name: "over-long name", path: p, body: `{"name":"` + strings.Repeat("n", 101) + `","cluster_size":"Small"}`, status: 400, code: badParam, message: "at most 100 characters"},
+		{route: create, name: "unknown type", path: p, body: `{` + valid + `,"warehouse_type":"SERVERLESS"}`, status: 400, code: badParam, message: `Invalid warehouse_type "SERVERLESS"`},
+		{route: create, name: "unknown spot policy", path: p, body: `{` + valid + `,"spot_instance_policy":"CHEAP"}`, status: 400, code: badParam, message: `Invalid spot_instance_policy "CHEAP"`},
+		{route: create, name: "unknown channel", path: p, body: `{` + valid + `,"channel":{"name":"BETA"}}`, status: 400, code: badParam, message: `Invalid channel.name "BETA"`},
+		{route: create, name: "serverless classic", path: p, body: `{` + valid + `,"enable_serverless_compute":true,"warehouse_type":"CLASSIC"}`, status: 400, code: badParam, message: "Serverless compute requires warehouse_type PRO"},
+		{route: create, name: "auto stop too short", path: p, body: `{` + valid + `,"auto_stop_mins":5}`, status: 400, code: badParam, message: "auto_stop_mins must be 0 or at least 10"},
+		{route: create, name: "min above max", path: p, body: `{` + valid + `,"min_num_clusters":3,"max_num_clusters":2}`, status: 400, code: badParam, message: "min_num_clusters (3) must be less than or equal to max_num_clusters (2)"},
+		{route: create, name: "too many clusters", path: p, body: `{` + valid + `,"max_num_clusters":41}`, status: 400, code: badParam, message: "max_num_clusters must be at most 40"},
+		{route: create, name: "size as number", path: p, body: `{"name":"wh","cluster_size":2}`, status: 400, code: badParam, message: "cluster_size"},
+		{route: "GET " + p, name: "junk query is ignored", path: p + "?x=%ff", status: 200},
+		{route: "GET " + p + "/{id}", name: "unknown id", path: p + "/nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Unable to find SQL warehouse nope."},
+		{route: edit, name: "missing name", path: p + "/nope/edit", body: `{"cluster_size":"Small"}`, status: 400, code: badParam, message: "Missing required field: name"},
+		{route: edit, name: "unknown id", path: p + "/nope/edit", body: `{` + valid + `}`, status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Unable to find SQL warehouse nope."},
+		{route: "POST " + p + "/{id}/start", name: "unknown id", path: p + "/nope/start", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Unable to find SQL warehouse nope."},
+		{route: "POST " + p + "/{id}/stop", name: "unknown id", path: p + "/nope/stop", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Unable to find SQL warehouse nope."},
+		{route: "DELETE " + p + "/{id}", name: "unknown id", path: p + "/nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Unable to find SQL warehouse nope."},
+	}
+}
+
+// experimentAdminBadInputs: an unknown experiment is 404
+// RESOURCE_DOES_NOT_EXIST "Node ID <id> does not exist.".
+func experimentAdminBadInputs() []badInput {
+	p := "/api/2.0/mlflow/experiments/"
+	var rows []badInput
+	for _, op := range []string{"update", "delete", "restore", "set-experiment-tag"} {
+		route := "POST " + p + op
+		rows = append(rows,
+			badInput{route: route, name: "malformed JSON", path: p + op, body: `{"experiment_id":`, status: 400, code: malformed, message: "failed to parse"},
+			badInput{route: route, name: "missing id", path: p + op, body: `{}`, status: 400, code: badParam, message: "Missing required field: experiment_id"},
+			badInput{route: route, name: "unknown id", path: p + op, body: `{"experiment_id":"42","new_name":"/x","key":"k"}`, status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Node ID 42 does not exist."},
+		)
+	}
+	return rows
+}
+
+// policyAndPoolBadInputs: unknown policies and pools are 404
+// RESOURCE_DOES_NOT_EXIST; definitions must be JSON objects of typed rules.
+func policyAndPoolBadInputs() []badInput {
+	cp, ip := "/api/2.0/policies/clusters/", "/api/2.0/instance-pools/"
+	notFound := "RESOURCE_DOES_NOT_EXIST"
+	pool := `"instance_pool_name":"p","node_type_id":"Standard_DS3_v2"`
+	return []badInput{
+		{route: "POST " + cp + "create", name: "malformed JSON", path: cp + "create", body: `{"name":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: "POST " + cp + "create", name: "missing name", path: cp + "create", body: `{"definition":"{}"}`, status: 400, code: badParam, message: "Missing required field: name"},
+		{route: "POST " + cp + "create", name: "no definition", path: cp + "create", body: `{"name":"p"}`, status: 400, code: badParam, message: "Either definition or policy_family_id must be specified."},
+		{route: "POST " + cp + "create", name: "definition not JSON", path: cp + "create", body: `{"name":"p","definition":"{nope"}`, status: 400, code: badParam, message: "Invalid policy definition: it must be a JSON object"},
+		{route: "POST " + cp + "create", name: "unknown rule type", path: cp + "create", body: `{"name":"p","definition":"{\"spark_version\":{\"type\":\"pinned\"}}"}`, status: 400, code: badParam, message: `rule for "spark_version" has type "pinned"`},
+		{route: "POST " + cp + "create", name: "negative max clusters", path: cp + "create", body: `{"name":"p","definition":"{}","max_clusters_per_user":-1}`, status: 400, code: badParam, message: "max_clusters_per_user must be positive"},
+		{route: "GET " + cp + "get", name: "missing id", path: cp + "get", status: 400, code: badParam, message: "Missing required field: policy_id"},
+		{route: "GET " + cp + "get", name: "unknown id", path: cp + "get?policy_id=NOPE", status: 404, code: notFound, message: "Can't find a cluster policy with id: NOPE."},
+		{route: "GET " + cp + "list", name: "junk query is ignored", path: cp + "list?x=%ff", status: 200},
+		{route: "POST " + cp + "edit", name: "missing id", path: cp + "edit", body: `{"name":"p","definition":"{}"}`, status: 400, code: badParam, message: "Missing required field: policy_id"},
+		{route: "POST " + cp + "edit", name: "unknown id", path: cp + "edit", body: `{"policy_id":"NOPE","name":"p","definition":"{}"}`, status: 404, code: notFound, message: "Can't find a cluster policy with id: NOPE."},
+		{route: "POST " + cp + "delete", name: "unknown id", path: cp + "delete", body: `{"policy_id":"NOPE"}`, status: 404, code: notFound, message: "Can't find a cluster policy with id: NOPE."},
+		{route: "POST " + cp + "delete", name: "missing id", path: cp + "delete", body: `{}`, status: 400, code: badParam, message: "Missing required field: policy_id"},
+
+		{route: "POST " + ip + "create", name: "malformed JSON", path: ip + "create", body: `{"instance_pool_name":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: "POST " + ip + "create", name: "missing name", path: ip + "create", body: `{"node_type_id":"Standard_DS3_v2"}`, status: 400, code: badParam, message: "Missing required field: instance_pool_name"},
+		{route: "POST " + ip + "create", name: "unknown node type", path: ip + "create", body: `{"instance_pool_name":"p","node_type_id":"Standard_Z9"}`, status: 400, code: badParam, message: "Node type Standard_Z9 is not supported"},
+		{route: "POST " + ip + "create", name: "capacity below idle", path: ip + "create", body: `{` + pool + `,"min_idle_instances":3,"max_capacity":2}`, status: 400, code: badParam, message: "max_capacity (2) must be at least min_idle_instances (3)"},
+		{route: "POST " + ip + "create", name: "idle minutes out of range", path: ip + "create", body: `{` + pool + `,"idle_instance_autotermination_minutes":10001}`, status: 400, code: badParam, message: "between 0 and 10000"},
+		{route: "POST " + ip + "create", name: "unknown availability", path: ip + "create", body: `{` + pool + `,"azure_attributes":{"availability":"SPOT"}}`, status: 400, code: badParam, message: `Invalid azure_attributes.availability "SPOT"`},
+		{route: "POST " + ip + "create", name: "unknown spark version", path: ip + "create", body: `{` + pool + `,"preloaded_spark_versions":["9.9.x"]}`, status: 400, code: badParam, message: "Invalid spark version 9.9.x"},
+		{route: "POST " + ip + "create", name: "reserved tag", path: ip + "create", body: `{` + pool + `,"custom_tags":{"Vendor":"me"}}`, status: 400, code: badParam, message: `"Vendor" is reserved`},
+		{route: "GET " + ip + "get", name: "missing id", path: ip + "get", status: 400, code: badParam, message: "Missing required field: instance_pool_id"},
+		{route: "GET " + ip + "get", name: "unknown id", path: ip + "get?instance_pool_id=nope", status: 404, code: notFound, message: "Can't find an instance pool with id: nope."},
+		{route: "GET " + ip + "list", name: "junk query is ignored", path: ip + "list?x=%ff", status: 200},
+		{route: "POST " + ip + "edit", name: "unknown id", path: ip + "edit", body: `{"instance_pool_id":"nope",` + pool + `}`, status: 404, code: notFound, message: "Can't find an instance pool with id: nope."},
+		{route: "POST " + ip + "edit", name: "missing id", path: ip + "edit", body: `{` + pool + `}`, status: 400, code: badParam, message: "Missing required field: instance_pool_id"},
+		{route: "POST " + ip + "delete", name: "unknown id", path: ip + "delete", body: `{"instance_pool_id":"nope"}`, status: 404, code: notFound, message: "Can't find an instance pool with id: nope."},
+		{route: "POST " + ip + "delete", name: "missing id", path: ip + "delete", body: `{}`, status: 400, code: badParam, message: "Missing required field: instance_pool_id"},
 	}
 }

@@ -319,3 +319,26 @@ func TestLibraries_installStatusUninstall(t *testing.T) {
 		t.Fatalf("statuses after restart = %+v, %v", st, err)
 	}
 }
+
+// TestClusters_pinnedClusterIsNotPermanentlyDeleted: clients unpin on this
+// answer and try again (the official provider's cluster delete does).
+func TestClusters_pinnedClusterIsNotPermanentlyDeleted(t *testing.T) {
+	emu := emulatortest.Start(t)
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	c, err := w.Clusters.Create(ctx, compute.CreateCluster{SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Clusters.PinByClusterId(ctx, c.ClusterId); err != nil {
+		t.Fatal(err)
+	}
+	err = w.Clusters.PermanentDeleteByClusterId(ctx, c.ClusterId)
+	wantAPIError(t, err, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "unpin the cluster first")
+	if err := w.Clusters.UnpinByClusterId(ctx, c.ClusterId); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Clusters.PermanentDeleteByClusterId(ctx, c.ClusterId); err != nil {
+		t.Fatalf("permanent delete after unpin: %v", err)
+	}
+}

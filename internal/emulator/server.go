@@ -68,6 +68,8 @@ type Options struct {
 	// Their workspaceUrl is then host:port without a scheme, like Azure's
 	// bare host names; without TLS it is a full http:// URL.
 	WorkspaceTLS *tls.Config
+	// Record, when set, receives every workspace API exchange (record.go).
+	Record io.Writer
 	// WorkspaceBindHost is the address workspaces created through ARM are
 	// served on, each on its own port (workspace_hosts.go). Empty means
 	// 127.0.0.1.
@@ -92,11 +94,15 @@ type Server struct {
 	// hosted are the workspaces created through ARM, each served on its own
 	// listener by a child Server (nil on children).
 	hosted *workspaceHosts
+	// rec writes exchanges when opts.Record is set.
+	rec *recorder
 	// tlsBundle is the CA bundle file to trust when opts.TLS is set.
 	tlsBundle string
 	// workspaceID is the numeric id of the workspace this server emulates.
 	workspaceID string
-	closeMu     sync.Once
+	// console serves /_console/ (console.go); only the root server has one.
+	console *http.ServeMux
+	closeMu sync.Once
 }
 
 // NewServer opens the store in opts.DataDir and builds the route table.
@@ -162,8 +168,13 @@ func NewServer(opts Options) (*Server, error) {
 	for _, t := range opts.Tokens {
 		s.tokens = append(s.tokens, []byte(t))
 	}
+	if opts.Record != nil {
+		s.rec = &recorder{w: opts.Record}
+	}
 	s.hosted = newWorkspaceHosts(s)
 	s.routes()
+	s.console = http.NewServeMux()
+	s.consoleRoutes()
 	if err := s.rehostWorkspaces(); err != nil {
 		_ = s.Close()
 		return nil, err
@@ -192,10 +203,26 @@ func (s *Server) now() time.Time { return s.opts.Now() }
 
 // ServeHTTP records the request, applies injected faults, recovers from
 // handler panics (a panic is an emulator bug, reported as 500 in the API
-// shape), then dispatches through the route table.
+// shape), then dispatches through the route table. The console
+// (console.go) is served apart: neither logged nor faulted.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.console != nil && strings.HasPrefix(r.URL.Path, consolePrefix) {
+		s.serveConsole(w, r)
+		return
+	}
 	start := time.Now()
+	var tee *teeWriter
+	var reqBody []byte
+	if s.rec != nil && recordable(r) {
+		reqBody = capture(r)
+		tee = &teeWriter{ResponseWriter: w}
+		w = tee
+	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	var injected string
+	if tee != nil {
+		defer func() { s.rec.write(r, reqBody, rec.status, tee.buf.Bytes()) }()
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("handler panic", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
@@ -204,7 +231,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		elapsed := time.Since(start)
-		s.reqLog.add(r, rec.status, elapsed)
+		s.reqLog.add(r, rec.status, elapsed, injected)
 		if s.opts.LogRequests {
 			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", elapsed.Round(time.Microsecond))
 		}
@@ -214,6 +241,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !strings.HasPrefix(r.URL.Path, operatorPrefix) {
 		f := s.faults.decide(r)
+		injected = f.describe()
 		if f.delay > 0 {
 			select {
 			case <-time.After(f.delay):

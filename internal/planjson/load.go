@@ -25,8 +25,9 @@ type Plan struct {
 	Path string
 	// Env is the environment the plan is for (dev, staging, prod, ...).
 	Env string
-	// FormatVersion and TerraformVersion are the plan's own fields.
-	FormatVersion, TerraformVersion string
+	// FormatVersion, TerraformVersion and Timestamp are the plan's own
+	// fields.
+	FormatVersion, TerraformVersion, Timestamp string
 	// Doc is the whole document with every sensitive value (marked so in
 	// the plan, or an argument of a provider block that carries a
 	// credential) replaced by RedactedValue: what Rego policies receive as
@@ -54,6 +55,8 @@ type ResourceChange struct {
 	Before       map[string]any
 	After        map[string]any
 	AfterUnknown map[string]any
+	// Change is the whole change object (nil when the entry has none).
+	Change map[string]any
 	// SensitiveChanged names the top-level attributes whose (redacted)
 	// sensitive value changes: redacted, before and after look the same.
 	SensitiveChanged []string
@@ -172,7 +175,7 @@ func Parse(raw []byte) (*Plan, error) {
 	if err := notAState(doc); err != nil {
 		return nil, err
 	}
-	p := &Plan{Doc: doc, TerraformVersion: str(doc["terraform_version"])}
+	p := &Plan{Doc: doc, TerraformVersion: str(doc["terraform_version"]), Timestamp: str(doc["timestamp"])}
 	fv, present := doc["format_version"]
 	if !present {
 		return nil, errors.New("not a Terraform plan: format_version is missing (produce it with `terraform show -json PLANFILE`)")
@@ -226,19 +229,23 @@ func (p *Plan) index() error {
 			p.Changes = append(p.Changes, rc)
 			continue
 		}
-		var actions []string
-		if list, ok := change["actions"].([]any); ok {
-			for _, a := range list {
-				actions = append(actions, str(a))
-			}
-		}
-		rc.Action = ActionOf(actions)
+		rc.Change = change
+		rc.Action = ActionOf(actionList(change))
 		rc.Before, _ = change["before"].(map[string]any)
 		rc.After, _ = change["after"].(map[string]any)
 		rc.AfterUnknown, _ = change["after_unknown"].(map[string]any)
 		p.Changes = append(p.Changes, rc)
 	}
 	return nil
+}
+
+// actionList reads a change's actions.
+func actionList(change map[string]any) []string {
+	var actions []string
+	for _, a := range list(change["actions"]) {
+		actions = append(actions, str(a))
+	}
+	return actions
 }
 
 // ConfigResource finds a resource's block in the plan's configuration,
