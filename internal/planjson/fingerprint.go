@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-
 )
 
 // Fingerprint identifies what a plan would do, so an approval given on one
