@@ -9,12 +9,13 @@ TERRAFORM  ?= $(shell command -v terraform)
 TEST_TFRC  := $(BIN)/test.tfrc
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: all build test unit acc docs docs-check demo bench lint fmt fuzz clean help
+.PHONY: all build install test unit acc docs docs-check demo bench lint fmt fuzz clean help
 
 all: build
 
 help:
 	@echo "make build       build terraform-provider-brickops and brickops into bin/"
+	@echo "make install     put the provider in ~/.terraform.d/plugins (terraform init finds it offline) and brickops in $$(go env GOPATH)/bin"
 	@echo "make test        vet, unit, emulator, acceptance (TF_ACC=1), CLI and e2e tests, docs freshness"
 	@echo "make demo        run the whole MLOps lifecycle against a local emulator"
 	@echo "make docs        regenerate docs/ from the provider schema and examples/"
@@ -22,9 +23,20 @@ help:
 	@echo "make fuzz        run every fuzz target for FUZZTIME (default 30s) each"
 	@echo "make lint        gofmt, go vet, staticcheck"
 
+# The first build compiles the Databricks, Azure and Terraform SDKs and
+# Open Policy Agent (a minute or two on a laptop); later builds are cached.
 build:
 	@mkdir -p $(BIN)
+	@test -x $(BIN)/brickops || echo "building terraform-provider-brickops and brickops into bin/ (the first build compiles the Databricks, Azure and Terraform SDKs: a minute or two; later builds take seconds)" >&2
 	$(GO) build -o $(BIN)/ . ./cmd/brickops
+
+# Installs this build: the provider into Terraform's implied local mirror,
+# so `terraform init` finds it in any directory with no CLI config, and the
+# brickops CLI into GOBIN (GOPATH/bin), which should be on PATH.
+install: build
+	$(BIN)/brickops provider install --provider $(BIN)/terraform-provider-brickops
+	$(GO) install ./cmd/brickops
+	@gobin=$$($(GO) env GOBIN); echo "installed brickops into $${gobin:-$$($(GO) env GOPATH)/bin}" >&2
 
 $(TEST_TFRC):
 	@mkdir -p $(BIN)
@@ -65,6 +77,7 @@ docs-check: build
 	  echo "docs/ is stale: run 'make docs' and commit the result" >&2; exit 1; fi
 
 demo: build
+	@echo "running the demo: an emulator on loopback, terraform on dev, staging and prod, promotions through pull requests (about a minute)" >&2
 	$(BIN)/brickops demo --bin $(BIN)
 
 bench: build
