@@ -23,6 +23,7 @@ var registerProduct sync.Once
 // brickops/<version>.
 func Workspace(cfg *databricks.Config) (*databricks.WorkspaceClient, error) {
 	registerProduct.Do(func() { useragent.WithProduct("brickops", version.Version) })
+	withAuthHint(cfg)
 	w, err := databricks.NewWorkspaceClient(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("configuring the Databricks client: %w", err)
