@@ -9,34 +9,38 @@ TERRAFORM  ?= $(shell command -v terraform)
 TEST_TFRC  := $(BIN)/test.tfrc
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: all build install test unit acc docs docs-check demo bench lint fmt fuzz clean help
+.PHONY: all build install test unit acc docs docs-check demo bench lint fmt fuzz fidelity clean help
 
 all: build
 
 help:
 	@echo "make build       build terraform-provider-brickops and brickops into bin/"
-	@echo "make install     put the provider in ~/.terraform.d/plugins (terraform init finds it offline) and brickops in $$(go env GOPATH)/bin"
+	@echo "make install     put the provider in ~/.terraform.d/plugins, where terraform init finds it offline"
 	@echo "make test        vet, unit, emulator, acceptance (TF_ACC=1), CLI and e2e tests, docs freshness"
 	@echo "make demo        run the whole MLOps lifecycle against a local emulator"
 	@echo "make docs        regenerate docs/ from the provider schema and examples/"
 	@echo "make bench       run the benchmarks and write bench/results.json"
 	@echo "make fuzz        run every fuzz target for FUZZTIME (default 30s) each"
 	@echo "make lint        gofmt, go vet, staticcheck"
+	@echo "make fidelity    run the official Databricks provider and CLI against the emulator"
+	@echo "                 (OFFICIAL_PROVIDER=path DATABRICKS_CLI=path; skips when absent;"
+	@echo "                 FIDELITY_RECORD=dir keeps their traffic for the replay test)"
 
 # The first build compiles the Databricks, Azure and Terraform SDKs and
 # Open Policy Agent (a minute or two on a laptop); later builds are cached.
+# act (nektos/act, a `tool` in go.mod) runs the scaffolded GitHub Actions
+# workflows in the workflow test.
 build:
 	@mkdir -p $(BIN)
 	@test -x $(BIN)/brickops || echo "building terraform-provider-brickops and brickops into bin/ (the first build compiles the Databricks, Azure and Terraform SDKs: a minute or two; later builds take seconds)" >&2
 	$(GO) build -o $(BIN)/ . ./cmd/brickops
+	$(GO) build -o $(BIN)/act github.com/nektos/act
 
-# Installs this build: the provider into Terraform's implied local mirror,
-# so `terraform init` finds it in any directory with no CLI config, and the
-# brickops CLI into GOBIN (GOPATH/bin), which should be on PATH.
+# Installs this build's provider into Terraform's implied local mirror, so
+# `terraform init` finds it in any directory with no CLI config. brickops
+# itself runs from bin/ (put it on PATH: export PATH="$PWD/bin:$PATH").
 install: build
 	$(BIN)/brickops provider install --provider $(BIN)/terraform-provider-brickops
-	$(GO) install ./cmd/brickops
-	@gobin=$$($(GO) env GOBIN); echo "installed brickops into $${gobin:-$$($(GO) env GOPATH)/bin}" >&2
 
 $(TEST_TFRC):
 	@mkdir -p $(BIN)
@@ -93,6 +97,17 @@ fuzz:
 	  echo "== $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
 	  $(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s "$${t%%:*}"; \
 	done
+
+# The official clients are not Go modules the build can fetch: build them
+# from their public source and pass their paths. Their recorded traffic
+# (FIDELITY_RECORD=internal/emulator/testdata/official) is what the
+# emulator's replay test keeps checking in `make test`.
+OFFICIAL_PROVIDER ?=
+DATABRICKS_CLI    ?=
+FIDELITY_RECORD   ?=
+fidelity:
+	$(GO) run ./internal/fidelity/cmd/fidelity -terraform "$(TERRAFORM)" \
+	  -provider "$(OFFICIAL_PROVIDER)" -cli "$(DATABRICKS_CLI)" -record "$(FIDELITY_RECORD)"
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$out" || { echo "gofmt needed:"; echo "$$out"; exit 1; }

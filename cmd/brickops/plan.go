@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/brickops/terraform-provider-brickops/internal/config"
 	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
+	"github.com/brickops/terraform-provider-brickops/internal/github"
 	"github.com/brickops/terraform-provider-brickops/internal/output"
 	"github.com/brickops/terraform-provider-brickops/internal/planjson"
 )
@@ -58,6 +60,14 @@ When GITHUB_STEP_SUMMARY is set, the markdown summary is appended to it too.`,
 				return exitcode.Invalid(err)
 			}
 			summary := planjson.Summarize(plans, cfg.IsProd)
+			// On a pull request the fingerprints name the commit planned, so
+			// the gate can tell a plan of an older push from the latest.
+			if eventPath := os.Getenv("GITHUB_EVENT_PATH"); eventPath != "" {
+				head := github.PullRequestHead(eventPath)
+				for i := range summary.Environments {
+					summary.Environments[i].Fingerprint.Commit = head
+				}
+			}
 			var out bytes.Buffer
 			if format.JSON() {
 				err = output.WriteJSON(&out, commandName(cmd), summary)

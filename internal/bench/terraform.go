@@ -64,7 +64,7 @@ func scaleRun(ctx context.Context, env *Env, n int, report func(Result)) error {
 		{"plan", []string{"plan", "-detailed-exitcode", "-input=false", "-no-color"}},
 		{"destroy", []string{"destroy", "-auto-approve", "-input=false", "-no-color"}},
 	} {
-		if _, err := emuproc.Call(ctx, proc.Host, proc.Token, "DELETE", "/_emulator/requests", nil, nil); err != nil {
+		if _, err := proc.Call(ctx, "DELETE", "/_emulator/requests", nil, nil); err != nil {
 			return err
 		}
 		t0 := time.Now()
@@ -75,7 +75,7 @@ func scaleRun(ctx context.Context, env *Env, n int, report func(Result)) error {
 		var log struct {
 			Requests []struct{} `json:"requests"`
 		}
-		if _, err := emuproc.Call(ctx, proc.Host, proc.Token, "GET", "/_emulator/requests?path_prefix=/api/", nil, &log); err != nil {
+		if _, err := proc.Call(ctx, "GET", "/_emulator/requests?path_prefix=/api/", nil, &log); err != nil {
 			return err
 		}
 		name := fmt.Sprintf("provider_scale_n%d_%s", n, phase.name)

@@ -63,6 +63,12 @@ func UpsertComment(ctx context.Context, c *gh.Client, owner, repo string, pr int
 	return res, nil
 }
 
+// Comment is the pull request's BrickOps comment with key's marker, or nil
+// when there is none.
+func (r Repo) Comment(ctx context.Context, pr int, key string) (*gh.IssueComment, error) {
+	return findComment(ctx, r.Client, r.Owner, r.Name, pr, Marker(key))
+}
+
 // findComment pages through the pull request's comments for the first one
 // that starts with marker. A comment merely quoting the marker (a reply)
 // does not start with it.

@@ -35,8 +35,11 @@ func (r GateReport) MarshalJSON() ([]byte, error) {
 		HeadSHA  string     `json:"head_sha"`
 		Passed   bool       `json:"passed"`
 		Approval GateResult `json:"approval"`
-		Models   []Evidence `json:"models"`
-	}{r.Env, r.PR, r.HeadSHA, r.Passed(), r.Approval, nonNil(r.Models)})
+		// Plan is present when the gate checked the plan to apply
+		// against the reviewed one (gate --plan).
+		Plan   *GateResult `json:"reviewed_plan,omitempty"`
+		Models []Evidence  `json:"models"`
+	}{r.Env, r.PR, r.HeadSHA, r.Passed(), r.Approval, r.Plan, nonNil(r.Models)})
 }
 
 // nonNil makes an empty list encode as [] rather than null, so scripts can
