@@ -5,10 +5,13 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/brickops/terraform-provider-brickops/internal/emulator"
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
 	"github.com/brickops/terraform-provider-brickops/internal/testbin"
 )
 
@@ -76,4 +79,66 @@ func freePort(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// Regression (issue 15): four guides had an empty subcategory, and the
+// emulator guide's "What it serves" missed serving endpoints, jobs and
+// online tables. Every guide is filed under Guides, and every workspace API
+// family the emulator routes is named in that table.
+func TestGuides_subcategoryAndEmulatorCoverage(t *testing.T) {
+	guides, err := filepath.Glob("docs/guides/*.md")
+	if err != nil || len(guides) == 0 {
+		t.Fatalf("guides: %v %v", guides, err)
+	}
+	for _, g := range guides {
+		raw, _ := os.ReadFile(g)
+		if !strings.Contains(string(raw), "\nsubcategory: \"Guides\"\n") {
+			t.Errorf("%s is not filed under subcategory \"Guides\"", g)
+		}
+	}
+	raw, err := os.ReadFile("docs/guides/emulator.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := string(raw)
+	if i := strings.Index(section, "## What it serves"); i >= 0 {
+		section = section[i:]
+		if j := strings.Index(section[3:], "\n## "); j >= 0 {
+			section = section[:j+3]
+		}
+	}
+	emu := emulatortest.Start(t)
+	var table struct{ Routes []emulator.Route }
+	emu.Do(t, "GET", "/_emulator/routes", nil, &table)
+	family := regexp.MustCompile(`^[A-Z]+ /api/2\.\d/(?:preview/)?([a-z-]+)/?`)
+	seen := map[string]bool{}
+	for _, r := range table.Routes {
+		m := family.FindStringSubmatch(r.Pattern)
+		if m == nil || seen[m[1]] {
+			continue
+		}
+		seen[m[1]] = true
+		if !strings.Contains(section, "/"+m[1]) {
+			t.Errorf("the emulator guide's \"What it serves\" does not name /%s (route %s)", m[1], r.Pattern)
+		}
+	}
+	if len(seen) < 10 {
+		t.Errorf("found only %d API families in the route table: %v", len(seen), seen)
+	}
+}
+
+// Regression (issue 15): the first `make demo` spent two minutes in go build
+// printing nothing. make says what it builds, and why the first time is slow.
+func TestMake_saysWhatTheFirstBuildDoes(t *testing.T) {
+	cmd := exec.Command("make", "--no-print-directory", "build", "GO=true", "BIN="+t.TempDir())
+	cmd.Env = append(os.Environ(), "MAKEFLAGS=")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "the first build compiles the Databricks, Azure and Terraform SDKs: a minute or two") {
+		t.Errorf("make build on a fresh bin/: %v\n%s", err, out)
+	}
+	cmd = exec.Command("make", "--no-print-directory", "-n", "demo")
+	cmd.Env = append(os.Environ(), "MAKEFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "running the demo:") {
+		t.Errorf("make demo does not announce itself: %v\n%s", err, out)
+	}
 }

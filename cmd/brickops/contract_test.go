@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
 	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 )
@@ -210,4 +212,26 @@ func TestDrift_fromRootAndEnvDirShowsTerraformErrors(t *testing.T) {
 	if code != 3 || !strings.Contains(stderr, `Error: Backend initialization required, please run "terraform init"`) {
 		t.Errorf("uninitialized backend: exit %d, want 3 with Terraform's error; stderr:\n%s", code, stderr)
 	}
+}
+
+// Regression (issue 15): the README's CLI table missed demo, emulator seed,
+// config schema and policy rules. Every command is listed there.
+func TestReadme_listsEveryCommand(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			if !sub.IsAvailableCommand() || sub.Name() == "help" || sub.Name() == "completion" {
+				continue
+			}
+			if sub.Runnable() && !strings.Contains(string(raw), "| `"+sub.CommandPath()+"` |") {
+				t.Errorf("README.md's CLI table does not list `%s`", sub.CommandPath())
+			}
+			walk(sub)
+		}
+	}
+	walk(newRootCmd())
 }
