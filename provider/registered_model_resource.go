@@ -86,7 +86,19 @@ func (r *registeredModelResource) Create(ctx context.Context, req resource.Creat
 		Comment: plan.Comment.ValueString(), StorageLocation: plan.StorageLocation.ValueString(),
 	}
 	full := create.CatalogName + "." + create.SchemaName + "." + create.Name
-	info, err := w.RegisteredModels.Create(ctx, create)
+	var info *catalog.RegisteredModelInfo
+	err := r.data.createOrAdopt(ctx, w, adoption{
+		kind: "registered model", typeName: "brickops_registered_model", importID: full,
+		create: func(ctx context.Context) (err error) { info, err = w.RegisteredModels.Create(ctx, create); return err },
+		existing: func(ctx context.Context) (origin, error) {
+			var err error
+			if info, err = w.RegisteredModels.Get(ctx, catalog.GetRegisteredModelRequest{FullName: full}); err != nil {
+				return origin{}, err
+			}
+			return origin{createdBy: info.CreatedBy, createdAt: millis(info.CreatedAt), differs: differs(
+				[3]string{"comment", create.Comment, info.Comment}, [3]string{"storage_location", create.StorageLocation, info.StorageLocation})}, nil
+		},
+	})
 	if err != nil {
 		resp.Diagnostics.AddError("Creating registered model failed", fmt.Sprintf("Creating registered model %q: %v", full, err))
 		return

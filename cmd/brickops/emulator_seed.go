@@ -42,7 +42,7 @@ DATABRICKS_HOST and DATABRICKS_TOKEN, then to a local emulator.`,
 			if spec.Metrics, err = parseMetrics(metrics); err != nil {
 				return exitcode.Invalid(err)
 			}
-			w, err := client.Workspace(client.Isolated(host, token))
+			w, err := client.Workspace(client.Isolated(host, token), client.Progress(cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}

@@ -207,6 +207,7 @@ func operatorBadInputs() []badInput {
 		{route: "PUT " + faults, name: "relative path prefix", path: faults, body: `{"rules":[{"path_prefix":"api/"}]}`, status: 400, code: badParam, message: "must start with '/'"},
 		{route: "PUT " + faults, name: "rates over 1", path: faults, body: `{"rules":[{"path_prefix":"/","rate_429":0.6,"rate_503":0.6}]}`, status: 400, code: badParam, message: "sum to at most 1"},
 		{route: "PUT " + faults, name: "lost answers over 1", path: faults, body: `{"rules":[{"path_prefix":"/","rate_503":0.5,"rate_lost_answer":0.6}]}`, status: 400, code: badParam, message: "rate_lost_answer"},
+		{route: "PUT " + faults, name: "negative times", path: faults, body: `{"rules":[{"path_prefix":"/","times":-1}]}`, status: 400, code: badParam, message: "times"},
 		{route: "PUT " + faults, name: "success status", path: faults, body: `{"rules":[{"path_prefix":"/","status":200}]}`, status: 400, code: badParam, message: "HTTP error status"},
 		{route: "PUT " + faults, name: "negative latency", path: faults, body: `{"rules":[{"path_prefix":"/","latency_ms":-5}]}`, status: 400, code: badParam, message: "latency_ms"},
 		{route: "DELETE " + faults, name: "body is ignored", path: faults, body: `nope`, status: 200},
