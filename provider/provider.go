@@ -191,6 +191,8 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newInstancePoolResource,
 		newNotebookResource,
 		newWorkspaceFileResource,
+		newDirectoryResource,
+		newGitFolderResource,
 	}
 }
 
