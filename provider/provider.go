@@ -189,6 +189,10 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newMLflowExperimentResource,
 		newClusterPolicyResource,
 		newInstancePoolResource,
+		newNotebookResource,
+		newWorkspaceFileResource,
+		newDirectoryResource,
+		newGitFolderResource,
 	}
 }
 
