@@ -9,7 +9,7 @@ TERRAFORM  ?= $(shell command -v terraform)
 TEST_TFRC  := $(BIN)/test.tfrc
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: all build test unit acc docs docs-check demo bench lint fmt fuzz fidelity clean help
+.PHONY: all build test unit acc docs docs-check demo bench lint fmt fuzz fidelity clean help conftest conftest-record
 
 all: build
 
@@ -18,7 +18,9 @@ help:
 	@echo "make test        vet, unit, emulator, acceptance (TF_ACC=1), CLI and e2e tests, docs freshness"
 	@echo "make demo        run the whole MLOps lifecycle against a local emulator"
 	@echo "make docs        regenerate docs/ from the provider schema and examples/"
-	@echo "make bench       run the benchmarks and write bench/results.json"
+	@echo "make bench       run the benchmarks and write bench/results.json (with bin/conftest: policy ratios against it)"
+	@echo "make conftest    install conftest $(CONFTEST_VERSION) into bin/ (from the Go module proxy)"
+	@echo "make conftest-record  re-record conftest's verdicts for the policy compatibility suite"
 	@echo "make fuzz        run every fuzz target for FUZZTIME (default 30s) each"
 	@echo "make lint        gofmt, go vet, staticcheck"
 	@echo "make fidelity    run the official Databricks provider and CLI against the emulator"
@@ -76,10 +78,24 @@ demo: build
 bench: build
 	BRICKOPS_BIN=$(BIN) $(GO) run ./internal/bench/cmd/bench
 
+# conftest, the tool `brickops policy check` is a drop-in for: built from the
+# Go module proxy into bin/. The compatibility suite's recorded answers
+# (internal/policy/testdata/compat/conftest.json) come from it; `make test`
+# reads only the recording.
+CONFTEST_VERSION ?= v0.71.1
+$(BIN)/conftest:
+	@mkdir -p $(BIN)
+	GOBIN=$(BIN) $(GO) install github.com/open-policy-agent/conftest@$(CONFTEST_VERSION)
+
+conftest: $(BIN)/conftest
+
+conftest-record: $(BIN)/conftest
+	$(GO) test ./internal/policy -run '^TestConftestCompat$$' -count=1 -conftest $(BIN)/conftest
+
 # Each fuzz target runs for FUZZTIME; `make test` runs only their seed
 # corpora. Targets are package:Function; new ones add a word here.
 FUZZTIME    ?= 30s
-FUZZ_TARGETS := ./internal/emulator:FuzzRequestDecoding ./internal/planjson:FuzzLoad \
+FUZZ_TARGETS := ./internal/emulator:FuzzRequestDecoding ./internal/planjson:FuzzLoad ./internal/planjson:FuzzDecode \
                 ./internal/policy:FuzzCheck ./internal/config:FuzzParse
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

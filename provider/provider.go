@@ -186,6 +186,9 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newSecretACLResource,
 		newPermissionsResource,
 		newSQLWarehouseResource,
+		newMLflowExperimentResource,
+		newClusterPolicyResource,
+		newInstancePoolResource,
 	}
 }
 

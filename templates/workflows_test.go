@@ -171,6 +171,23 @@ resource "brickops_cluster" "investigations" {
 	if got := h.champion("staging.ml.churn"); got != "1" {
 		t.Errorf("staging champion after the approved apply: %q, want version 1", got)
 	}
+	// The runs leave nothing in the checkout that git would offer to
+	// commit, besides the test's own edits and Terraform's lock files.
+	status := exec.Command("git", "status", "--porcelain", "--untracked-files=all")
+	status.Dir = h.repo
+	out, err := status.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, line := range strings.Split(strings.TrimRight(string(out), "\n"), "\n") {
+		if !strings.HasSuffix(line, ".terraform.lock.hcl") {
+			left = append(left, line)
+		}
+	}
+	if want := []string{" M environments/staging/main.tf", "?? environments/staging/models.auto.tfvars.json"}; !slices.Equal(left, want) {
+		t.Errorf("git status after the runs:\n%s\nwant:\n%s", strings.Join(left, "\n"), strings.Join(want, "\n"))
+	}
 	t.Logf("%d workflow runs in %s", h.runs, time.Since(h.start).Round(time.Second))
 }
 

@@ -10,6 +10,8 @@ func stackBadInputs() []badInput {
 	rows = append(rows, secretsBadInputs()...)
 	rows = append(rows, permissionsBadInputs()...)
 	rows = append(rows, warehouseBadInputs()...)
+	rows = append(rows, experimentAdminBadInputs()...)
+	rows = append(rows, policyAndPoolBadInputs()...)
 	return rows
 }
 
@@ -106,5 +108,60 @@ func warehouseBadInputs() []badInput {
 		{route: "POST " + p + "/{id}/start", name: "unknown id", path: p + "/nope/start", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Unable to find SQL warehouse nope."},
 		{route: "POST " + p + "/{id}/stop", name: "unknown id", path: p + "/nope/stop", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Unable to find SQL warehouse nope."},
 		{route: "DELETE " + p + "/{id}", name: "unknown id", path: p + "/nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Unable to find SQL warehouse nope."},
+	}
+}
+
+// experimentAdminBadInputs: an unknown experiment is 404
+// RESOURCE_DOES_NOT_EXIST "Node ID <id> does not exist.".
+func experimentAdminBadInputs() []badInput {
+	p := "/api/2.0/mlflow/experiments/"
+	var rows []badInput
+	for _, op := range []string{"update", "delete", "restore", "set-experiment-tag"} {
+		route := "POST " + p + op
+		rows = append(rows,
+			badInput{route: route, name: "malformed JSON", path: p + op, body: `{"experiment_id":`, status: 400, code: malformed, message: "failed to parse"},
+			badInput{route: route, name: "missing id", path: p + op, body: `{}`, status: 400, code: badParam, message: "Missing required field: experiment_id"},
+			badInput{route: route, name: "unknown id", path: p + op, body: `{"experiment_id":"42","new_name":"/x","key":"k"}`, status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Node ID 42 does not exist."},
+		)
+	}
+	return rows
+}
+
+// policyAndPoolBadInputs: unknown policies and pools are 404
+// RESOURCE_DOES_NOT_EXIST; definitions must be JSON objects of typed rules.
+func policyAndPoolBadInputs() []badInput {
+	cp, ip := "/api/2.0/policies/clusters/", "/api/2.0/instance-pools/"
+	notFound := "RESOURCE_DOES_NOT_EXIST"
+	pool := `"instance_pool_name":"p","node_type_id":"Standard_DS3_v2"`
+	return []badInput{
+		{route: "POST " + cp + "create", name: "malformed JSON", path: cp + "create", body: `{"name":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: "POST " + cp + "create", name: "missing name", path: cp + "create", body: `{"definition":"{}"}`, status: 400, code: badParam, message: "Missing required field: name"},
+		{route: "POST " + cp + "create", name: "no definition", path: cp + "create", body: `{"name":"p"}`, status: 400, code: badParam, message: "Either definition or policy_family_id must be specified."},
+		{route: "POST " + cp + "create", name: "definition not JSON", path: cp + "create", body: `{"name":"p","definition":"{nope"}`, status: 400, code: badParam, message: "Invalid policy definition: it must be a JSON object"},
+		{route: "POST " + cp + "create", name: "unknown rule type", path: cp + "create", body: `{"name":"p","definition":"{\"spark_version\":{\"type\":\"pinned\"}}"}`, status: 400, code: badParam, message: `rule for "spark_version" has type "pinned"`},
+		{route: "POST " + cp + "create", name: "negative max clusters", path: cp + "create", body: `{"name":"p","definition":"{}","max_clusters_per_user":-1}`, status: 400, code: badParam, message: "max_clusters_per_user must be positive"},
+		{route: "GET " + cp + "get", name: "missing id", path: cp + "get", status: 400, code: badParam, message: "Missing required field: policy_id"},
+		{route: "GET " + cp + "get", name: "unknown id", path: cp + "get?policy_id=NOPE", status: 404, code: notFound, message: "Can't find a cluster policy with id: NOPE."},
+		{route: "GET " + cp + "list", name: "junk query is ignored", path: cp + "list?x=%ff", status: 200},
+		{route: "POST " + cp + "edit", name: "missing id", path: cp + "edit", body: `{"name":"p","definition":"{}"}`, status: 400, code: badParam, message: "Missing required field: policy_id"},
+		{route: "POST " + cp + "edit", name: "unknown id", path: cp + "edit", body: `{"policy_id":"NOPE","name":"p","definition":"{}"}`, status: 404, code: notFound, message: "Can't find a cluster policy with id: NOPE."},
+		{route: "POST " + cp + "delete", name: "unknown id", path: cp + "delete", body: `{"policy_id":"NOPE"}`, status: 404, code: notFound, message: "Can't find a cluster policy with id: NOPE."},
+		{route: "POST " + cp + "delete", name: "missing id", path: cp + "delete", body: `{}`, status: 400, code: badParam, message: "Missing required field: policy_id"},
+
+		{route: "POST " + ip + "create", name: "malformed JSON", path: ip + "create", body: `{"instance_pool_name":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: "POST " + ip + "create", name: "missing name", path: ip + "create", body: `{"node_type_id":"Standard_DS3_v2"}`, status: 400, code: badParam, message: "Missing required field: instance_pool_name"},
+		{route: "POST " + ip + "create", name: "unknown node type", path: ip + "create", body: `{"instance_pool_name":"p","node_type_id":"Standard_Z9"}`, status: 400, code: badParam, message: "Node type Standard_Z9 is not supported"},
+		{route: "POST " + ip + "create", name: "capacity below idle", path: ip + "create", body: `{` + pool + `,"min_idle_instances":3,"max_capacity":2}`, status: 400, code: badParam, message: "max_capacity (2) must be at least min_idle_instances (3)"},
+		{route: "POST " + ip + "create", name: "idle minutes out of range", path: ip + "create", body: `{` + pool + `,"idle_instance_autotermination_minutes":10001}`, status: 400, code: badParam, message: "between 0 and 10000"},
+		{route: "POST " + ip + "create", name: "unknown availability", path: ip + "create", body: `{` + pool + `,"azure_attributes":{"availability":"SPOT"}}`, status: 400, code: badParam, message: `Invalid azure_attributes.availability "SPOT"`},
+		{route: "POST " + ip + "create", name: "unknown spark version", path: ip + "create", body: `{` + pool + `,"preloaded_spark_versions":["9.9.x"]}`, status: 400, code: badParam, message: "Invalid spark version 9.9.x"},
+		{route: "POST " + ip + "create", name: "reserved tag", path: ip + "create", body: `{` + pool + `,"custom_tags":{"Vendor":"me"}}`, status: 400, code: badParam, message: `"Vendor" is reserved`},
+		{route: "GET " + ip + "get", name: "missing id", path: ip + "get", status: 400, code: badParam, message: "Missing required field: instance_pool_id"},
+		{route: "GET " + ip + "get", name: "unknown id", path: ip + "get?instance_pool_id=nope", status: 404, code: notFound, message: "Can't find an instance pool with id: nope."},
+		{route: "GET " + ip + "list", name: "junk query is ignored", path: ip + "list?x=%ff", status: 200},
+		{route: "POST " + ip + "edit", name: "unknown id", path: ip + "edit", body: `{"instance_pool_id":"nope",` + pool + `}`, status: 404, code: notFound, message: "Can't find an instance pool with id: nope."},
+		{route: "POST " + ip + "edit", name: "missing id", path: ip + "edit", body: `{` + pool + `}`, status: 400, code: badParam, message: "Missing required field: instance_pool_id"},
+		{route: "POST " + ip + "delete", name: "unknown id", path: ip + "delete", body: `{"instance_pool_id":"nope"}`, status: 404, code: notFound, message: "Can't find an instance pool with id: nope."},
+		{route: "POST " + ip + "delete", name: "missing id", path: ip + "delete", body: `{}`, status: 400, code: badParam, message: "Missing required field: instance_pool_id"},
 	}
 }

@@ -642,11 +642,18 @@ func validateClusterSpec(spec *clusterSpec) error {
 			return err
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(spec.CustomTags)) {
+	return validateCustomTags(spec.CustomTags)
+}
+
+// validateCustomTags applies the rules clusters and instance pools share
+// for custom_tags: no reserved default-tag key, keys 1-127 and values at
+// most 255 characters.
+func validateCustomTags(tags map[string]string) error {
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		if slices.Contains(reservedClusterTags, k) {
 			return invalidParam("Custom tag key %q is reserved for default tags.", k)
 		}
-		if k == "" || len(k) > 127 || len(spec.CustomTags[k]) > 255 {
+		if k == "" || len(k) > 127 || len(tags[k]) > 255 {
 			return invalidParam("Custom tag %q: keys must be 1-127 and values at most 255 characters.", k)
 		}
 	}

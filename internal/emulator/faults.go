@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -138,6 +139,22 @@ func (f *faultInjector) decide(r *http.Request) fault {
 		out.after = true
 	}
 	return out
+}
+
+// describe says what was injected, for the request log ("" for nothing).
+func (f fault) describe() string {
+	var parts []string
+	if f.delay > 0 {
+		parts = append(parts, fmt.Sprintf("latency +%d ms", f.delay.Milliseconds()))
+	}
+	if f.answer != nil {
+		what := fmt.Sprintf("answered %d", f.answer.Status)
+		if f.after {
+			what += " after the handler ran (answer lost)"
+		}
+		parts = append(parts, what)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // isWrite reports whether a request of method may change state.

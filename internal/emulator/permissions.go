@@ -58,6 +58,10 @@ var permissionTypes = map[string]permissionType{
 			all, err := getAll[servingEndpoint](tx, servingBucket, "")
 			return slices.ContainsFunc(all, func(e servingEndpoint) bool { return e.ID == id }), err
 		}},
+	"cluster-policies": {objectType: "cluster-policy", kind: "Cluster policy", levels: []string{"CAN_USE"},
+		exists: bucketHas(clusterPoliciesBucket)},
+	"instance-pools": {objectType: "instance-pool", kind: "Instance pool", levels: []string{"CAN_ATTACH_TO", "CAN_MANAGE"},
+		exists: bucketHas(instancePoolsBucket)},
 	"sql/warehouses": warehousePermissions,
 	// The SDK's Warehouses.GetPermissions says warehouses/<id>.
 	"warehouses": warehousePermissions,

@@ -19,6 +19,8 @@ type RequestLogEntry struct {
 	UserAgent  string    `json:"user_agent,omitempty"`
 	Status     int       `json:"status"`
 	DurationMs float64   `json:"duration_ms"`
+	// Fault says what fault injection did to the request, if anything.
+	Fault string `json:"fault,omitempty"`
 }
 
 // requestLog is a bounded ring of recent requests, kept in memory only: it
@@ -35,13 +37,13 @@ func newRequestLog(size int) *requestLog {
 	return &requestLog{entries: make([]RequestLogEntry, size)}
 }
 
-func (l *requestLog) add(r *http.Request, status int, d time.Duration) {
+func (l *requestLog) add(r *http.Request, status int, d time.Duration, fault string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.seq++
 	l.entries[l.next] = RequestLogEntry{
 		Seq: l.seq, Time: time.Now().UTC(), Method: r.Method, Path: r.URL.Path,
-		Query: redactQuery(r.URL.RawQuery), UserAgent: r.UserAgent(), Status: status, DurationMs: float64(d.Microseconds()) / 1000,
+		Query: redactQuery(r.URL.RawQuery), UserAgent: r.UserAgent(), Status: status, DurationMs: float64(d.Microseconds()) / 1000, Fault: fault,
 	}
 	l.next = (l.next + 1) % len(l.entries)
 	if l.next == 0 {
@@ -95,6 +97,13 @@ func (l *requestLog) since(seq uint64, prefix string) []RequestLogEntry {
 		}
 	}
 	return out
+}
+
+// lastSeq is the sequence number of the latest request; it only grows.
+func (l *requestLog) lastSeq() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.seq
 }
 
 func (l *requestLog) clear() {

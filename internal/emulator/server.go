@@ -106,7 +106,9 @@ type Server struct {
 	tlsBundle string
 	// workspaceID is the numeric id of the workspace this server emulates.
 	workspaceID string
-	closeMu     sync.Once
+	// console serves /_console/ (console.go); only the root server has one.
+	console *http.ServeMux
+	closeMu sync.Once
 }
 
 // NewServer opens the store in opts.DataDir and builds the route table.
@@ -182,6 +184,8 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	s.hosted = newWorkspaceHosts(s)
 	s.routes()
+	s.console = http.NewServeMux()
+	s.consoleRoutes()
 	if err := s.rehostWorkspaces(); err != nil {
 		_ = s.Close()
 		return nil, err
@@ -210,8 +214,13 @@ func (s *Server) now() time.Time { return s.opts.Now() }
 
 // ServeHTTP records the request, applies injected faults, recovers from
 // handler panics (a panic is an emulator bug, reported as 500 in the API
-// shape), then dispatches through the route table.
+// shape), then dispatches through the route table. The console
+// (console.go) is served apart: neither logged nor faulted.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.console != nil && strings.HasPrefix(r.URL.Path, consolePrefix) {
+		s.serveConsole(w, r)
+		return
+	}
 	start := time.Now()
 	var tee *teeWriter
 	var reqBody []byte
@@ -221,6 +230,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w = tee
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	var injected string
 	if tee != nil {
 		defer func() { s.rec.write(r, reqBody, rec.status, tee.buf.Bytes()) }()
 	}
@@ -232,7 +242,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		elapsed := time.Since(start)
-		s.reqLog.add(r, rec.status, elapsed)
+		s.reqLog.add(r, rec.status, elapsed, injected)
 		if s.opts.LogRequests {
 			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", elapsed.Round(time.Microsecond))
 		}
@@ -242,6 +252,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !strings.HasPrefix(r.URL.Path, operatorPrefix) {
 		f := s.faults.decide(r)
+		injected = f.describe()
 		if f.delay > 0 {
 			select {
 			case <-time.After(f.delay):
