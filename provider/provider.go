@@ -187,6 +187,8 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newPermissionsResource,
 		newSQLWarehouseResource,
 		newMLflowExperimentResource,
+		newClusterPolicyResource,
+		newInstancePoolResource,
 	}
 }
 

@@ -236,3 +236,22 @@ func checkWorkflow(t *testing.T, path string) {
 		}
 	}
 }
+
+// TestScaffoldPolicyTestsPass runs `brickops policy test` the way the
+// scaffolded repository does, on the policies and tests it ships.
+func TestScaffoldPolicyTestsPass(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := templates.Render(dir, acme, false); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := policy.RunTests(context.Background(), policy.TestOptions{Paths: []string{filepath.Join(dir, "policies")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Passed != 4 || rep.Failed+rep.Errored != 0 {
+		t.Errorf("policy test: %+v", rep.Results)
+	}
+	if rep.Coverage != 100 || len(rep.Files) != 1 || !strings.HasSuffix(rep.Files[0].File, "mlops.rego") {
+		t.Errorf("coverage %.1f%% over %+v, want 100%% of mlops.rego", rep.Coverage, rep.Files)
+	}
+}
