@@ -7,6 +7,7 @@ import (
 	"github.com/databricks/databricks-sdk-go/service/compute"
 	"github.com/databricks/databricks-sdk-go/service/iam"
 	"github.com/databricks/databricks-sdk-go/service/sql"
+	"github.com/databricks/databricks-sdk-go/service/workspace"
 )
 
 // Strict-shape entries (shapes_test.go) for the families a whole MLOps
@@ -35,6 +36,17 @@ func init() {
 		"GET /api/2.0/instance-pools/list":        reflect.TypeFor[compute.ListInstancePools](),
 		"POST /api/2.0/instance-pools/edit":       emptyBody, // compute.Edit
 		"POST /api/2.0/instance-pools/delete":     emptyBody, // compute.Delete
+		"POST /api/2.0/workspace/import":          emptyBody, // workspace.Import
+		"GET /api/2.0/workspace/export":           reflect.TypeFor[workspace.ExportResponse](),
+		"GET /api/2.0/workspace/get-status":       reflect.TypeFor[workspace.ObjectInfo](),
+		"GET /api/2.0/workspace/list":             reflect.TypeFor[workspace.ListResponse](),
+		"POST /api/2.0/workspace/mkdirs":          emptyBody, // workspace.Mkdirs
+		"POST /api/2.0/workspace/delete":          emptyBody, // workspace.Delete
+		"POST /api/2.0/repos":                     reflect.TypeFor[workspace.CreateRepoResponse](),
+		"GET /api/2.0/repos":                      reflect.TypeFor[workspace.ListReposResponse](),
+		"GET /api/2.0/repos/{id}":                 reflect.TypeFor[workspace.GetRepoResponse](),
+		"PATCH /api/2.0/repos/{id}":               emptyBody, // workspace.Update
+		"DELETE /api/2.0/repos/{id}":              emptyBody, // workspace.Delete
 		// MLflow experiment management (ml.UpdateExperiment, DeleteExperiment,
 		// RestoreExperiment, SetExperimentTag): no response type.
 		"POST /api/2.0/mlflow/experiments/update":             emptyBody,
@@ -76,5 +88,17 @@ func stackShapeSteps() []shapeStep {
 		{route: "POST " + ml + "set-experiment-tag", path: ml + "set-experiment-tag", body: `{"experiment_id":"{exp}","key":"k","value":"v"}`},
 		{route: "POST " + ml + "delete", path: ml + "delete", body: `{"experiment_id":"{exp}"}`},
 		{route: "POST " + ml + "restore", path: ml + "restore", body: `{"experiment_id":"{exp}"}`},
+
+		{route: "POST /api/2.0/workspace/mkdirs", path: "/api/2.0/workspace/mkdirs", body: `{"path":"/Shared/shapes/src"}`},
+		{route: "POST /api/2.0/workspace/import", path: "/api/2.0/workspace/import", body: `{"path":"/Shared/shapes/src/train.py","format":"SOURCE","language":"PYTHON","content":"cHJpbnQoMSk="}`},
+		{route: "GET /api/2.0/workspace/get-status", path: "/api/2.0/workspace/get-status?path=/Shared/shapes/src/train"},
+		{route: "GET /api/2.0/workspace/export", path: "/api/2.0/workspace/export?path=/Shared/shapes/src/train&format=SOURCE"},
+		{route: "GET /api/2.0/workspace/list", path: "/api/2.0/workspace/list?path=/Shared/shapes/src"},
+		{route: "POST /api/2.0/repos", path: "/api/2.0/repos", body: `{"url":"https://github.com/acme/shapes.git","provider":"gitHub","path":"/Shared/shapes/repo","sparse_checkout":{"patterns":["src"]}}`, save: map[string]string{"repo": "id"}},
+		{route: "GET /api/2.0/repos/{id}", path: "/api/2.0/repos/{repo}"},
+		{route: "GET /api/2.0/repos", path: "/api/2.0/repos?path_prefix=/Shared"},
+		{route: "PATCH /api/2.0/repos/{id}", path: "/api/2.0/repos/{repo}", body: `{"tag":"v1"}`},
+		{route: "DELETE /api/2.0/repos/{id}", path: "/api/2.0/repos/{repo}"},
+		{route: "POST /api/2.0/workspace/delete", path: "/api/2.0/workspace/delete", body: `{"path":"/Shared/shapes","recursive":true}`},
 	}
 }
