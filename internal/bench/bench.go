@@ -59,7 +59,7 @@ var All = []Benchmark{
 	{Name: "provider-startup", Description: "terraform providers schema -json with the local provider", Run: providerStartup},
 	{Name: "provider-scale", Description: "terraform apply, no-change plan and destroy of 100 and 1,000 generated resources", Run: providerScale},
 	{Name: "lost-answers", Description: "apply of a 35-resource stack of every type with 20% lost answers on writes and 20% 429/503 on the rest: applies to converge, objects outside state, duplicates", Run: lostAnswers},
-	{Name: "policy", Description: "brickops policy check of a generated 10,000-change plan: time and peak memory", Run: policyCheck},
+	{Name: "policy", Description: "brickops policy check of a generated 10,000-change plan (Rego policy; built-in pack alone) and conftest on the same Rego when installed: wall, CPU, peak RSS, ratios", Run: policyCheck},
 	{Name: "demo", Description: "wall time of `brickops demo`", Run: demoWallTime},
 }
 
