@@ -187,6 +187,12 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newPermissionsResource,
 		newSQLWarehouseResource,
 		newMLflowExperimentResource,
+		newClusterPolicyResource,
+		newInstancePoolResource,
+		newNotebookResource,
+		newWorkspaceFileResource,
+		newDirectoryResource,
+		newGitFolderResource,
 	}
 }
 

@@ -111,6 +111,7 @@ func TestRender_outputIsValid(t *testing.T) {
 		checkWorkflow(t, filepath.Join(dir, ".github", "workflows", wf+".yml"))
 		workflows = append(workflows, filepath.Join(dir, ".github", "workflows", wf+".yml"))
 	}
+	checkApplyAppliesTheGatedPlan(t, filepath.Join(dir, ".github", "workflows", "apply.yml"), d.Envs)
 	// actionlint (a go tool of this module) checks expressions, contexts,
 	// job dependencies and step shapes the way GitHub does.
 	lint := exec.Command("go", append([]string{"tool", "actionlint", "-shellcheck=", "-pyflakes="}, workflows...)...)
@@ -152,6 +153,46 @@ func TestRender_outputIsValid(t *testing.T) {
 		w.UseProvider(t, providerDir, "http://127.0.0.1:9", "unused")
 		w.Init(t)
 		w.Run(t, "validate", "-no-color")
+	}
+}
+
+// checkApplyAppliesTheGatedPlan: every environment's apply job gates the
+// plan it made and applies exactly that saved plan. The workflow test found
+// apply.yml gating, then running `terraform apply -auto-approve`, which
+// plans again: what it applied was never what the gate (or a reviewer) saw,
+// and the first environment had no gate at all.
+func checkApplyAppliesTheGatedPlan(t *testing.T, path string, envs []string) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Name string `yaml:"name"`
+				Run  string `yaml:"run"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(raw, &wf); err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range envs {
+		var runs []string
+		for _, s := range wf.Jobs[env].Steps {
+			if s.Run != "" {
+				runs = append(runs, s.Name+": "+strings.TrimSpace(s.Run))
+			}
+		}
+		want := []string{
+			"Plan: terraform init -input=false -backend-config=backend.hcl\nterraform plan -input=false -out=tfplan\nterraform show -json tfplan > plan.json",
+			"Gate: brickops gate --env " + env + " --plan environments/" + env + "/plan.json",
+			"Apply: terraform apply -input=false tfplan",
+		}
+		if !slices.Equal(runs, want) {
+			t.Errorf("apply.yml job %s runs\n%s\nwant\n%s", env, strings.Join(runs, "\n"), strings.Join(want, "\n"))
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/brickops/terraform-provider-brickops/internal/github"
+	"github.com/brickops/terraform-provider-brickops/internal/seed"
 	"github.com/brickops/terraform-provider-brickops/internal/tftest"
 )
 
@@ -21,7 +23,11 @@ func TestCIFlowOnExampleStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := tftest.New(t, map[string]string{"main.tf": string(stack)})
+	trained, err := seed.Run(context.Background(), e.WorkspaceClient(t), seed.Spec{Model: "dev.ml.churn", NoRegister: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := tftest.New(t, map[string]string{"main.tf": string(stack), "terraform.tfvars": `training_run_id = "` + trained.RunID + "\"\n"})
 	w.UseProvider(t, tftest.ProviderDir(t), e.URL, e.Token)
 	w.Apply(t)
 
@@ -70,7 +76,7 @@ resource "brickops_cluster" "gpu" {
 		t.Fatalf("summary: %s", out)
 	}
 	for _, c := range env.ByType[0].Changes {
-		if c.Address == "brickops_cluster.training" && (c.Action != "update" || strings.Join(c.ChangedAttributes, ",") != "autotermination_minutes,custom_tags,default_tags") {
+		if c.Address == "brickops_cluster.training" && (c.Action != "update" || strings.Join(c.ChangedAttributes, ",") != "autotermination_minutes,custom_tags") {
 			t.Errorf("training cluster change: %+v", c)
 		}
 	}

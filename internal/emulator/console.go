@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -101,10 +102,14 @@ func (s *Server) consoleRoutes() {
 	}
 	s.console.HandleFunc("/_console/", func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, consolePrefix+"api/") {
-			writeJSON(w, http.StatusNotFound, map[string]string{"error": "no console API at " + r.URL.Path})
+			s.consoleAPI(func(*Server, *http.Request) (any, error) {
+				return nil, apiErr(http.StatusNotFound, codeResourceDoesNotExist, "There is no console API at %s.", r.URL.Path)
+			})(w, r)
 			return
 		}
-		s.renderConsole(w, r, http.StatusNotFound, "notfound", consolePageDef{Title: "Not found"}, r.URL.Path)
+		s.consoleHTML(consolePageDef{Title: "Not found", build: func(*Server, *http.Request) (any, error) {
+			return nil, apiErr(http.StatusNotFound, codeResourceDoesNotExist, "There is no console page at %s. Pick one above.", r.URL.Path)
+		}})(w, r)
 	})
 }
 
@@ -205,7 +210,7 @@ func (s *Server) consoleAPI(build func(*Server, *http.Request) (any, error)) htt
 		}
 		view, err := build(s, r)
 		if err != nil {
-			writeJSON(w, consoleStatus(err), map[string]string{"error": err.Error()})
+			writeJSON(w, consoleStatus(err), map[string]string{"error": consoleMessage(err)})
 			return
 		}
 		writeJSON(w, http.StatusOK, view)
@@ -227,7 +232,7 @@ func (s *Server) consoleHTML(p consolePageDef) http.HandlerFunc {
 		}
 		view, err := p.build(s, r)
 		if err != nil {
-			s.renderConsole(w, r, consoleStatus(err), "error", p, err.Error())
+			s.renderConsole(w, r, consoleStatus(err), "error", p, consoleMessage(err))
 			return
 		}
 		s.renderConsole(w, r, http.StatusOK, p.Name, p, view)
@@ -238,10 +243,18 @@ func (s *Server) consoleHTML(p consolePageDef) http.HandlerFunc {
 // input (an unknown workspace, a malformed filter) is the caller's, the
 // rest is the emulator's.
 func consoleStatus(err error) int {
-	if e, ok := err.(*APIError); ok {
+	if e := (*APIError)(nil); errors.As(err, &e) {
 		return e.Status
 	}
 	return http.StatusInternalServerError
+}
+
+// consoleMessage is what a person reads about err.
+func consoleMessage(err error) string {
+	if e := (*APIError)(nil); errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
 }
 
 // consoleFrame is what the layout template renders around a page.

@@ -102,6 +102,8 @@ var consoleKinds = []struct{ kind, bucket, page string }{
 	{"jobs", jobsBucket, "jobs"},
 	{"job runs", jobRunsBucket, "jobs"},
 	{"clusters", clustersBucket, ""},
+	{"cluster policies", clusterPoliciesBucket, ""},
+	{"instance pools", instancePoolsBucket, ""},
 	{"SQL warehouses", warehousesBucket, ""},
 	{"secret scopes", secretScopesBucket, ""},
 }
@@ -737,6 +739,8 @@ func (s *Server) consoleRepo(tx Tx, repo ghRepo) (consoleRepo, error) {
 		if p.MergedSHA != "" {
 			cp.State = "merged"
 		}
+		// A pull request seeded with made-up commits has no trees: it
+		// then changes no pins.
 		base, _ := s.commit(tx, repo.Owner, repo.Name, p.BaseSHA)
 		head, _ := s.commit(tx, repo.Owner, repo.Name, p.HeadSHA)
 		cp.PinChanges = pinChanges(base.Tree, head.Tree)

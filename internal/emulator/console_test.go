@@ -16,6 +16,7 @@ import (
 	"github.com/databricks/databricks-sdk-go/service/jobs"
 	"github.com/databricks/databricks-sdk-go/service/serving"
 
+	"github.com/brickops/terraform-provider-brickops/internal/client"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
 	"github.com/brickops/terraform-provider-brickops/internal/seed"
@@ -478,12 +479,51 @@ func TestConsole_pagesShowTheState(t *testing.T) {
 
 	t.Run("unknown page", func(t *testing.T) {
 		resp, body := consoleGet(t, emu.URL, "/_console/nope", "Bearer "+testOperatorToken, nil)
-		if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "There is no console page at") {
+		if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "There is no console page at /_console/nope") {
 			t.Errorf("unknown page: %d", resp.StatusCode)
+		}
+		if resp, _ := consoleGet(t, emu.URL, "/_console/nope", "", nil); resp.StatusCode != http.StatusFound {
+			t.Errorf("unknown page without credentials: %d, want the redirect to the login form", resp.StatusCode)
 		}
 		resp, _ = consoleGet(t, emu.URL, "/_console/models?ws=123", "Bearer "+testOperatorToken, nil)
 		if resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("unknown workspace: %d, want 400", resp.StatusCode)
 		}
 	})
+}
+
+// TestConsole_showsWorkspacesCreatedThroughARM: the overview lists a
+// workspace ARM created with its host, and ?ws= shows that workspace's own
+// state, not the default one's.
+func TestConsole_showsWorkspacesCreatedThroughARM(t *testing.T) {
+	emu := emulatortest.Start(t)
+	_, host := hostedWorkspace(t, emu)
+	w, err := client.Workspace(client.Isolated(host, emu.Token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Catalogs.Create(context.Background(), catalog.CreateCatalog{Name: "hosted_only"}); err != nil {
+		t.Fatal(err)
+	}
+	var overview struct {
+		Workspaces []struct {
+			Name        string
+			WorkspaceID string `json:"workspace_id"`
+			URL         string `json:"workspace_url"`
+		}
+	}
+	consoleJSON(t, emu.URL, "overview", &overview)
+	if len(overview.Workspaces) != 1 || overview.Workspaces[0].Name != "dbw" || emulatortest.WorkspaceHost(overview.Workspaces[0].URL) != host {
+		t.Fatalf("workspaces = %+v, want dbw at %s", overview.Workspaces, host)
+	}
+	id := overview.Workspaces[0].WorkspaceID
+	var hosted, root struct {
+		Catalogs []struct{ Name string }
+	}
+	consoleJSON(t, emu.URL, "models?ws="+id, &hosted)
+	consoleJSON(t, emu.URL, "models", &root)
+	if fmt.Sprint(hosted.Catalogs) != "[{hosted_only}]" || len(root.Catalogs) != 0 {
+		t.Errorf("catalogs of dbw = %v, of the default workspace = %v", hosted.Catalogs, root.Catalogs)
+	}
+	wantContains(t, "models page of dbw", consoleHTML(t, emu.URL, "models?ws="+id), `<option value="`+id+`" selected>dbw (`+id+`)</option>`, "hosted_only")
 }

@@ -283,6 +283,21 @@ func (s *Server) routes() {
 	ws("POST "+ip+"edit", s.editInstancePool)
 	ws("POST "+ip+"delete", s.deleteInstancePool)
 
+	// The workspace tree (workspace_objects.go) and git folders (repos.go).
+	// Paths from databricks-sdk-go service/workspace/impl.go.
+	wsp := "/api/2.0/workspace/"
+	ws("POST "+wsp+"import", s.importObject)
+	ws("GET "+wsp+"export", s.exportObject)
+	ws("GET "+wsp+"get-status", s.getObjectStatus)
+	ws("GET "+wsp+"list", s.listObjects)
+	ws("POST "+wsp+"mkdirs", s.mkdirs)
+	ws("POST "+wsp+"delete", s.deleteObject)
+	ws("POST /api/2.0/repos", s.createGitFolder)
+	ws("GET /api/2.0/repos", s.listGitFolders)
+	ws("GET /api/2.0/repos/{id}", s.getGitFolder)
+	ws("PATCH /api/2.0/repos/{id}", s.updateGitFolder)
+	ws("DELETE /api/2.0/repos/{id}", s.deleteGitFolder)
+
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute
 	op("GET /_emulator/health", s.health)
