@@ -36,7 +36,7 @@ It talks to the API over HTTP like any client: --host and --token default to
 DATABRICKS_HOST and DATABRICKS_TOKEN, then to a local emulator.`,
 		Example: `  brickops emulator seed --model dev.ml.churn --metric auc=0.91 --param max_depth=6 --tag validated=true
   brickops emulator seed --model dev.ml.churn --metric auc=0.91 --no-register`,
-		Args:    cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
 			if spec.Metrics, err = parseMetrics(metrics); err != nil {
