@@ -120,6 +120,10 @@ func (r *catalogResource) Read(ctx context.Context, req resource.ReadRequest, re
 }
 
 func (r *catalogResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if onlyForceDestroyChanged(req.Plan, req.State) {
+		setForceDestroyOnly(ctx, req, resp)
+		return
+	}
 	var plan, state catalogModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

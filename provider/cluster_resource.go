@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -156,6 +157,7 @@ func (r *clusterResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"default_tags": schema.MapAttribute{
 				ElementType: types.StringType, Computed: true,
 				MarkdownDescription: "Tags Databricks adds to every cluster (`Vendor`, `Creator`, `ClusterName`, `ClusterId`).",
+				PlanModifiers:       []planmodifier.Map{defaultTagsFollowName{}},
 			},
 			"state": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Lifecycle state: `PENDING`, `RUNNING`, `RESTARTING`, `RESIZING`, `TERMINATING`, `TERMINATED`, `ERROR`.",
@@ -511,4 +513,38 @@ func clusterGone(err error) bool {
 	}
 	var apiErr *apierr.APIError
 	return errors.As(err, &apiErr) && apiErr.ErrorCode == "INVALID_PARAMETER_VALUE" && clusterDoesNotExist.MatchString(apiErr.Message)
+}
+
+// defaultTagsFollowName plans default_tags on an update instead of leaving
+// them "(known after apply)": Databricks sets them from the cluster itself,
+// and of what an edit can change only the name shows in them (ClusterName).
+type defaultTagsFollowName struct{}
+
+func (defaultTagsFollowName) Description(context.Context) string {
+	return "Keeps the default tags on update, with ClusterName following cluster_name."
+}
+
+func (m defaultTagsFollowName) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (defaultTagsFollowName) PlanModifyMap(ctx context.Context, req planmodifier.MapRequest, resp *planmodifier.MapResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.StateValue.IsNull() || req.StateValue.IsUnknown() {
+		return
+	}
+	var name types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("cluster_name"), &name)...)
+	if resp.Diagnostics.HasError() || name.IsUnknown() {
+		return
+	}
+	tags := map[string]attr.Value{}
+	for k, v := range req.StateValue.Elements() {
+		tags[k] = v
+	}
+	if _, ok := tags["ClusterName"]; ok {
+		tags["ClusterName"] = name
+	}
+	planned, diags := types.MapValue(types.StringType, tags)
+	resp.Diagnostics.Append(diags...)
+	resp.PlanValue = planned
 }

@@ -118,19 +118,22 @@ func stringRequiresReplace() planmodifier.String {
 
 // stringRequiresReplaceIgnoringCase replaces the resource when a Unity
 // Catalog name changes other than in letter case (names are stored lower-case).
+// A name unknown at plan time (the source feature table is being renamed,
+// so replaced) may change, so it replaces too: planning an in-place update
+// there made Terraform fail the apply with "inconsistent final plan".
 type stringRequiresReplaceIgnoringCase struct{}
 
 func (stringRequiresReplaceIgnoringCase) Description(context.Context) string {
-	return "Changing the name (other than its letter case) replaces the resource."
+	return "Changing the name (other than its letter case), or a name not known until apply, replaces the resource."
 }
 func (m stringRequiresReplaceIgnoringCase) MarkdownDescription(ctx context.Context) string {
 	return m.Description(ctx)
 }
 func (stringRequiresReplaceIgnoringCase) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.PlanValue.IsUnknown() {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
-	if !strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString()) {
+	if req.PlanValue.IsUnknown() || !strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString()) {
 		resp.RequiresReplace = true
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -172,6 +173,8 @@ func (r *qualityMonitorResource) Schema(ctx context.Context, _ resource.SchemaRe
 					"timezone_id":            schema.StringAttribute{Required: true, MarkdownDescription: "Java time zone id, e.g. `UTC`."},
 					"pause_status": schema.StringAttribute{
 						Computed: true, MarkdownDescription: "`UNPAUSED` or `PAUSED` (read only).",
+						// Editing the schedule does not pause or unpause it.
+						PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 					},
 				},
 			},

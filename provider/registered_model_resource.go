@@ -132,6 +132,10 @@ func (r *registeredModelResource) Read(ctx context.Context, req resource.ReadReq
 }
 
 func (r *registeredModelResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if onlyForceDestroyChanged(req.Plan, req.State) {
+		setForceDestroyOnly(ctx, req, resp)
+		return
+	}
 	var plan, state registeredModelModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

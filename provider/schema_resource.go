@@ -131,6 +131,10 @@ func (r *schemaResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *schemaResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if onlyForceDestroyChanged(req.Plan, req.State) {
+		setForceDestroyOnly(ctx, req, resp)
+		return
+	}
 	var plan, state schemaModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/brickops/terraform-provider-brickops/internal/emulator"
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 )
 
 func newEmulatorCmd() *cobra.Command {
@@ -51,9 +53,12 @@ needs https: use --tls for azidentity-based clients (brickops_workspace).`,
 			for _, v := range sps {
 				sp, err := emulator.ParseServicePrincipal(v)
 				if err != nil {
-					return err
+					return exitcode.Invalid(err)
 				}
 				opts.ServicePrincipals = append(opts.ServicePrincipals, sp)
+			}
+			if _, _, err := net.SplitHostPort(addr); err != nil {
+				return exitcode.Invalidf("--addr %q: %v (want HOST:PORT, e.g. 127.0.0.1:8470)", addr, err)
 			}
 			opts.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
 			srv, err := emulator.NewServer(opts)
@@ -63,7 +68,7 @@ needs https: use --tls for azidentity-based clients (brickops_workspace).`,
 			if fault.LatencyMs > 0 || fault.Rate429 > 0 || fault.Rate503 > 0 || fault.RateLostAnswer > 0 || fault.Status > 0 {
 				if err := srv.SetFaults(emulator.FaultConfig{Rules: []emulator.FaultRule{fault}}); err != nil {
 					_ = srv.Close()
-					return err
+					return exitcode.Invalid(err)
 				}
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)

@@ -56,6 +56,7 @@ func Workspace(cfg *databricks.Config, opts ...Option) (*databricks.WorkspaceCli
 		return nil, err
 	}
 	if _, wrapped := cfg.HTTPTransport.(*guard); !wrapped {
+		withAuthHint(cfg)
 		budget := DefaultUnreachableTimeout
 		if cfg.RetryTimeoutSeconds > 0 {
 			budget = time.Duration(cfg.RetryTimeoutSeconds) * time.Second
