@@ -41,6 +41,29 @@ data "brickops_node_type" "small" {
   min_cores = 4
 }
 
+# Training clusters come from a warm pool, under a policy that keeps them on
+# an ML runtime, stopping when idle.
+resource "brickops_instance_pool" "training" {
+  instance_pool_name                    = "dev-ml-training"
+  node_type_id                          = data.brickops_node_type.small.id
+  min_idle_instances                    = 0
+  max_capacity                          = 10
+  idle_instance_autotermination_minutes = 15
+}
+
+resource "brickops_cluster_policy" "training" {
+  name = "dev-ml-training"
+  definition = jsonencode({
+    "spark_version"           = { type = "allowlist", values = [data.brickops_spark_version.ml.id] }
+    "autotermination_minutes" = { type = "range", maxValue = 60, defaultValue = 30 }
+  })
+}
+
+# Where training runs log their parameters and metrics.
+resource "brickops_mlflow_experiment" "churn" {
+  name = "/Shared/mlops/churn-training"
+}
+
 # The dev environment's training cluster.
 resource "brickops_cluster" "training" {
   cluster_name            = "dev-churn-training"
