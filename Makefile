@@ -9,12 +9,13 @@ TERRAFORM  ?= $(shell command -v terraform)
 TEST_TFRC  := $(BIN)/test.tfrc
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: all build install test unit acc docs docs-check demo bench lint fmt fuzz fidelity clean help conftest conftest-record
+.PHONY: all build act install test unit acc docs docs-check demo bench lint fmt fuzz fidelity clean help conftest conftest-record
 
 all: build
 
 help:
 	@echo "make build       build terraform-provider-brickops and brickops into bin/"
+	@echo "make act         build act (runs the scaffolded workflows in the workflow test) into bin/"
 	@echo "make install     put the provider in ~/.terraform.d/plugins, where terraform init finds it offline"
 	@echo "make test        vet, unit, emulator, acceptance (TF_ACC=1), CLI and e2e tests, docs freshness"
 	@echo "make demo        run the whole MLOps lifecycle against a local emulator"
@@ -30,12 +31,15 @@ help:
 
 # The first build compiles the Databricks, Azure and Terraform SDKs and
 # Open Policy Agent (a minute or two on a laptop); later builds are cached.
-# act (nektos/act, a `tool` in go.mod) runs the scaffolded GitHub Actions
-# workflows in the workflow test.
 build:
 	@mkdir -p $(BIN)
 	@test -x $(BIN)/brickops || echo "building terraform-provider-brickops and brickops into bin/ (the first build compiles the Databricks, Azure and Terraform SDKs: a minute or two; later builds take seconds)" >&2
 	$(GO) build -o $(BIN)/ . ./cmd/brickops
+
+# act (github.com/nektos/act, a tool in go.mod) runs the scaffolded GitHub
+# Actions workflows on this host in templates/workflows_test.go.
+act:
+	@mkdir -p $(BIN)
 	$(GO) build -o $(BIN)/act github.com/nektos/act
 
 # Installs this build's provider into Terraform's implied local mirror, so
@@ -50,7 +54,7 @@ $(TEST_TFRC):
 
 # Everything, as CI runs it. Acceptance tests run Terraform from PATH against
 # an in-process emulator; the provider is served in-process (reattach).
-test: build $(TEST_TFRC) docs-check
+test: build act $(TEST_TFRC) docs-check
 	@test -n "$(TERRAFORM)" || { echo "terraform is not on PATH; install Terraform >= 1.5" >&2; exit 1; }
 	$(GO) vet ./...
 	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$(TERRAFORM) TF_CLI_CONFIG_FILE=$(TEST_TFRC) \

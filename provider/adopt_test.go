@@ -3,6 +3,8 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"net"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -160,6 +162,34 @@ resource "brickops_job" "j" {
 				}
 				return nil
 			},
+		}},
+	})
+}
+
+// TestAccProvider_unreachableHostFailsNamingHostAndSetting: a workspace URL
+// nothing listens on fails the plan once retry_timeout_seconds (30 s when
+// unset) is spent, with an error naming the host and the setting.
+func TestAccProvider_unreachableHostFailsNamingHostAndSetting(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := "http://" + ln.Addr().String()
+	ln.Close()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "brickops" {
+  host                  = %q
+  token                 = "x"
+  retry_timeout_seconds = 2
+}
+data "brickops_node_type" "small" {
+  min_cores = 4
+}
+`, host),
+			ExpectError: regexp.MustCompile(errorRegexp("cannot reach "+host+": the connection was refused").String() + `(?s).*retry_timeout_seconds`),
 		}},
 	})
 }

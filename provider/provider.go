@@ -189,6 +189,10 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newMLflowExperimentResource,
 		newClusterPolicyResource,
 		newInstancePoolResource,
+		newNotebookResource,
+		newWorkspaceFileResource,
+		newDirectoryResource,
+		newGitFolderResource,
 	}
 }
 
@@ -199,6 +203,8 @@ func (p *brickopsProvider) DataSources(_ context.Context) []func() datasource.Da
 		newRegisteredModelDataSource,
 		newModelVersionDataSource,
 		newModelVersionsDataSource,
+		newCurrentUserDataSource,
+		newSQLWarehouseDataSource,
 	}
 }
 

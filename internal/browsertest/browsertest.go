@@ -38,10 +38,11 @@ var candidates = []string{"chromium", "chromium-browser", "google-chrome", "goog
 
 // Find returns the Chromium binary, or "" when there is none.
 func Find() string {
+	names := candidates
 	if p := os.Getenv("BRICKOPS_CHROMIUM"); p != "" {
-		return p
+		names = []string{p}
 	}
-	for _, name := range candidates {
+	for _, name := range names {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}

@@ -162,7 +162,7 @@ func (g *guard) unreachable(req *http.Request, key, cause string, err error) err
 		g.down[req.URL.Host] = o
 	}
 	o.failures++
-	waited, nextWait := time.Since(o.since), time.Duration(min(o.failures, 10))*time.Second+time.Second
+	waited, nextWait := time.Since(o.since), time.Duration(min(o.failures, 10))*time.Second
 	g.mu.Unlock()
 	var dns *net.DNSError
 	if errors.As(err, &dns) || waited+nextWait > g.budget {

@@ -12,6 +12,7 @@ func stackBadInputs() []badInput {
 	rows = append(rows, warehouseBadInputs()...)
 	rows = append(rows, experimentAdminBadInputs()...)
 	rows = append(rows, policyAndPoolBadInputs()...)
+	rows = append(rows, workspaceTreeBadInputs()...)
 	return rows
 }
 
@@ -88,6 +89,7 @@ func warehouseBadInputs() []badInput {
 	valid := `"name":"wh","cluster_size":"2X-Small"`
 	create, edit := "POST "+p, "POST "+p+"/{id}/edit"
 	return []badInput{
+		{route: "GET /api/2.0/preview/sql/data_sources", name: "junk query is ignored", path: "/api/2.0/preview/sql/data_sources?x=%ff", status: 200},
 		{route: create, name: "malformed JSON", path: p, body: `{"name":`, status: 400, code: malformed, message: "failed to parse"},
 		{route: create, name: "missing name", path: p, body: `{"cluster_size":"Small"}`, status: 400, code: badParam, message: "Missing required field: name"},
 		{route: create, name: "missing size", path: p, body: `{"name":"wh"}`, status: 400, code: badParam, message: "Missing required field: cluster_size"},
@@ -163,5 +165,48 @@ func policyAndPoolBadInputs() []badInput {
 		{route: "POST " + ip + "edit", name: "missing id", path: ip + "edit", body: `{` + pool + `}`, status: 400, code: badParam, message: "Missing required field: instance_pool_id"},
 		{route: "POST " + ip + "delete", name: "unknown id", path: ip + "delete", body: `{"instance_pool_id":"nope"}`, status: 404, code: notFound, message: "Can't find an instance pool with id: nope."},
 		{route: "POST " + ip + "delete", name: "missing id", path: ip + "delete", body: `{}`, status: 400, code: badParam, message: "Missing required field: instance_pool_id"},
+	}
+}
+
+// workspaceTreeBadInputs: a missing path is 404 RESOURCE_DOES_NOT_EXIST
+// "Path (<p>) doesn't exist."; unknown repos likewise.
+func workspaceTreeBadInputs() []badInput {
+	p, rp := "/api/2.0/workspace/", "/api/2.0/repos"
+	notFound := "RESOURCE_DOES_NOT_EXIST"
+	imp := "POST " + p + "import"
+	return []badInput{
+		{route: imp, name: "malformed JSON", path: p + "import", body: `{"path":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: imp, name: "missing path", path: p + "import", body: `{"content":""}`, status: 400, code: badParam, message: "Missing required field: path"},
+		{route: imp, name: "relative path", path: p + "import", body: `{"path":"x/y","language":"PYTHON"}`, status: 400, code: badParam, message: "Path (x/y) must be absolute."},
+		{route: imp, name: "unknown format", path: p + "import", body: `{"path":"/Shared/x","format":"ZIP"}`, status: 400, code: badParam, message: `Invalid format "ZIP"`},
+		{route: imp, name: "unknown language", path: p + "import", body: `{"path":"/Shared/x","language":"JAVA"}`, status: 400, code: badParam, message: `Invalid language "JAVA"`},
+		{route: imp, name: "content not base64", path: p + "import", body: `{"path":"/Shared/x","language":"PYTHON","content":"!!"}`, status: 400, code: badParam, message: "content must be base64-encoded"},
+		{route: imp, name: "notebook without language", path: p + "import", body: `{"path":"/Shared/x","format":"SOURCE","content":""}`, status: 400, code: badParam, message: "The language must be specified"},
+		{route: imp, name: "missing parent", path: p + "import", body: `{"path":"/Shared/nope/x","format":"RAW","content":""}`, status: 404, code: notFound, message: "The parent folder (/Shared/nope) does not exist."},
+		{route: imp, name: "over a folder", path: p + "import", body: `{"path":"/Shared","format":"RAW","content":"","overwrite":true}`, status: 400, code: "RESOURCE_ALREADY_EXISTS", message: "Path (/Shared) already exists."},
+		{route: imp, name: "archive format", path: p + "import", body: `{"path":"/Shared/x","format":"DBC","content":""}`, status: 400, code: badParam, message: "does not import DBC archives"},
+		{route: "GET " + p + "export", name: "missing path", path: p + "export", status: 400, code: badParam, message: "Missing required field: path"},
+		{route: "GET " + p + "export", name: "unknown path", path: p + "export?path=/Shared/nope", status: 404, code: notFound, message: "Path (/Shared/nope) doesn't exist."},
+		{route: "GET " + p + "export", name: "a folder", path: p + "export?path=/Shared", status: 400, code: badParam, message: "directories export only as DBC archives"},
+		{route: "GET " + p + "export", name: "unknown format", path: p + "export?path=/Shared&format=PDF", status: 400, code: badParam, message: `Invalid format "PDF"`},
+		{route: "GET " + p + "get-status", name: "unknown path", path: p + "get-status?path=/Shared/nope", status: 404, code: notFound, message: "Path (/Shared/nope) doesn't exist."},
+		{route: "GET " + p + "get-status", name: "NUL in path", path: p + "get-status?path=/Shared/%00", status: 400, code: badParam, message: "is invalid"},
+		{route: "GET " + p + "list", name: "unknown path", path: p + "list?path=/Shared/nope", status: 404, code: notFound, message: "Path (/Shared/nope) doesn't exist."},
+		{route: "POST " + p + "mkdirs", name: "relative path", path: p + "mkdirs", body: `{"path":"Shared/x"}`, status: 400, code: badParam, message: "must be absolute"},
+		{route: "POST " + p + "mkdirs", name: "path as number", path: p + "mkdirs", body: `{"path":1}`, status: 400, code: badParam, message: "path"},
+		{route: "POST " + p + "delete", name: "unknown path", path: p + "delete", body: `{"path":"/Shared/nope"}`, status: 404, code: notFound, message: "Path (/Shared/nope) doesn't exist."},
+		{route: "POST " + p + "delete", name: "system folder", path: p + "delete", body: `{"path":"/Shared","recursive":true}`, status: 403, code: "PERMISSION_DENIED", message: "is a system folder"},
+
+		{route: "POST " + rp, name: "malformed JSON", path: rp, body: `{"url":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: "POST " + rp, name: "missing url", path: rp, body: `{"provider":"gitHub"}`, status: 400, code: badParam, message: "Missing required field: url"},
+		{route: "POST " + rp, name: "ssh url", path: rp, body: `{"url":"git@github.com:a/b.git","provider":"gitHub"}`, status: 400, code: badParam, message: "only HTTPS git urls"},
+		{route: "POST " + rp, name: "missing provider", path: rp, body: `{"url":"https://github.com/a/b.git"}`, status: 400, code: badParam, message: "Missing required field: provider"},
+		{route: "POST " + rp, name: "unknown provider", path: rp, body: `{"url":"https://github.com/a/b.git","provider":"svn"}`, status: 400, code: badParam, message: `Invalid git provider "svn"`},
+		{route: "POST " + rp, name: "missing parent", path: rp, body: `{"url":"https://github.com/a/b.git","provider":"gitHub","path":"/Shared/nope/b"}`, status: 404, code: notFound, message: "The parent folder (/Shared/nope) does not exist."},
+		{route: "GET " + rp, name: "bad page token", path: rp + "?page_token=zzz!", status: 400, code: badParam, message: "Invalid page_token"},
+		{route: "GET " + rp + "/{id}", name: "unknown id", path: rp + "/42", status: 404, code: notFound, message: "Repo 42 does not exist."},
+		{route: "PATCH " + rp + "/{id}", name: "branch and tag", path: rp + "/42", body: `{"branch":"main","tag":"v1"}`, status: 400, code: badParam, message: "Only one of branch and tag"},
+		{route: "PATCH " + rp + "/{id}", name: "unknown id", path: rp + "/42", body: `{"branch":"main"}`, status: 404, code: notFound, message: "Repo 42 does not exist."},
+		{route: "DELETE " + rp + "/{id}", name: "unknown id", path: rp + "/42", status: 404, code: notFound, message: "Repo 42 does not exist."},
 	}
 }

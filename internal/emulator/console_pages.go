@@ -102,6 +102,8 @@ var consoleKinds = []struct{ kind, bucket, page string }{
 	{"jobs", jobsBucket, "jobs"},
 	{"job runs", jobRunsBucket, "jobs"},
 	{"clusters", clustersBucket, ""},
+	{"cluster policies", clusterPoliciesBucket, ""},
+	{"instance pools", instancePoolsBucket, ""},
 	{"SQL warehouses", warehousesBucket, ""},
 	{"secret scopes", secretScopesBucket, ""},
 }

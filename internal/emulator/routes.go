@@ -266,6 +266,8 @@ func (s *Server) routes() {
 	ws("POST "+wh+"/{id}/start", s.startWarehouse)
 	ws("POST "+wh+"/{id}/stop", s.stopWarehouse)
 	ws("DELETE "+wh+"/{id}", s.deleteWarehouse)
+	// Their legacy data sources (sql_data_sources.go).
+	ws("GET /api/2.0/preview/sql/data_sources", s.listDataSources)
 
 	// Cluster policies (cluster_policies.go) and instance pools
 	// (instance_pools.go). Paths from databricks-sdk-go
@@ -282,6 +284,21 @@ func (s *Server) routes() {
 	ws("GET "+ip+"list", s.listInstancePools)
 	ws("POST "+ip+"edit", s.editInstancePool)
 	ws("POST "+ip+"delete", s.deleteInstancePool)
+
+	// The workspace tree (workspace_objects.go) and git folders (repos.go).
+	// Paths from databricks-sdk-go service/workspace/impl.go.
+	wsp := "/api/2.0/workspace/"
+	ws("POST "+wsp+"import", s.importObject)
+	ws("GET "+wsp+"export", s.exportObject)
+	ws("GET "+wsp+"get-status", s.getObjectStatus)
+	ws("GET "+wsp+"list", s.listObjects)
+	ws("POST "+wsp+"mkdirs", s.mkdirs)
+	ws("POST "+wsp+"delete", s.deleteObject)
+	ws("POST /api/2.0/repos", s.createGitFolder)
+	ws("GET /api/2.0/repos", s.listGitFolders)
+	ws("GET /api/2.0/repos/{id}", s.getGitFolder)
+	ws("PATCH /api/2.0/repos/{id}", s.updateGitFolder)
+	ws("DELETE /api/2.0/repos/{id}", s.deleteGitFolder)
 
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -56,9 +57,14 @@ type Options struct {
 	// call of a large terraform apply.
 	RequestLogSize int
 	// ServicePrincipals are the applications the emulated Entra ID issues
-	// tokens to (entraid.go); the first one is also the managed identity
-	// the instance metadata endpoint answers for.
+	// tokens to (entraid.go).
 	ServicePrincipals []ServicePrincipal
+	// ManagedIdentities are the client ids of the service principals the
+	// managed-identity endpoints (IMDS, App Service) answer for; the first
+	// is the system-assigned identity. Empty: those endpoints issue
+	// nothing, as on a machine without an identity — otherwise anyone who
+	// can reach them gets a token with no credential at all.
+	ManagedIdentities []string
 	// TLS serves the root listener (ListenAndServe) and the hosted
 	// workspaces over HTTPS, with a self-signed certificate kept in DataDir
 	// (tls.go).
@@ -118,6 +124,11 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	if err := resolveOperatorToken(&opts); err != nil {
 		return nil, err
+	}
+	for _, id := range opts.ManagedIdentities {
+		if !slices.ContainsFunc(opts.ServicePrincipals, func(sp ServicePrincipal) bool { return sp.ClientID == id }) {
+			return nil, fmt.Errorf("emulator: managed identity %q is not one of the --service-principal applications", id)
+		}
 	}
 	if opts.RequestLogSize <= 0 {
 		opts.RequestLogSize = DefaultRequestLogSize

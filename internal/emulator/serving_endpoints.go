@@ -248,6 +248,9 @@ func (s *Server) startDeployment(tx Tx, e *servingEndpoint, in configInput) erro
 	if err != nil {
 		return err
 	}
+	if err := servedVersionsExist(tx, entities); err != nil {
+		return err
+	}
 	version := 1
 	if e.Config != nil {
 		version = e.Config.ConfigVersion + 1
@@ -444,6 +447,34 @@ func (s *Server) resolveDeployment(tx Tx, e *servingEndpoint) (bool, error) {
 
 // servedVersionProblem says why a Unity Catalog model version cannot be
 // served, or "" when it can.
+// servedVersionsExist refuses, at create or config update, a served
+// entity whose model or version does not exist (400 for a version that is
+// no version number, 404 for one that is not there), instead of a
+// deployment that fails later. A version that exists but is not READY yet
+// may still become so; that is checked when the deployment resolves.
+func servedVersionsExist(tx Tx, entities []servedEntity) error {
+	for i, se := range entities {
+		parts, err := splitFullName("model", se.EntityName, 3)
+		if err != nil {
+			return err
+		}
+		n, err := parseVersion(se.EntityVersion)
+		if err != nil {
+			return invalidParam("Invalid served_entities[%d].entity_version '%s': a model version is a positive integer.", i, se.EntityVersion)
+		}
+		full := ucKey(parts...)
+		var m registeredModel
+		if err := loadDoc(tx, modelsBucket, full, modelKind, &m); err != nil {
+			return err
+		}
+		var v modelVersion
+		if err := loadVersion(tx, full, n, &v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func servedVersionProblem(tx Tx, entity, version string, now time.Time) string {
 	parts, err := splitFullName("model", entity, 3)
 	if err != nil {

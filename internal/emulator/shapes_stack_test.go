@@ -7,6 +7,7 @@ import (
 	"github.com/databricks/databricks-sdk-go/service/compute"
 	"github.com/databricks/databricks-sdk-go/service/iam"
 	"github.com/databricks/databricks-sdk-go/service/sql"
+	"github.com/databricks/databricks-sdk-go/service/workspace"
 )
 
 // Strict-shape entries (shapes_test.go) for the families a whole MLOps
@@ -18,6 +19,7 @@ func init() {
 		"POST /api/2.0/sql/warehouses":            reflect.TypeFor[sql.CreateWarehouseResponse](),
 		"GET /api/2.0/sql/warehouses":             reflect.TypeFor[sql.ListWarehousesResponse](),
 		"GET /api/2.0/sql/warehouses/{id}":        reflect.TypeFor[sql.GetWarehouseResponse](),
+		"GET /api/2.0/preview/sql/data_sources":   reflect.TypeFor[[]sql.DataSource](),
 		"POST /api/2.0/sql/warehouses/{id}/edit":  emptyBody, // sql.Edit
 		"POST /api/2.0/sql/warehouses/{id}/start": emptyBody, // sql.Start
 		"POST /api/2.0/sql/warehouses/{id}/stop":  emptyBody, // sql.Stop
@@ -35,6 +37,17 @@ func init() {
 		"GET /api/2.0/instance-pools/list":        reflect.TypeFor[compute.ListInstancePools](),
 		"POST /api/2.0/instance-pools/edit":       emptyBody, // compute.Edit
 		"POST /api/2.0/instance-pools/delete":     emptyBody, // compute.Delete
+		"POST /api/2.0/workspace/import":          emptyBody, // workspace.Import
+		"GET /api/2.0/workspace/export":           reflect.TypeFor[workspace.ExportResponse](),
+		"GET /api/2.0/workspace/get-status":       reflect.TypeFor[workspace.ObjectInfo](),
+		"GET /api/2.0/workspace/list":             reflect.TypeFor[workspace.ListResponse](),
+		"POST /api/2.0/workspace/mkdirs":          emptyBody, // workspace.Mkdirs
+		"POST /api/2.0/workspace/delete":          emptyBody, // workspace.Delete
+		"POST /api/2.0/repos":                     reflect.TypeFor[workspace.CreateRepoResponse](),
+		"GET /api/2.0/repos":                      reflect.TypeFor[workspace.ListReposResponse](),
+		"GET /api/2.0/repos/{id}":                 reflect.TypeFor[workspace.GetRepoResponse](),
+		"PATCH /api/2.0/repos/{id}":               emptyBody, // workspace.Update
+		"DELETE /api/2.0/repos/{id}":              emptyBody, // workspace.Delete
 		// MLflow experiment management (ml.UpdateExperiment, DeleteExperiment,
 		// RestoreExperiment, SetExperimentTag): no response type.
 		"POST /api/2.0/mlflow/experiments/update":             emptyBody,
@@ -50,6 +63,7 @@ func stackShapeSteps() []shapeStep {
 	return []shapeStep{
 		{route: "POST " + wh, path: wh, body: `{"name":"shapes","cluster_size":"2X-Small","auto_stop_mins":0,"tags":{"custom_tags":[{"key":"k","value":"v"}]}}`, save: map[string]string{"warehouse": "id"}},
 		{route: "GET " + wh + "/{id}", path: wh + "/{warehouse}"},
+		{route: "GET /api/2.0/preview/sql/data_sources", path: "/api/2.0/preview/sql/data_sources"},
 		{route: "GET " + wh, path: wh},
 		{route: "POST " + wh + "/{id}/edit", path: wh + "/{warehouse}/edit", body: `{"name":"shapes","cluster_size":"Small","channel":{"name":"CHANNEL_NAME_PREVIEW"}}`},
 		{route: "POST " + wh + "/{id}/stop", path: wh + "/{warehouse}/stop"},
@@ -76,5 +90,17 @@ func stackShapeSteps() []shapeStep {
 		{route: "POST " + ml + "set-experiment-tag", path: ml + "set-experiment-tag", body: `{"experiment_id":"{exp}","key":"k","value":"v"}`},
 		{route: "POST " + ml + "delete", path: ml + "delete", body: `{"experiment_id":"{exp}"}`},
 		{route: "POST " + ml + "restore", path: ml + "restore", body: `{"experiment_id":"{exp}"}`},
+
+		{route: "POST /api/2.0/workspace/mkdirs", path: "/api/2.0/workspace/mkdirs", body: `{"path":"/Shared/shapes/src"}`},
+		{route: "POST /api/2.0/workspace/import", path: "/api/2.0/workspace/import", body: `{"path":"/Shared/shapes/src/train.py","format":"SOURCE","language":"PYTHON","content":"cHJpbnQoMSk="}`},
+		{route: "GET /api/2.0/workspace/get-status", path: "/api/2.0/workspace/get-status?path=/Shared/shapes/src/train"},
+		{route: "GET /api/2.0/workspace/export", path: "/api/2.0/workspace/export?path=/Shared/shapes/src/train&format=SOURCE"},
+		{route: "GET /api/2.0/workspace/list", path: "/api/2.0/workspace/list?path=/Shared/shapes/src"},
+		{route: "POST /api/2.0/repos", path: "/api/2.0/repos", body: `{"url":"https://github.com/acme/shapes.git","provider":"gitHub","path":"/Shared/shapes/repo","sparse_checkout":{"patterns":["src"]}}`, save: map[string]string{"repo": "id"}},
+		{route: "GET /api/2.0/repos/{id}", path: "/api/2.0/repos/{repo}"},
+		{route: "GET /api/2.0/repos", path: "/api/2.0/repos?path_prefix=/Shared"},
+		{route: "PATCH /api/2.0/repos/{id}", path: "/api/2.0/repos/{repo}", body: `{"tag":"v1"}`},
+		{route: "DELETE /api/2.0/repos/{id}", path: "/api/2.0/repos/{repo}"},
+		{route: "POST /api/2.0/workspace/delete", path: "/api/2.0/workspace/delete", body: `{"path":"/Shared/shapes","recursive":true}`},
 	}
 }
