@@ -200,6 +200,30 @@ resource "brickops_quality_monitor" "churn" {
   }
 }
 
+# The team's workspace folder: the training notebook and code, and the model
+# repository checked out at a release tag.
+resource "brickops_directory" "mlops" {
+  path             = "/Shared/mlops"
+  delete_recursive = true
+}
+
+resource "brickops_notebook" "train" {
+  path           = "${brickops_directory.mlops.path}/churn/train"
+  language       = "PYTHON"
+  content_base64 = base64encode("# Databricks notebook source\nimport churn\nchurn.train()\n")
+}
+
+resource "brickops_workspace_file" "features" {
+  path           = "${brickops_directory.mlops.path}/churn/features.py"
+  content_base64 = base64encode("def spend_30d(df):\n    return df.groupBy('customer_id').sum('amount')\n")
+}
+
+resource "brickops_git_folder" "churn" {
+  url  = "https://github.com/acme/churn-model.git"
+  path = "/Repos/ml-platform/churn-model"
+  tag  = "v1.4.0"
+}
+
 # Weekly retraining, which the ML engineers manage.
 resource "brickops_job" "retrain" {
   name = "churn-retrain"
@@ -208,7 +232,7 @@ resource "brickops_job" "retrain" {
     task_key            = "train"
     existing_cluster_id = brickops_cluster.training.cluster_id
     notebook_task = {
-      notebook_path   = "/Shared/churn/train"
+      notebook_path   = brickops_notebook.train.path
       base_parameters = { model = brickops_registered_model.churn.id }
     }
   }]
