@@ -215,7 +215,7 @@ func (r *clusterResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	details, err := w.Clusters.GetByClusterId(ctx, state.ID.ValueString())
+	details, err := refreshClusters.read(ctx, r.data, state.ID.ValueString(), w.Clusters.GetByClusterId)
 	if readFailed(ctx, resp, err, "cluster", "cluster "+state.ID.ValueString()) {
 		return
 	}
@@ -284,10 +284,11 @@ func (r *clusterResource) Delete(ctx context.Context, req resource.DeleteRequest
 	id := state.ID.ValueString()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	_, err := w.Clusters.DeleteByClusterIdAndWait(ctx, id)
-	if err == nil || clusterGone(err) {
-		err = w.Clusters.PermanentDeleteByClusterId(ctx, id)
-	}
+	// permanent-delete terminates a running cluster itself ("This cluster is
+	// terminated and resources are asynchronously removed", databricks-sdk-go
+	// service/compute/api.go), so there is nothing to wait for: terminating
+	// first and polling for TERMINATED only made destroy slow.
+	err := w.Clusters.PermanentDeleteByClusterId(ctx, id)
 	if err != nil && !clusterGone(err) {
 		resp.Diagnostics.AddError("Deleting cluster failed", fmt.Sprintf("Deleting cluster %s: %v", id, err))
 	}

@@ -457,7 +457,7 @@ func (r *jobResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		resp.Diagnostics.AddError("Invalid job id", fmt.Sprintf("Job id %q is not a number: %v", state.ID.ValueString(), err))
 		return
 	}
-	j, err := w.Jobs.GetByJobId(ctx, id)
+	j, err := refreshJobs.read(ctx, r.data, state.ID.ValueString(), func(ctx context.Context, _ string) (*jobs.Job, error) { return w.Jobs.GetByJobId(ctx, id) })
 	if readFailed(ctx, resp, err, "job", fmt.Sprintf("job %d", id)) {
 		return
 	}

@@ -178,13 +178,18 @@ type providerData struct {
 	once sync.Once
 	w    *databricks.WorkspaceClient
 	err  error
+	// refresh answers reads from list calls (refresh_cache.go).
+	refresh refreshCache
 	azureData
 }
 
 // workspace builds the workspace client once and returns it, or a
 // diagnostic telling the user what to set.
 func (d *providerData) workspace() (*databricks.WorkspaceClient, diag.Diagnostics) {
-	d.once.Do(func() { d.w, d.err = client.Workspace(d.cfg) })
+	d.once.Do(func() {
+		d.refresh.watch(d.cfg)
+		d.w, d.err = client.Workspace(d.cfg)
+	})
 	if d.err != nil {
 		return nil, diag.Diagnostics{diag.NewErrorDiagnostic("Cannot reach Databricks",
 			fmt.Sprintf("%v\n\nSet `host` and credentials in the brickops provider block, or DATABRICKS_HOST and "+
