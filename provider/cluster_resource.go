@@ -5,13 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/databricks/databricks-sdk-go"
-	"github.com/databricks/databricks-sdk-go/apierr"
 	dbclient "github.com/databricks/databricks-sdk-go/client"
 	"github.com/databricks/databricks-sdk-go/service/compute"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -289,7 +286,7 @@ func (r *clusterResource) Delete(ctx context.Context, req resource.DeleteRequest
 	// service/compute/api.go), so there is nothing to wait for: terminating
 	// first and polling for TERMINATED only made destroy slow.
 	err := w.Clusters.PermanentDeleteByClusterId(ctx, id)
-	if err != nil && !clusterGone(err) {
+	if err != nil && !isGone(err) {
 		resp.Diagnostics.AddError("Deleting cluster failed", fmt.Sprintf("Deleting cluster %s: %v", id, err))
 	}
 }
@@ -496,20 +493,3 @@ func (singleUserValidator) ValidateResource(ctx context.Context, req resource.Va
 	}
 }
 
-// clusterDoesNotExist is the message the Clusters API answers, with 400
-// INVALID_PARAMETER_VALUE, for an id it does not know.
-var clusterDoesNotExist = regexp.MustCompile(`^Cluster .* does not exist`)
-
-// clusterGone reports whether err says the cluster no longer exists. The
-// SDK turns the API's 400 "Cluster <id> does not exist" into
-// ErrResourceDoesNotExist only for clusters/get (apierr/error_overrides.go);
-// delete and permanent-delete answer the same, and must count as gone too:
-// otherwise a permanent-delete retried after its answer was lost (a 503
-// from a gateway) fails a destroy that in fact succeeded.
-func clusterGone(err error) bool {
-	if errors.Is(err, apierr.ErrResourceDoesNotExist) {
-		return true
-	}
-	var apiErr *apierr.APIError
-	return errors.As(err, &apiErr) && apiErr.ErrorCode == "INVALID_PARAMETER_VALUE" && clusterDoesNotExist.MatchString(apiErr.Message)
-}

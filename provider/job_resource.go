@@ -497,7 +497,7 @@ func (r *jobResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := w.Jobs.DeleteByJobId(ctx, state.JobID.ValueInt64()); err != nil && !isNotFound(err) {
+	if err := w.Jobs.DeleteByJobId(ctx, state.JobID.ValueInt64()); err != nil && !isGone(err) {
 		resp.Diagnostics.AddError("Deleting job failed", fmt.Sprintf("Deleting job %d: %v", state.JobID.ValueInt64(), err))
 	}
 }
