@@ -9,7 +9,7 @@ TERRAFORM  ?= $(shell command -v terraform)
 TEST_TFRC  := $(BIN)/test.tfrc
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: all build test unit acc docs docs-check demo bench lint fmt fuzz clean help
+.PHONY: all build test unit acc docs docs-check demo bench lint fmt fuzz fidelity clean help
 
 all: build
 
@@ -21,10 +21,16 @@ help:
 	@echo "make bench       run the benchmarks and write bench/results.json"
 	@echo "make fuzz        run every fuzz target for FUZZTIME (default 30s) each"
 	@echo "make lint        gofmt, go vet, staticcheck"
+	@echo "make fidelity    run the official Databricks provider and CLI against the emulator"
+	@echo "                 (OFFICIAL_PROVIDER=path DATABRICKS_CLI=path; skips when absent;"
+	@echo "                 FIDELITY_RECORD=dir keeps their traffic for the replay test)"
 
+# act (nektos/act, a `tool` in go.mod) runs the scaffolded GitHub Actions
+# workflows in the workflow test.
 build:
 	@mkdir -p $(BIN)
 	$(GO) build -o $(BIN)/ . ./cmd/brickops
+	$(GO) build -o $(BIN)/act github.com/nektos/act
 
 $(TEST_TFRC):
 	@mkdir -p $(BIN)
@@ -80,6 +86,17 @@ fuzz:
 	  echo "== $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
 	  $(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s "$${t%%:*}"; \
 	done
+
+# The official clients are not Go modules the build can fetch: build them
+# from their public source and pass their paths. Their recorded traffic
+# (FIDELITY_RECORD=internal/emulator/testdata/official) is what the
+# emulator's replay test keeps checking in `make test`.
+OFFICIAL_PROVIDER ?=
+DATABRICKS_CLI    ?=
+FIDELITY_RECORD   ?=
+fidelity:
+	$(GO) run ./internal/fidelity/cmd/fidelity -terraform "$(TERRAFORM)" \
+	  -provider "$(OFFICIAL_PROVIDER)" -cli "$(DATABRICKS_CLI)" -record "$(FIDELITY_RECORD)"
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$out" || { echo "gofmt needed:"; echo "$$out"; exit 1; }

@@ -492,4 +492,3 @@ func (singleUserValidator) ValidateResource(ctx context.Context, req resource.Va
 			"A cluster with data_security_mode = \"SINGLE_USER\" needs single_user_name: the user or service principal allowed to use it.")
 	}
 }
-

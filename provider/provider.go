@@ -158,6 +158,11 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newQualityMonitorResource,
 		newFeatureTableResource,
 		newOnlineTableResource,
+		newSecretScopeResource,
+		newSecretResource,
+		newSecretACLResource,
+		newPermissionsResource,
+		newSQLWarehouseResource,
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"github.com/databricks/databricks-sdk-go"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/brickops/terraform-provider-brickops/internal/client"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator"
@@ -23,8 +25,9 @@ import (
 // a user would set; the provider itself runs in-process (reattach), so
 // nothing is installed or downloaded.
 var testEmulator struct {
-	URL   string
-	Token string
+	URL           string
+	Token         string
+	OperatorToken string
 }
 
 // protoV6ProviderFactories serves the provider to Terraform in-process.
@@ -53,7 +56,7 @@ func runWithEmulator(m *testing.M) int {
 		hs.Close()
 		_ = srv.Close()
 	}()
-	testEmulator.URL, testEmulator.Token = hs.URL, emulator.DefaultToken
+	testEmulator.URL, testEmulator.Token, testEmulator.OperatorToken = hs.URL, emulator.DefaultToken, srv.OperatorToken()
 	// Only the emulator's credentials count: clear whatever the developer's
 	// shell carries for real workspaces.
 	for _, k := range []string{"DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET",
@@ -89,7 +92,7 @@ func requestLog(t *testing.T, prefix string) []emulator.RequestLogEntry {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+testEmulator.Token)
+	req.Header.Set("Authorization", "Bearer "+testEmulator.OperatorToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -102,4 +105,9 @@ func requestLog(t *testing.T, prefix string) []emulator.RequestLogEntry {
 		t.Fatal(err)
 	}
 	return out.Requests
+}
+
+// expectAction is the plan check of a step that must plan action on addr.
+func expectAction(addr string, action plancheck.ResourceActionType) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, action)}}
 }

@@ -50,3 +50,7 @@ func readFailed(ctx context.Context, resp *resource.ReadResponse, err error, kin
 	}
 	return true
 }
+
+// errNotFound wraps the SDK's not-found sentinel for objects the API has no
+// get for, found (or not) in a list: Read then removes them from state.
+var errNotFound = apierr.ErrResourceDoesNotExist

@@ -373,7 +373,7 @@ func TestAccWorkspace_oidc(t *testing.T) {
 	name := acctest.RandomWithPrefix("dbw")
 	// What GitHub Actions provides to a job with `id-token: write`.
 	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", emu.URL+"/_emulator/github-actions/idtoken?api-version=2.0")
-	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", emu.Token)
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", emu.OperatorToken)
 	oidcProvider := func(extra string) string {
 		return fmt.Sprintf(`
 provider "brickops" {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/brickops/terraform-provider-brickops/internal/emulator"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 	"github.com/brickops/terraform-provider-brickops/internal/github"
 	"github.com/brickops/terraform-provider-brickops/internal/tftest"
 )
@@ -27,9 +28,9 @@ func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, cod
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)
 	cmd.SetIn(strings.NewReader(stdin))
-	if err := cmd.ExecuteContext(context.Background()); err != nil {
+	if err := execute(context.Background(), cmd); err != nil {
 		errOut.WriteString("brickops: " + err.Error() + "\n")
-		return out.String(), errOut.String(), exitCode(err)
+		return out.String(), errOut.String(), exitcode.Of(err)
 	}
 	return out.String(), errOut.String(), 0
 }
@@ -185,7 +186,7 @@ func TestCIInputErrors(t *testing.T) {
 		{"unknown rule id", []string{"policy", "check", "--config", unknownRule, plan}, unknownRule + `: line 3: policy.rules: unknown rule ID "BO077"`},
 		{"malformed date", []string{"policy", "check", "--config", badDate, plan}, badDate + `: line 3: expires "31/12/2026" is not a date (want YYYY-MM-DD)`},
 		{"malformed date in summarize", []string{"plan", "summarize", "--config", badDate, plan}, badDate + `: line 3: expires "31/12/2026" is not a date`},
-		{"bad output", []string{"policy", "check", "-o", "yaml", plan}, `--output "yaml": want text, json, sarif or markdown`},
+		{"bad output", []string{"policy", "check", "-o", "yaml", plan}, `invalid argument "yaml" for "-o, --output" flag: want text, json, sarif or markdown`},
 		{"no plan", []string{"plan", "summarize"}, "brickops plan summarize: missing a plan file"},
 		{"bad flag", []string{"policy", "check", "--nope", plan}, "unknown flag: --nope"},
 	}
@@ -215,7 +216,7 @@ func TestPRCommentInputErrors(t *testing.T) {
 	if _, stderr, code := run(t, "x", "pr", "comment"); code != 2 || !strings.Contains(stderr, "pass --pr") {
 		t.Errorf("no PR: %d %q", code, stderr)
 	}
-	if _, stderr, code := run(t, "x", "pr", "comment", "--pr", "5"); code != 1 || stderr != "brickops: pull request #5 not found in acme/mlops (or the token cannot see it)\n" {
+	if _, stderr, code := run(t, "x", "pr", "comment", "--pr", "5"); code != 2 || stderr != "brickops: pull request #5 not found in acme/mlops (or the token cannot see it)\n" {
 		t.Errorf("unknown PR: %d %q", code, stderr)
 	}
 	t.Setenv("GITHUB_TOKEN", "")

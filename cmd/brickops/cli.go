@@ -2,28 +2,54 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 	"github.com/brickops/terraform-provider-brickops/internal/markdown"
+	"github.com/brickops/terraform-provider-brickops/internal/output"
 )
 
-// Helpers the CI commands share: exit statuses, argument checks, and the
-// GitHub Actions job summary.
-
-// inputError marks a usage or input error (exit status 2): bad flags or
-// arguments, a file that is not what it should be, an invalid configuration.
-func inputError(err error) error { return &exitError{code: 2, err: err} }
+// Helpers the CI commands share: argument checks, the --output flag and
+// report, and the GitHub Actions job summary. Exit statuses are
+// internal/exitcode's.
 
 // minArgs requires at least n arguments, as a usage error.
 func minArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {
-			return inputError(fmt.Errorf("%s: missing %s (see %s --help)", cmd.CommandPath(), what, cmd.CommandPath()))
+			return exitcode.Invalidf("%s: missing %s (see %s --help)", cmd.CommandPath(), what, cmd.CommandPath())
 		}
 		return nil
 	}
+}
+
+// outputFlag registers --output (-o) on a reporting command: text and
+// json, then the formats the command adds.
+func outputFlag(cmd *cobra.Command, extra ...string) *output.Format {
+	f := output.NewFormat(extra...)
+	cmd.Flags().VarP(f, "output", "o", "output format: "+f.Choices())
+	return f
+}
+
+// report writes a command's result: the versioned JSON document when
+// --output json was asked for, otherwise what text writes.
+func report(cmd *cobra.Command, format *output.Format, v any, text func(io.Writer)) error {
+	w := cmd.OutOrStdout()
+	if format.JSON() {
+		return output.WriteJSON(w, commandName(cmd), v)
+	}
+	text(w)
+	return nil
+}
+
+// commandName is the command's path without the program name, as the JSON
+// documents name it ("policy check").
+func commandName(cmd *cobra.Command) string {
+	return strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
 }
 
 // stepSummaryChars keeps a step's job summary under GitHub's 1 MiB cap
@@ -54,13 +80,4 @@ func appendStepSummary(md []byte) error {
 		return fmt.Errorf("writing the job summary %s: %w", path, werr)
 	}
 	return nil
-}
-
-func oneOf(s string, options ...string) bool {
-	for _, o := range options {
-		if s == o {
-			return true
-		}
-	}
-	return false
 }

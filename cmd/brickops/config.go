@@ -2,12 +2,13 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/brickops/terraform-provider-brickops/internal/config"
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 )
 
 func newConfigCmd() *cobra.Command {
@@ -17,41 +18,49 @@ func newConfigCmd() *cobra.Command {
 }
 
 func newConfigValidateCmd() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "validate [FILE]",
 		Short: "Check brickops.yaml against its JSON Schema and rules",
-		Long: `Checks the file (default brickops.yaml) against the JSON Schema BrickOps ships
-and then against the rules a schema cannot express (metric gate syntax,
-environment names, reviewers for required approvals, dates). Every problem is
-reported with its line; exit status 2 when there is any.`,
+		Long: `Checks the file (default: brickops.yaml in the current directory or the nearest
+parent) against the JSON Schema BrickOps ships and then against the rules a
+schema cannot express (metric gate syntax, environment names, reviewers for
+required approvals, dates). Every problem is reported with its line.
+
+Exit status: 0 when the file is valid, 1 when it is not, 2 when it cannot be
+read or is not YAML.`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			path := config.DefaultPath
-			if len(args) == 1 {
-				path = args[0]
-			}
-			raw, err := os.ReadFile(path)
-			if err != nil {
-				return inputError(err)
-			}
-			problems, err := config.ValidateSchema(raw)
-			if err != nil {
-				return inputError(fmt.Errorf("%s: %w", path, err))
-			}
-			if len(problems) > 0 {
-				lines := make([]string, len(problems))
-				for i, p := range problems {
-					lines[i] = path + ": " + p.String()
-				}
-				return inputError(fmt.Errorf("%d problem(s):\n%s", len(problems), strings.Join(lines, "\n")))
-			}
-			if _, err := config.Load(path); err != nil {
-				return inputError(err)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s is valid\n", path)
-			return nil
-		},
 	}
+	format := outputFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		var path string
+		if len(args) == 1 {
+			path = args[0]
+		}
+		path, err := config.Locate(path)
+		if err != nil {
+			return err
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return exitcode.Invalid(err)
+		}
+		res := config.Check(path, raw)
+		if res.Err != nil {
+			return exitcode.Invalid(res.Err)
+		}
+		if err := report(cmd, format, res, func(w io.Writer) {
+			if res.Valid {
+				fmt.Fprintf(w, "%s is valid\n", path)
+			}
+		}); err != nil {
+			return err
+		}
+		if !res.Valid {
+			return exitcode.Refused(res.Summary())
+		}
+		return nil
+	}
+	return cmd
 }
 
 func newConfigSchemaCmd() *cobra.Command {

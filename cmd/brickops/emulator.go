@@ -28,7 +28,9 @@ It prints the export lines that point the Databricks SDK, the BrickOps provider
 and this toolkit at it, and serves until interrupted (Ctrl-C or SIGTERM).
 
 State is kept in --data-dir and survives restarts. Operator endpoints under
-/_emulator/ reset state, list recent requests and inject faults.
+/_emulator/ reset state, list recent requests and inject faults; they take
+their own credential, --operator-token (generated and printed once at start
+when not given), and refuse workspace, Entra ID and GitHub tokens.
 
 The same listener serves Azure Resource Manager (resource groups and
 Microsoft.Databricks/workspaces) and Entra ID token issuance for the
@@ -38,7 +40,8 @@ needs https: use --tls for azidentity-based clients (brickops_workspace).`,
 		Example: `  brickops emulator
   brickops emulator --addr 127.0.0.1:0 --data-dir /tmp/emu --async-delay 0s
   brickops emulator --tls --service-principal 11111111-1111-1111-1111-111111111111:s3cret:22222222-2222-2222-2222-222222222222
-  brickops emulator --fault-path-prefix /api/2.1/clusters --fault-503-rate 0.2`,
+  brickops emulator --fault-path-prefix /api/2.1/clusters --fault-503-rate 0.2
+  brickops emulator --fault-lost-answer-rate 0.2 --fault-429-rate 0.1 --fault-503-rate 0.1`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			level := slog.LevelWarn
@@ -57,7 +60,7 @@ needs https: use --tls for azidentity-based clients (brickops_workspace).`,
 			if err != nil {
 				return err
 			}
-			if fault.LatencyMs > 0 || fault.Rate429 > 0 || fault.Rate503 > 0 || fault.Status > 0 {
+			if fault.LatencyMs > 0 || fault.Rate429 > 0 || fault.Rate503 > 0 || fault.RateLostAnswer > 0 || fault.Status > 0 {
 				if err := srv.SetFaults(emulator.FaultConfig{Rules: []emulator.FaultRule{fault}}); err != nil {
 					_ = srv.Close()
 					return err
@@ -73,6 +76,7 @@ needs https: use --tls for azidentity-based clients (brickops_workspace).`,
 	f.StringVar(&addr, "addr", "127.0.0.1:8470", "address to listen on (port 0 picks a free port)")
 	f.StringVar(&opts.DataDir, "data-dir", ".brickops/emulator", "directory holding the emulator's state")
 	f.StringSliceVar(&opts.Tokens, "token", []string{emulator.DefaultToken}, "accepted bearer tokens (repeatable); the first is printed")
+	f.StringVar(&opts.OperatorToken, "operator-token", "", "the operator API's (/_emulator/) bearer token; generated and printed at start when empty")
 	f.BoolVar(&opts.LogRequests, "log-requests", false, "log every request to stderr (never its headers)")
 	f.IntVar(&opts.RequestLogSize, "request-log-size", emulator.DefaultRequestLogSize, "how many recent requests /_emulator/requests keeps")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log operational messages")
@@ -83,6 +87,7 @@ needs https: use --tls for azidentity-based clients (brickops_workspace).`,
 	f.IntVar(&fault.LatencyMs, "fault-latency-ms", 0, "added latency per request, in milliseconds")
 	f.Float64Var(&fault.Rate429, "fault-429-rate", 0, "fraction of requests answered 429 with Retry-After")
 	f.Float64Var(&fault.Rate503, "fault-503-rate", 0, "fraction of requests answered 503 with Retry-After")
+	f.Float64Var(&fault.RateLostAnswer, "fault-lost-answer-rate", 0, "fraction of writes (not GET/HEAD) processed whose answer is then lost: 503 with Retry-After after the write happened")
 	f.IntVar(&fault.Status, "fault-status", 0, "answer every matching request with this HTTP status")
 	return cmd
 }

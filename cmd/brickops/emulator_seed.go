@@ -11,6 +11,7 @@ import (
 
 	"github.com/brickops/terraform-provider-brickops/internal/client"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator"
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 	"github.com/brickops/terraform-provider-brickops/internal/seed"
 )
 
@@ -34,7 +35,7 @@ DATABRICKS_HOST and DATABRICKS_TOKEN, then to a local emulator.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
 			if spec.Metrics, err = parseMetrics(metrics); err != nil {
-				return &exitError{code: 2, err: err}
+				return exitcode.Invalid(err)
 			}
 			w, err := client.Workspace(client.Isolated(host, token))
 			if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/databricks/databricks-sdk-go/service/catalog"
 
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 )
 
 func TestEmulatorSeed_registersAReadyVersion(t *testing.T) {
@@ -18,7 +19,7 @@ func TestEmulatorSeed_registersAReadyVersion(t *testing.T) {
 	root.SetOut(&out)
 	root.SetArgs([]string{"emulator", "seed", "--host", emu.URL, "--token", emu.Token,
 		"--model", "dev.ml.churn", "--metric", "auc=0.91", "--param", "max_depth=6", "--tag", "validated=true"})
-	if err := root.ExecuteContext(context.Background()); err != nil {
+	if err := execute(context.Background(), root); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "registered dev.ml.churn version 1 (READY)") {
@@ -33,8 +34,8 @@ func TestEmulatorSeed_registersAReadyVersion(t *testing.T) {
 func TestEmulatorSeed_rejectsBadMetric(t *testing.T) {
 	root := newRootCmd()
 	root.SetArgs([]string{"emulator", "seed", "--model", "dev.ml.churn", "--metric", "auc"})
-	err := root.ExecuteContext(context.Background())
-	if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), `--metric "auc": want key=number`) {
-		t.Errorf("err = %v (exit %d)", err, exitCode(err))
+	err := execute(context.Background(), root)
+	if err == nil || exitcode.Of(err) != 2 || !strings.Contains(err.Error(), `--metric "auc": want key=number`) {
+		t.Errorf("err = %v (exit %d)", err, exitcode.Of(err))
 	}
 }

@@ -49,7 +49,7 @@ func runCLI(t *testing.T, args ...string) (string, error) {
 	root.SetArgs(args)
 	root.SetOut(&out)
 	root.SetErr(&out)
-	err := root.Execute()
+	err := execute(context.Background(), root)
 	return out.String(), err
 }
 
@@ -130,7 +130,7 @@ func TestEmulatorCmd_describesItself(t *testing.T) {
 
 func TestEmulatorCmd_badFlagsFailClearly(t *testing.T) {
 	_, err := runCLI(t, "emulator", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--fault-429-rate", "3")
-	if err == nil || !strings.Contains(err.Error(), "rate_429 and rate_503 must be between 0 and 1") {
+	if err == nil || !strings.Contains(err.Error(), "rate_429, rate_503 and rate_lost_answer must be between 0 and 1") {
 		t.Errorf("bad fault rate: %v", err)
 	}
 	_, err = runCLI(t, "emulator", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--service-principal", "only-an-id")
@@ -219,5 +219,33 @@ func TestEmulatorCmd_tlsAndServicePrincipals(t *testing.T) {
 	}
 	if _, err := tok.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{"https://management.azure.com//.default"}}); err != nil {
 		t.Errorf("token from the standalone emulator: %v", err)
+	}
+}
+
+// TestEmulatorCmd_operatorToken: --operator-token is printed once and is
+// what /_emulator/ takes; without it a fresh one is generated and printed.
+func TestEmulatorCmd_operatorToken(t *testing.T) {
+	exports := regexp.MustCompile(`export BRICKOPS_EMULATOR_OPERATOR_TOKEN=(\S+)\nexport DATABRICKS_HOST=(\S+)\nexport DATABRICKS_TOKEN=(\S+)\n`)
+	m, stop := startEmulatorCmd(t, exports, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--operator-token", "op-for-test")
+	defer func() { _ = stop() }()
+	if m[1] != "op-for-test" {
+		t.Errorf("printed operator token %q", m[1])
+	}
+	for token, want := range map[string]int{m[1]: http.StatusOK, m[3]: http.StatusForbidden} {
+		req, _ := http.NewRequest(http.MethodGet, m[2]+"/_emulator/health", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("/_emulator/health with %q: %d, want %d", token, resp.StatusCode, want)
+		}
+	}
+	generated, stop2 := startEmulatorCmd(t, exports, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir())
+	defer func() { _ = stop2() }()
+	if !strings.HasPrefix(generated[1], "bo-operator-") {
+		t.Errorf("generated operator token %q", generated[1])
 	}
 }

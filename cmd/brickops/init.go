@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 	"github.com/brickops/terraform-provider-brickops/internal/version"
 	"github.com/brickops/terraform-provider-brickops/templates"
 )
@@ -43,7 +44,7 @@ scaffolded repository changes nothing.`,
 				data.Version = "v" + strings.TrimSuffix(version.Version, "-dev")
 			}
 			if err := data.Validate(); err != nil {
-				return inputError(err)
+				return exitcode.Invalid(err)
 			}
 			res, err := templates.Render(dir, data, force)
 			if err != nil {

@@ -4,13 +4,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 )
 
 func main() {
-	if err := newRootCmd().Execute(); err != nil {
+	if err := execute(context.Background(), newRootCmd()); err != nil {
 		fmt.Fprintln(os.Stderr, "brickops:", err)
-		os.Exit(exitCode(err))
+		os.Exit(exitcode.Of(err))
 	}
 }

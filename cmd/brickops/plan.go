@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
-	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/brickops/terraform-provider-brickops/internal/config"
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
+	"github.com/brickops/terraform-provider-brickops/internal/github"
+	"github.com/brickops/terraform-provider-brickops/internal/output"
 	"github.com/brickops/terraform-provider-brickops/internal/planjson"
 )
 
@@ -20,7 +23,10 @@ func newPlanCmd() *cobra.Command {
 }
 
 func newPlanSummarizeCmd() *cobra.Command {
-	var env, output, configPath string
+	var (
+		env, configPath string
+		format          *output.Format
+	)
 	cmd := &cobra.Command{
 		Use:   "summarize [ENV=]PLAN.json...",
 		Short: "Summarize plans per environment: counts, changes by type, destructive and production changes",
@@ -41,24 +47,34 @@ When GITHUB_STEP_SUMMARY is set, the markdown summary is appended to it too.`,
   brickops plan summarize dev=dev.json prod=prod.json --output markdown | brickops pr comment --key plan`,
 		Args: minArgs(1, "a plan file (terraform show -json output)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !oneOf(output, planjson.FormatText, planjson.FormatMarkdown, planjson.FormatJSON) {
-				return inputError(fmt.Errorf("--output %q: want text, markdown or json", output))
-			}
 			cfg, err := config.LoadOptional(configPath)
 			if err != nil {
-				return inputError(err)
+				return err
 			}
 			targets, err := planjson.Targets(args, env)
 			if err != nil {
-				return inputError(err)
+				return exitcode.Invalid(err)
 			}
 			plans, err := planjson.LoadAll(targets)
 			if err != nil {
-				return inputError(err)
+				return exitcode.Invalid(err)
 			}
 			summary := planjson.Summarize(plans, cfg.IsProd)
+			// On a pull request the fingerprints name the commit planned, so
+			// the gate can tell a plan of an older push from the latest.
+			if eventPath := os.Getenv("GITHUB_EVENT_PATH"); eventPath != "" {
+				head := github.PullRequestHead(eventPath)
+				for i := range summary.Environments {
+					summary.Environments[i].Fingerprint.Commit = head
+				}
+			}
 			var out bytes.Buffer
-			if err := summary.Write(&out, output); err != nil {
+			if format.JSON() {
+				err = output.WriteJSON(&out, commandName(cmd), summary)
+			} else {
+				err = summary.Write(&out, format.String())
+			}
+			if err != nil {
 				return err
 			}
 			if _, err := cmd.OutOrStdout().Write(out.Bytes()); err != nil {
@@ -71,7 +87,7 @@ When GITHUB_STEP_SUMMARY is set, the markdown summary is appended to it too.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&env, "env", "", "environment of the (single) plan file")
-	f.StringVarP(&output, "output", "o", planjson.FormatText, "output format: text, markdown or json")
-	f.StringVar(&configPath, "config", config.DefaultPath, "brickops.yaml (optional; read for prod_environments)")
+	format = outputFlag(cmd, planjson.FormatMarkdown)
+	f.StringVar(&configPath, "config", "", "brickops.yaml (default: found upward from the working directory; optional, read for prod_environments)")
 	return cmd
 }

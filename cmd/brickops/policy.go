@@ -2,11 +2,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/brickops/terraform-provider-brickops/internal/config"
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
+	"github.com/brickops/terraform-provider-brickops/internal/output"
 	"github.com/brickops/terraform-provider-brickops/internal/planjson"
 	"github.com/brickops/terraform-provider-brickops/internal/policy"
 	"github.com/brickops/terraform-provider-brickops/internal/version"
@@ -23,8 +27,9 @@ func newPolicyCmd() *cobra.Command {
 
 func newPolicyCheckCmd() *cobra.Command {
 	var (
-		env, output, configPath string
-		opts                    policy.Options
+		env, configPath string
+		format          *output.Format
+		opts            policy.Options
 	)
 	cmd := &cobra.Command{
 		Use:   "check [ENV=]PLAN.json...",
@@ -47,35 +52,37 @@ does not compile, invalid brickops.yaml).`,
   brickops policy check prod.json --output markdown | brickops pr comment --key policy`,
 		Args: minArgs(1, "a plan file (terraform show -json output)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !oneOf(output, policy.FormatText, policy.FormatJSON, policy.FormatSARIF, policy.FormatMarkdown) {
-				return inputError(fmt.Errorf("--output %q: want text, json, sarif or markdown", output))
-			}
 			cfg, err := config.LoadOptional(configPath)
 			if err != nil {
-				return inputError(err)
+				return err
 			}
 			opts.Config = cfg
 			engine, err := policy.New(cmd.Context(), opts)
 			if err != nil {
-				return inputError(err)
+				return exitcode.Invalid(err)
 			}
 			targets, err := planjson.Targets(args, env)
 			if err != nil {
-				return inputError(err)
+				return exitcode.Invalid(err)
 			}
 			plans, err := planjson.LoadAll(targets)
 			if err != nil {
-				return inputError(err)
+				return exitcode.Invalid(err)
 			}
 			report, err := engine.Check(cmd.Context(), plans)
 			if err != nil {
-				return inputError(err)
+				return exitcode.Invalid(err)
 			}
 			var out bytes.Buffer
-			if err := report.Write(&out, output, version.Version); err != nil {
+			if err := report.Write(&out, format.String(), version.Version); err != nil {
 				return err
 			}
-			if _, err := cmd.OutOrStdout().Write(out.Bytes()); err != nil {
+			if format.JSON() {
+				err = output.WriteJSON(cmd.OutOrStdout(), commandName(cmd), json.RawMessage(out.Bytes()))
+			} else {
+				_, err = cmd.OutOrStdout().Write(out.Bytes())
+			}
+			if err != nil {
 				return err
 			}
 			var md bytes.Buffer
@@ -85,15 +92,15 @@ does not compile, invalid brickops.yaml).`,
 			}
 			if report.Denied() {
 				denied, _, _ := report.Counts()
-				return &exitError{code: 1, err: fmt.Errorf("policy check failed: %d finding(s) deny the plan", denied)}
+				return exitcode.Refusedf("policy check failed: %d finding(s) deny the plan", denied)
 			}
 			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&env, "env", "", "environment of the (single) plan file")
-	f.StringVarP(&output, "output", "o", policy.FormatText, "output format: text, json, sarif or markdown")
-	f.StringVar(&configPath, "config", config.DefaultPath, "brickops.yaml with rule settings and waivers (optional)")
+	format = outputFlag(cmd, policy.FormatSARIF, policy.FormatMarkdown)
+	f.StringVar(&configPath, "config", "", "brickops.yaml with rule settings and waivers (default: found upward from the working directory; optional)")
 	f.StringArrayVarP(&opts.PolicyPaths, "policy", "p", nil, "directory or file of Rego policies (repeatable)")
 	f.StringArrayVarP(&opts.Namespaces, "namespace", "n", nil, "Rego package whose rules count (repeatable; default main)")
 	f.BoolVar(&opts.AllNamespaces, "all-namespaces", false, "evaluate the rules of every Rego package")
@@ -102,30 +109,40 @@ does not compile, invalid brickops.yaml).`,
 }
 
 func newPolicyRulesCmd() *cobra.Command {
-	var output string
+	var format *output.Format
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List the built-in rules with their IDs, severities and rationale",
-		Args:  cobra.NoArgs,
+		Long: `Lists the built-in rules. --output markdown writes the rule reference page of
+the docs; --output json one document with a "rules" list.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			w := cmd.OutOrStdout()
-			switch output {
-			case "markdown":
-				return policy.WriteReference(w)
-			case "text":
-			default:
-				return inputError(fmt.Errorf("--output %q: use text or markdown", output))
+			if format.String() == policy.FormatMarkdown {
+				return policy.WriteReference(cmd.OutOrStdout())
 			}
+			type ruleJSON struct {
+				ID        string `json:"id"`
+				Name      string `json:"name"`
+				Severity  string `json:"severity"`
+				ProdOnly  bool   `json:"prod_only"`
+				Rationale string `json:"rationale"`
+				Fix       string `json:"fix"`
+			}
+			var rules []ruleJSON
 			for _, r := range policy.Builtin() {
-				scope := ""
-				if r.ProdOnly {
-					scope = " (production only)"
-				}
-				fmt.Fprintf(w, "%s  %-36s %-7s%s\n    why: %s\n    fix: %s\n", r.ID, r.Name, r.Severity, scope, r.Rationale, r.Fix)
+				rules = append(rules, ruleJSON{r.ID, r.Name, string(r.Severity), r.ProdOnly, r.Rationale, r.Fix})
 			}
-			return nil
+			return report(cmd, format, map[string]any{"rules": rules}, func(w io.Writer) {
+				for _, r := range rules {
+					scope := ""
+					if r.ProdOnly {
+						scope = " (production only)"
+					}
+					fmt.Fprintf(w, "%s  %-36s %-7s%s\n    why: %s\n    fix: %s\n", r.ID, r.Name, r.Severity, scope, r.Rationale, r.Fix)
+				}
+			})
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "text", "text, or markdown (the rule reference page of the docs)")
+	format = outputFlag(cmd, policy.FormatMarkdown)
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 	"github.com/brickops/terraform-provider-brickops/internal/github"
 )
 
@@ -45,20 +46,20 @@ unless --pr is given.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			env, err := github.EnvFrom(os.Getenv)
 			if err != nil {
-				return inputError(err)
+				return exitcode.Invalid(err)
 			}
 			if pr == 0 {
 				if pr, err = github.PullRequestNumber(env.EventPath); err != nil {
-					return inputError(err)
+					return exitcode.Invalid(err)
 				}
 			}
 			body, err := readBody(cmd.InOrStdin(), bodyFile)
 			if err != nil {
-				return inputError(err)
+				return exitcode.Invalid(err)
 			}
 			client, err := github.NewClient(env, nil)
 			if err != nil {
-				return inputError(err)
+				return exitcode.Invalid(err)
 			}
 			res, err := github.UpsertComment(cmd.Context(), client, env.Owner, env.Repo, pr, key, body)
 			if err != nil {

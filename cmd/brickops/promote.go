@@ -3,9 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
+	"github.com/brickops/terraform-provider-brickops/internal/output"
 	"github.com/brickops/terraform-provider-brickops/internal/promote"
 )
 
@@ -14,6 +17,7 @@ func newPromoteCmd() *cobra.Command {
 		flags    promotionFlags
 		req      promote.Request
 		strategy string
+		format   *output.Format
 	)
 	cmd := &cobra.Command{
 		Use:   "promote MODEL --to ENV",
@@ -28,6 +32,9 @@ with --open-pr (the default in GitHub Actions) on a new branch with a pull
 request carrying the evidence, otherwise in the local checkout. If a gate
 fails, nothing is written and the command exits 1.
 
+--output json prints one document: "proposed" (true or false), "where" the
+pin was written, and the "evidence" (candidate, champion, gates, pin).
+
 --strategy shapes serving traffic: recreate (all at once), blue-green (switch,
 keep the old version at 0 % for an instant switch back), canary (10 % to the
 candidate), ab (50/50), shadow (candidate at 0 %, judged from the inference
@@ -40,32 +47,29 @@ table). --complete finishes a canary, A/B or shadow rollout.`,
 			req.Model = args[0]
 			var err error
 			if req.Strategy, err = promote.ParseStrategy(strategy); err != nil {
-				return inputError(err)
+				return err
 			}
 			if req.To == "" {
-				return inputError(errors.New("--to is required: the environment to promote into"))
+				return exitcode.Invalidf("--to is required: the environment to promote into")
 			}
 			if req.Complete && (req.Version > 0 || req.FromAlias != "") {
-				return inputError(errors.New("--complete finishes the rollout in progress; it takes no --version or --from-alias"))
+				return exitcode.Invalidf("--complete finishes the rollout in progress; it takes no --version or --from-alias")
 			}
 			p, _, err := flags.promoter(flags.openPR)
 			if err != nil {
 				return err
 			}
 			res, err := p.Promote(cmd.Context(), req)
-			if res != nil {
-				fmt.Fprintln(cmd.OutOrStdout(), res.Evidence.Markdown())
-			}
-			if errors.Is(err, promote.ErrGatesFailed) {
-				return fmt.Errorf("promotion of %s to %s refused: validation gates failed (see above); nothing was proposed", req.Model, req.To)
-			}
-			if err != nil {
+			if err := reportProposal(cmd, format, res); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Proposed: %s\n", res.Where)
-			return nil
+			if errors.Is(err, promote.ErrGatesFailed) {
+				return exitcode.Refusedf("promotion of %s to %s refused: validation gates failed (see above); nothing was proposed", req.Model, req.To)
+			}
+			return err
 		},
 	}
+	format = outputFlag(cmd)
 	flags.register(cmd, true)
 	f := cmd.Flags()
 	f.StringVar(&req.To, "to", "", "environment to promote into")
@@ -74,4 +78,22 @@ table). --complete finishes a canary, A/B or shadow rollout.`,
 	f.StringVar(&strategy, "strategy", "recreate", "rollout: recreate, blue-green, canary, ab or shadow")
 	f.BoolVar(&req.Complete, "complete", false, "finish the canary, A/B or shadow rollout in progress")
 	return cmd
+}
+
+// reportProposal prints what promote or rollback proposed (or, refused,
+// the evidence why not); res is nil when there is nothing to show.
+func reportProposal(cmd *cobra.Command, format *output.Format, res *promote.Result) error {
+	if res == nil {
+		return nil
+	}
+	return report(cmd, format, struct {
+		Proposed bool             `json:"proposed"`
+		Where    string           `json:"where,omitempty"`
+		Evidence promote.Evidence `json:"evidence"`
+	}{res.Where != "", res.Where, res.Evidence}, func(w io.Writer) {
+		fmt.Fprintln(w, res.Evidence.Markdown())
+		if res.Where != "" {
+			fmt.Fprintf(w, "Proposed: %s\n", res.Where)
+		}
+	})
 }

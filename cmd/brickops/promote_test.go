@@ -11,6 +11,7 @@ import (
 
 	"github.com/brickops/terraform-provider-brickops/internal/emulator"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 	"github.com/brickops/terraform-provider-brickops/internal/seed"
 )
 
@@ -62,14 +63,14 @@ func TestPromoteCmd_localEditAndRefusal(t *testing.T) {
 		t.Errorf("pin %s\noutput:\n%s", pin, out)
 	}
 	out, err = runCLI(t, "promote", "churn", "--to", "staging", "--version", "2", "--config", cfg, "--repo-dir", dir)
-	if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "validation gates failed (see above); nothing was proposed") ||
+	if err == nil || exitcode.Of(err) != 1 || !strings.Contains(err.Error(), "validation gates failed (see above); nothing was proposed") ||
 		!strings.Contains(out, "val_auc = 0.7 in run") {
 		t.Errorf("failing gate: %v\n%s", err, out)
 	}
-	if _, err := runCLI(t, "promote", "churn", "--config", cfg); err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "--to is required") {
+	if _, err := runCLI(t, "promote", "churn", "--config", cfg); err == nil || exitcode.Of(err) != 2 || !strings.Contains(err.Error(), "--to is required") {
 		t.Errorf("missing --to: %v", err)
 	}
-	if _, err := runCLI(t, "promote", "churn", "--to", "staging", "--strategy", "yolo", "--config", cfg); err == nil || exitCode(err) != 2 {
+	if _, err := runCLI(t, "promote", "churn", "--to", "staging", "--strategy", "yolo", "--config", cfg); err == nil || exitcode.Of(err) != 2 {
 		t.Errorf("bad strategy: %v", err)
 	}
 }
@@ -110,7 +111,7 @@ func TestConfigValidateCmd(t *testing.T) {
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("environments:\n  dev:\n    catalog: dev\n    approvals: many\nmodels:\n  churn: {}\n"), 0o644)
 	_, err := runCLI(t, "config", "validate", bad)
-	if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), bad+": line 4: environments.dev.approvals:") || !strings.Contains(err.Error(), bad+": line 6: models.churn: missing property 'schema'") {
+	if err == nil || exitcode.Of(err) != 1 || !strings.Contains(err.Error(), bad+": line 4: environments.dev.approvals:") || !strings.Contains(err.Error(), bad+": line 6: models.churn: missing property 'schema'") {
 		t.Errorf("invalid file: %v", err)
 	}
 	semantic := filepath.Join(dir, "semantic.yaml")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/brickops/terraform-provider-brickops/internal/client"
 	"github.com/brickops/terraform-provider-brickops/internal/config"
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 	"github.com/brickops/terraform-provider-brickops/internal/github"
 	"github.com/brickops/terraform-provider-brickops/internal/promote"
 )
@@ -23,8 +23,8 @@ type promotionFlags struct {
 }
 
 func (f *promotionFlags) register(cmd *cobra.Command, withOpenPR bool) {
-	cmd.Flags().StringVar(&f.configPath, "config", config.DefaultPath, "brickops.yaml to read")
-	cmd.Flags().StringVar(&f.repoDir, "repo-dir", ".", "root of the MLOps repository checkout (pin files live under environments/)")
+	cmd.Flags().StringVar(&f.configPath, "config", "", "brickops.yaml to read (default: found in the working directory or the nearest parent)")
+	cmd.Flags().StringVar(&f.repoDir, "repo-dir", "", "root of the MLOps repository checkout, where pin files live under environments/ (default: brickops.yaml's directory)")
 	if withOpenPR {
 		inActions := os.Getenv("GITHUB_ACTIONS") == "true"
 		cmd.Flags().BoolVar(&f.openPR, "open-pr", inActions, "propose the change as a pull request through the GitHub API (default in GitHub Actions); otherwise edit the pin file locally")
@@ -36,19 +36,23 @@ func (f *promotionFlags) register(cmd *cobra.Command, withOpenPR bool) {
 func (f *promotionFlags) promoter(useGitHub bool) (*promote.Promoter, *github.Repo, error) {
 	cfg, err := config.Load(f.configPath)
 	if err != nil {
-		return nil, nil, inputError(err)
+		return nil, nil, err
 	}
-	p := &promote.Promoter{Config: cfg, Registry: registries(), Pins: promote.LocalPins{Root: f.repoDir}}
+	root := f.repoDir
+	if root == "" {
+		root = cfg.Dir()
+	}
+	p := &promote.Promoter{Config: cfg, Registry: registries(), Pins: promote.LocalPins{Root: root}}
 	if !useGitHub {
 		return p, nil, nil
 	}
 	env, err := github.EnvFrom(os.Getenv)
 	if err != nil {
-		return nil, nil, inputError(err)
+		return nil, nil, exitcode.Invalid(err)
 	}
 	c, err := github.NewClient(env, nil)
 	if err != nil {
-		return nil, nil, inputError(err)
+		return nil, nil, exitcode.Invalid(err)
 	}
 	repo := github.Repo{Client: c, Owner: env.Owner, Name: env.Repo}
 	p.Pins = &promote.GitHubPins{Repo: repo}
@@ -89,7 +93,7 @@ func resolveHost(env config.Environment) (string, error) {
 	if name, ok := strings.CutPrefix(h, "${"); ok && strings.HasSuffix(name, "}") {
 		name = strings.TrimSuffix(name, "}")
 		if h = os.Getenv(name); h == "" {
-			return "", fmt.Errorf("environment %s takes its workspace host from $%s, which is not set", env.Name, name)
+			return "", exitcode.Invalidf("environment %s takes its workspace host from $%s, which is not set", env.Name, name)
 		}
 	}
 	return h, nil

@@ -2,18 +2,20 @@ package main
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
+	"github.com/brickops/terraform-provider-brickops/internal/output"
 	"github.com/brickops/terraform-provider-brickops/internal/promote"
 )
 
 func newRollbackCmd() *cobra.Command {
 	var (
-		flags promotionFlags
-		env   string
-		skip  string
+		flags  promotionFlags
+		env    string
+		skip   string
+		format *output.Format
 	)
 	cmd := &cobra.Command{
 		Use:   "rollback MODEL --env ENV",
@@ -28,26 +30,23 @@ in the pull request.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if env == "" {
-				return inputError(errors.New("--env is required"))
+				return exitcode.Invalidf("--env is required")
 			}
 			p, _, err := flags.promoter(flags.openPR)
 			if err != nil {
 				return err
 			}
 			res, err := p.Rollback(cmd.Context(), args[0], env, skip)
-			if res != nil {
-				fmt.Fprintln(cmd.OutOrStdout(), res.Evidence.Markdown())
-			}
-			if errors.Is(err, promote.ErrGatesFailed) {
-				return fmt.Errorf("rollback of %s in %s refused: the previous champion fails today's gates; pass --skip-validation with a reason to override", args[0], env)
-			}
-			if err != nil {
+			if err := reportProposal(cmd, format, res); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Proposed: %s\n", res.Where)
-			return nil
+			if errors.Is(err, promote.ErrGatesFailed) {
+				return exitcode.Refusedf("rollback of %s in %s refused: the previous champion fails today's gates; pass --skip-validation with a reason to override", args[0], env)
+			}
+			return err
 		},
 	}
+	format = outputFlag(cmd)
 	flags.register(cmd, true)
 	cmd.Flags().StringVar(&env, "env", "", "environment to roll back")
 	cmd.Flags().StringVar(&skip, "skip-validation", "", "skip the validation gates, recording this reason")

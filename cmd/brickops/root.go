@@ -1,10 +1,11 @@
 package main
 
 import (
-	"errors"
+	"context"
 
 	"github.com/spf13/cobra"
 
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 	"github.com/brickops/terraform-provider-brickops/internal/version"
 )
 
@@ -15,7 +16,14 @@ func newRootCmd() *cobra.Command {
 		Long: `brickops runs around terraform plan/apply in CI: it summarizes plans, checks
 them against policy, promotes models dev → staging → prod through reviewed pull
 requests, reports drift, and runs a local emulator of the Azure Databricks API
-for tests and demos.`,
+for tests and demos.
+
+Commands find brickops.yaml in the current directory or the nearest parent
+(as git finds .git), so they work from the repository root and from
+environments/<env> alike. Reporting commands take --output json: one JSON
+document with "version" and "command" fields.
+
+` + exitcode.Help,
 		Version:       version.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -23,23 +31,19 @@ for tests and demos.`,
 	root.AddCommand(newEmulatorCmd(), newDemoCmd(), newPlanCmd(), newPolicyCmd(), newPRCmd(),
 		newPromoteCmd(), newGateCmd(), newRollbackCmd(), newStatusCmd(), newConfigCmd(), newInitCmd(), newDriftCmd())
 	// A bad flag is a usage error: exit 2, like a bad input file.
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputError(err) })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return exitcode.Invalid(err) })
 	return root
 }
 
-// exitError carries a specific exit code (e.g. 2 for usage or input errors).
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
-
-func exitCode(err error) int {
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code
+// execute runs the command line. An error cobra reports before the command
+// itself runs (unknown command, wrong arguments, a required flag missing)
+// is a usage error; what the command returns keeps its own exit status.
+func execute(ctx context.Context, root *cobra.Command) error {
+	ran := false
+	root.PersistentPreRun = func(*cobra.Command, []string) { ran = true }
+	err := root.ExecuteContext(ctx)
+	if err != nil && !ran {
+		return exitcode.Invalid(err)
 	}
-	return 1
+	return err
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
+	"github.com/brickops/terraform-provider-brickops/internal/output"
 	"github.com/brickops/terraform-provider-brickops/internal/promote"
 )
 
@@ -13,6 +15,7 @@ func newStatusCmd() *cobra.Command {
 		flags      promotionFlags
 		env        string
 		fromGitHub bool
+		format     *output.Format
 	)
 	cmd := &cobra.Command{
 		Use:   "status",
@@ -30,10 +33,15 @@ and what it was copied from, and any drift between the two.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprint(cmd.OutOrStdout(), promote.StatusTable(rows))
-			return nil
+			if rows == nil {
+				rows = []promote.StatusRow{}
+			}
+			return report(cmd, format, map[string]any{"models": rows}, func(w io.Writer) {
+				fmt.Fprint(w, promote.StatusTable(rows))
+			})
 		},
 	}
+	format = outputFlag(cmd)
 	flags.register(cmd, false)
 	cmd.Flags().StringVar(&env, "env", "", "only this environment")
 	cmd.Flags().BoolVar(&fromGitHub, "github", false, "read pins from the repository's default branch on GitHub instead of the checkout")

@@ -43,7 +43,7 @@ func emulatorLoad(ctx context.Context, env *Env, report func(Result)) error {
 	var created struct {
 		ClusterID string `json:"cluster_id"`
 	}
-	if status, err := emuproc.Call(ctx, proc.Host, proc.Token, http.MethodPost, "/api/2.1/clusters/create", jsonBody(createBody), &created); err != nil || status != 200 {
+	if status, err := proc.Call(ctx, http.MethodPost, "/api/2.1/clusters/create", jsonBody(createBody), &created); err != nil || status != 200 {
 		return fmt.Errorf("creating the cluster to read: %d %v", status, err)
 	}
 	get := func() (*http.Request, error) {

@@ -219,7 +219,7 @@ func scaleRun(ctx context.Context, env *Env, n int, c contender, phases []scaleP
 	}
 	var out []phaseResult
 	for _, phase := range phases {
-		if _, err := emuproc.Call(ctx, proc.Host, proc.Token, "DELETE", "/_emulator/requests", nil, nil); err != nil {
+		if _, err := proc.Call(ctx, "DELETE", "/_emulator/requests", nil, nil); err != nil {
 			return nil, err
 		}
 		tf := tfcli.Terraform{Bin: env.Terraform, Log: env.Log,
@@ -232,7 +232,7 @@ func scaleRun(ctx context.Context, env *Env, n int, c contender, phases []scaleP
 		var log struct {
 			Requests []struct{} `json:"requests"`
 		}
-		if _, err := emuproc.Call(ctx, proc.Host, proc.Token, "GET", "/_emulator/requests?path_prefix=/api/", nil, &log); err != nil {
+		if _, err := proc.Call(ctx, "GET", "/_emulator/requests?path_prefix=/api/", nil, &log); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(env.Log, "provider-scale: %s n=%d %s: %v, %d calls\n", c.name, n, phase.name, took.Round(time.Millisecond), len(log.Requests))

@@ -11,13 +11,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"sort"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 )
 
 // DefaultPath is where commands look for the file when not told otherwise.
@@ -122,26 +123,35 @@ func Default() *File {
 	return &File{Version: 1, ProdEnvironments: append([]string(nil), DefaultProdEnvironments...)}
 }
 
-// Load reads path. A missing file is an error; LoadOptional tolerates it.
+// Load reads path, or the brickops.yaml found upward from the working
+// directory when path is empty. A missing or malformed file is bad input
+// (exit status 2).
 func Load(path string) (*File, error) {
+	path, err := Locate(path)
+	if err != nil {
+		return nil, err
+	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		return nil, exitcode.Invalid(fmt.Errorf("reading %s: %w", path, err))
 	}
 	f, err := Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, exitcode.Invalid(fmt.Errorf("%s: %w", path, err))
 	}
 	f.Path = path
 	return f, nil
 }
 
-// LoadOptional reads path if it exists and returns the defaults if it does not.
+// LoadOptional is Load for commands that work without a brickops.yaml:
+// when path is empty and none is found upward, it returns the defaults.
+// A path given explicitly must exist.
 func LoadOptional(path string) (*File, error) {
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+	f, err := Load(path)
+	if path == "" && errors.Is(err, ErrNotFound) {
 		return Default(), nil
 	}
-	return Load(path)
+	return f, err
 }
 
 // Parse decodes and checks a brickops.yaml document.
@@ -149,16 +159,18 @@ func Parse(raw []byte) (*File, error) {
 	f := Default()
 	// KnownFields rejects unknown keys inside known sections; the inline
 	// maps (Reserved, rule Params) still collect the open-ended keys.
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, oneLine(err)
+	}
+	// The shape of the whole document is checked first, with the words the
+	// schema check uses, so every command refuses it the same way.
+	if p := checkRoot(&doc); p != nil {
+		return nil, errors.New(p.String())
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	if err := dec.Decode(f); err != nil {
-		if errors.Is(err, io.EOF) {
-			return f, nil
-		}
-		return nil, oneLine(err)
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		return nil, oneLine(err)
 	}
 	if err := f.checkSections(); err != nil {

@@ -1,11 +1,14 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 )
 
 func TestParseFullFile(t *testing.T) {
@@ -58,13 +61,29 @@ policy:
 	}
 }
 
-func TestParseEmptyIsDefault(t *testing.T) {
-	f, err := Parse(nil)
-	if err != nil {
-		t.Fatal(err)
+// Regression (issue 15): an empty brickops.yaml was "valid" and status
+// printed an empty table; a list gave a decoder error in status but a
+// schema error in config validate. Both are refused, in the same words by
+// Parse and by the schema check.
+func TestParse_refusesEmptyAndNonMappingLikeTheSchema(t *testing.T) {
+	cases := map[string]struct{ yaml, want string }{
+		"empty":         {"", "line 1: (top level): the file is empty: want a mapping"},
+		"comments only": {"# nothing yet\n", "line 1: (top level): the file is empty: want a mapping"},
+		"null":          {"~\n", "line 1: (top level): the file is empty: want a mapping"},
+		"list":          {"\n- dev\n- prod\n", "line 2: (top level): got a list, want a mapping"},
+		"scalar":        {"dev\n", "line 1: (top level): got a single value, want a mapping"},
 	}
-	if !f.IsProd("prod") || !f.IsProd("production") {
-		t.Errorf("defaults = %v", f.ProdEnvironments)
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse([]byte(c.yaml))
+			if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+				t.Errorf("Parse: %v, want %q", err, c.want)
+			}
+			problems, err := ValidateSchema([]byte(c.yaml))
+			if err != nil || len(problems) != 1 || !strings.HasPrefix(problems[0].String(), c.want) {
+				t.Errorf("ValidateSchema: %v %v, want %q", problems, err, c.want)
+			}
+		})
 	}
 }
 
@@ -117,8 +136,48 @@ func TestLoadNamesTheFile(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), path+": line 3: expires \"soon\"") {
 		t.Errorf("error = %v", err)
 	}
-	f, err := LoadOptional(filepath.Join(t.TempDir(), "absent.yaml"))
-	if err != nil || f.Path != "" || !f.IsProd("prod") {
-		t.Errorf("LoadOptional of a missing file = %+v, %v", f, err)
+	absent := filepath.Join(t.TempDir(), "absent.yaml")
+	if _, err := LoadOptional(absent); err == nil || exitcode.Of(err) != exitcode.BadInput || !strings.Contains(err.Error(), absent) {
+		t.Errorf("LoadOptional of a named but missing file = %v, want a bad-input error naming it", err)
 	}
+	t.Chdir(t.TempDir())
+	f, err := LoadOptional("")
+	if err != nil || f.Path != "" || !f.IsProd("prod") {
+		t.Errorf("LoadOptional with no brickops.yaml around = %+v, %v", f, err)
+	}
+}
+
+// Regression (issue 15): from environments/dev, promote said "open
+// brickops.yaml: no such file or directory". Commands find it upward.
+func TestFind_walksUpLikeGit(t *testing.T) {
+	repo := t.TempDir()
+	envDir := filepath.Join(repo, "environments", "dev")
+	if err := os.MkdirAll(envDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(repo, "brickops.yaml"), []byte("environments:\n  dev: {catalog: dev}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(envDir)
+	f, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := filepath.EvalSymlinks(repo); !samePath(t, f.Dir(), want) || len(f.Environments) != 1 {
+		t.Errorf("found %s (dir %s), want the one in %s", f.Path, f.Dir(), repo)
+	}
+	lonely := t.TempDir()
+	t.Chdir(lonely)
+	_, err = Load("")
+	if err == nil || exitcode.Of(err) != exitcode.BadInput || !errors.Is(err, ErrNotFound) ||
+		!strings.Contains(err.Error(), "or any parent directory: run brickops inside your MLOps repository, pass --config PATH") {
+		t.Errorf("no brickops.yaml anywhere: %v", err)
+	}
+}
+
+func samePath(t *testing.T, a, b string) bool {
+	t.Helper()
+	ra, err1 := filepath.EvalSymlinks(a)
+	rb, err2 := filepath.EvalSymlinks(b)
+	return err1 == nil && err2 == nil && ra == rb
 }

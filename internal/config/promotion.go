@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 )
 
 // Environments are written as a mapping from name to settings; the order
@@ -176,7 +178,7 @@ func (f *File) Environment(name string) (Environment, int, error) {
 			return e, i, nil
 		}
 	}
-	return Environment{}, -1, fmt.Errorf("unknown environment %q in %s (known: %s)", name, f.Where(), strings.Join(f.environmentNames(), ", "))
+	return Environment{}, -1, exitcode.Invalidf("unknown environment %q in %s (known: %s)", name, f.Where(), strings.Join(f.environmentNames(), ", "))
 }
 
 // Previous is the environment a model is promoted into env from.
@@ -186,7 +188,7 @@ func (f *File) Previous(env string) (Environment, error) {
 		return Environment{}, err
 	}
 	if i == 0 {
-		return Environment{}, fmt.Errorf("environment %q is the first one in %s: nothing is promoted into it (models are registered there by training)", env, f.Where())
+		return Environment{}, exitcode.Invalidf("environment %q is the first one in %s: nothing is promoted into it (models are registered there by training)", env, f.Where())
 	}
 	return f.Environments[i-1], nil
 }
@@ -200,7 +202,7 @@ func (f *File) Model(name string) (Model, error) {
 		}
 		names = append(names, m.Name)
 	}
-	return Model{}, fmt.Errorf("unknown model %q in %s (known: %s)", name, f.Where(), strings.Join(names, ", "))
+	return Model{}, exitcode.Invalidf("unknown model %q in %s (known: %s)", name, f.Where(), strings.Join(names, ", "))
 }
 
 func (f *File) environmentNames() []string {

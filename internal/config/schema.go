@@ -23,12 +23,18 @@ var Schema []byte
 
 // Problem is one schema violation, at a line of the file.
 type Problem struct {
-	Line    int
-	Path    string
-	Message string
+	Line    int    `json:"line,omitempty"`
+	Path    string `json:"path,omitempty"`
+	Message string `json:"message"`
 }
 
-func (p Problem) String() string { return fmt.Sprintf("line %d: %s: %s", p.Line, p.Path, p.Message) }
+func (p Problem) String() string {
+	if p.Path == "" {
+		// A loader error: its message already says where.
+		return p.Message
+	}
+	return fmt.Sprintf("line %d: %s: %s", p.Line, p.Path, p.Message)
+}
 
 // ValidateSchema checks a brickops.yaml document against Schema and
 // returns every violation with the line it is on.
@@ -37,8 +43,8 @@ func ValidateSchema(raw []byte) ([]Problem, error) {
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		return nil, oneLine(err)
 	}
-	if len(doc.Content) == 0 {
-		return nil, nil
+	if p := checkRoot(&doc); p != nil {
+		return []Problem{*p}, nil
 	}
 	lines := map[string]int{}
 	inst := toJSON(doc.Content[0], "", lines)
@@ -66,6 +72,25 @@ func ValidateSchema(raw []byte) ([]Problem, error) {
 }
 
 var printer = message.NewPrinter(language.English)
+
+// checkRoot refuses a document that is empty or is not a mapping: nothing
+// in it could configure anything, and silently taking the defaults would
+// hide the mistake. Parse and ValidateSchema share it, so `config validate`
+// and every other command say the same thing.
+func checkRoot(doc *yaml.Node) *Problem {
+	want := "want a mapping with environments, models and policy (see brickops config schema; brickops init writes one)"
+	n := root(doc)
+	switch {
+	case n == nil || n.Kind == 0 || n.Kind == yaml.DocumentNode || (n.Kind == yaml.ScalarNode && n.Tag == "!!null"):
+		return &Problem{Line: 1, Path: "(top level)", Message: "the file is empty: " + want}
+	case n.Kind == yaml.MappingNode:
+		return nil
+	case n.Kind == yaml.SequenceNode:
+		return &Problem{Line: n.Line, Path: "(top level)", Message: "got a list, " + want}
+	default:
+		return &Problem{Line: n.Line, Path: "(top level)", Message: "got a single value, " + want}
+	}
+}
 
 // collect flattens the error tree into its leaves: the specific causes.
 func collect(e *jsonschema.ValidationError, lines map[string]int, out *[]Problem) {
@@ -130,3 +155,42 @@ func toJSON(n *yaml.Node, ptr string, lines map[string]int) any {
 }
 
 func jsonNumber(v int64) any { return float64(v) }
+
+// Validation is the verdict of `brickops config validate` on one file: the
+// schema's problems, or else the first problem the loader finds.
+type Validation struct {
+	File     string    `json:"file"`
+	Valid    bool      `json:"valid"`
+	Problems []Problem `json:"problems"`
+	// Err is set when the file is not YAML at all: bad input, not a verdict.
+	Err error `json:"-"`
+}
+
+// Check validates raw, the content of file, against the schema and then
+// against the rules Parse enforces.
+func Check(file string, raw []byte) Validation {
+	v := Validation{File: file, Problems: []Problem{}}
+	problems, err := ValidateSchema(raw)
+	if err != nil {
+		v.Err = fmt.Errorf("%s: %w", file, err)
+		return v
+	}
+	v.Problems = append(v.Problems, problems...)
+	if len(problems) == 0 {
+		if _, err := Parse(raw); err != nil {
+			v.Problems = append(v.Problems, Problem{Message: err.Error()})
+		}
+	}
+	v.Valid = len(v.Problems) == 0
+	return v
+}
+
+// Summary is the one error a failed validation ends the command with:
+// every problem on its own line, each prefixed with the file.
+func (v Validation) Summary() error {
+	lines := make([]string, len(v.Problems))
+	for i, p := range v.Problems {
+		lines[i] = v.File + ": " + p.String()
+	}
+	return fmt.Errorf("%d problem(s):\n%s", len(v.Problems), strings.Join(lines, "\n"))
+}

@@ -408,7 +408,7 @@ func (r *run) brickops(ctx context.Context, dir string, args ...string) (string,
 
 // call is an HTTP call to the emulator, failing on any non-2xx answer.
 func (r *run) call(ctx context.Context, method, path string, body, out any) error {
-	status, err := emuproc.Call(ctx, r.emu.Host, r.emu.Token, method, path, body, out)
+	status, err := r.emu.Call(ctx, method, path, body, out)
 	if err == nil && (status < 200 || status > 299) {
 		err = fmt.Errorf("%s %s answered %d", method, path, status)
 	}

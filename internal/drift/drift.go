@@ -16,6 +16,7 @@ import (
 
 	gh "github.com/google/go-github/v60/github"
 
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 	"github.com/brickops/terraform-provider-brickops/internal/github"
 	"github.com/brickops/terraform-provider-brickops/internal/planjson"
 )
@@ -37,10 +38,10 @@ type Options struct {
 
 // Result is one environment's verdict.
 type Result struct {
-	Env     string
-	Drifted bool
+	Env     string `json:"env"`
+	Drifted bool   `json:"drifted"`
 	// Summary lists the differences (nil when clean).
-	Summary *planjson.Summary
+	Summary *planjson.Summary `json:"summary,omitempty"`
 }
 
 // Markdown renders the result for an issue or a job summary.
@@ -55,11 +56,19 @@ func (r Result) Markdown() string {
 	return b.String()
 }
 
-// Check plans env and reports whether it drifted.
+// Check plans env and reports whether it drifted. A missing environment
+// directory is bad input; a Terraform that fails is an error carrying
+// Terraform's own error lines (exit status 3), never a drift verdict.
 func Check(ctx context.Context, opts Options, env string) (*Result, error) {
-	dir := filepath.Join(opts.Root, "environments", env)
-	if _, err := os.Stat(dir); err != nil {
+	root, err := filepath.Abs(opts.Root)
+	if err != nil {
 		return nil, fmt.Errorf("environment %s: %w", env, err)
+	}
+	// Terraform runs inside the environment, so every path handed to it is
+	// absolute: a relative one would be resolved from there, not from here.
+	dir := filepath.Join(root, "environments", env)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, exitcode.Invalidf("environment %s: no Terraform configuration at %s (is --repo-dir the repository root?)", env, dir)
 	}
 	tf := opts.Terraform
 	if tf == "" {
@@ -74,9 +83,12 @@ func Check(ctx context.Context, opts Options, env string) (*Result, error) {
 		err := cmd.Run()
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
-			return stdout.Bytes(), exit.ExitCode(), fmt.Errorf("terraform %s in %s: %s", args[0], dir, lastLines(stderr.String()+stdout.String(), 15))
+			return stdout.Bytes(), exit.ExitCode(), exitcode.Failedf("terraform %s in %s failed:\n%s", args[0], dir, terraformErrors(stderr.String()+stdout.String()))
 		}
-		return stdout.Bytes(), 0, err
+		if err != nil {
+			return nil, 0, exitcode.Failedf("running terraform %s in %s: %w", args[0], dir, err)
+		}
+		return stdout.Bytes(), 0, nil
 	}
 	if opts.Init != nil {
 		if _, _, err := run(append([]string{"init", "-input=false", "-no-color"}, opts.Init...)...); err != nil {
@@ -168,10 +180,32 @@ func findIssue(ctx context.Context, repo github.Repo, env string) (*gh.Issue, er
 	return nil, nil
 }
 
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
+// terraformErrors keeps what a reader needs from Terraform's output: each
+// diagnostic's "Error: ..." summary with the paragraph that follows it,
+// unboxed. Output without diagnostics is cut to its last lines.
+func terraformErrors(out string) string {
+	var kept []string
+	in := false
+	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		line = strings.TrimRight(strings.TrimPrefix(strings.TrimPrefix(line, "│"), " "), " ")
+		switch {
+		case strings.HasPrefix(line, "Error: "):
+			in = true
+			kept = append(kept, line)
+		case in && line == "" && len(kept) > 0 && kept[len(kept)-1] != "" && !strings.HasPrefix(kept[len(kept)-1], "Error: "):
+			in = false // the paragraph after the summary ends here
+		case in && strings.HasPrefix(line, "╵"):
+			in = false
+		case in && line != "":
+			kept = append(kept, "  "+line)
+		}
+	}
+	if len(kept) > 0 {
+		return strings.Join(kept, "\n")
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) > 15 {
+		lines = lines[len(lines)-15:]
 	}
 	return strings.Join(lines, "\n")
 }

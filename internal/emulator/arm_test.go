@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -153,6 +154,10 @@ func TestARM_workspaceLifecycleThroughAzureSDK(t *testing.T) {
 	}
 	if err := dc.Do(ctx, http.MethodGet, "/.well-known/databricks-config", nil, nil, nil, &meta); err != nil || meta.WorkspaceID != *p.WorkspaceID {
 		t.Errorf("host metadata workspace_id = %q (%v), want %q", meta.WorkspaceID, err, *p.WorkspaceID)
+	}
+	// The SDK (and the official provider) read the id from X-Databricks-Org-Id.
+	if id, err := wsClient.CurrentWorkspaceID(ctx); err != nil || strconv.FormatInt(id, 10) != *p.WorkspaceID {
+		t.Errorf("CurrentWorkspaceID = %d (%v), want the ARM workspaceId %s", id, err, *p.WorkspaceID)
 	}
 
 	// Tags update in place through PATCH, as an LRO.

@@ -51,6 +51,7 @@ func badInputTable(fx fixtures) []badInput {
 	for _, v := range []string{"2.0", "2.1"} {
 		rows = append(rows, clusterBadInputs(v, fx)...)
 	}
+	rows = append(rows, libraryBadInputs(fx)...)
 	rows = append(rows, unityCatalogBadInputs()...)
 	rows = append(rows, mlflowBadInputs()...)
 	for _, v := range []string{"2.1", "2.2"} {
@@ -64,6 +65,7 @@ func badInputTable(fx fixtures) []badInput {
 	rows = append(rows, entraBadInputs()...)
 	rows = append(rows, operatorBadInputs()...)
 	rows = append(rows, operatorExtraBadInputs()...)
+	rows = append(rows, stackBadInputs()...)
 	return rows
 }
 
@@ -148,8 +150,48 @@ func clusterBadInputs(v string, fx fixtures) []badInput {
 
 		{route: route("GET", "spark-versions"), name: "junk query is ignored", path: p + "spark-versions?x=%ff", status: 200},
 		{route: route("GET", "list-node-types"), name: "junk query is ignored", path: p + "list-node-types?x=%ff", status: 200},
+
+		{route: route("GET", "list"), name: "unknown source filter", path: p + "list?filter_by.cluster_sources=ROBOT", status: 400, code: badParam, message: `Invalid filter_by.cluster_sources "ROBOT"`},
+		{route: route("GET", "list"), name: "is_pinned not a bool", path: p + "list?filter_by.is_pinned=maybe", status: 400, code: badParam, message: "filter_by.is_pinned"},
+		{route: route("POST", "pin"), name: "unknown id", path: p + "pin", body: idOf("nope"), status: 400, code: badParam, message: "Cluster nope does not exist"},
+		{route: route("POST", "pin"), name: "missing id", path: p + "pin", body: `{}`, status: 400, code: badParam, message: "Missing required field: cluster_id"},
+		{route: route("POST", "unpin"), name: "unknown id", path: p + "unpin", body: idOf("nope"), status: 400, code: badParam, message: "Cluster nope does not exist"},
+		{route: route("POST", "unpin"), name: "malformed JSON", path: p + "unpin", body: `{cluster_id:1}`, status: 400, code: malformed, message: "failed to parse"},
+		{route: route("POST", "events"), name: "unknown id", path: p + "events", body: idOf("nope"), status: 400, code: badParam, message: "Cluster nope does not exist"},
+		{route: route("POST", "events"), name: "missing id", path: p + "events", body: `{}`, status: 400, code: badParam, message: "Missing required field: cluster_id"},
+		{route: route("POST", "events"), name: "unknown order", path: p + "events", body: `{"cluster_id":` + quote(fx.runningCluster) + `,"order":"SIDEWAYS"}`, status: 400, code: badParam, message: `Invalid order "SIDEWAYS"`},
+		{route: route("POST", "events"), name: "unknown event type", path: p + "events", body: `{"cluster_id":` + quote(fx.runningCluster) + `,"event_types":["EXPLODED"]}`, status: 400, code: badParam, message: `Invalid event_types "EXPLODED"`},
+		{route: route("POST", "events"), name: "limit too large", path: p + "events", body: `{"cluster_id":` + quote(fx.runningCluster) + `,"limit":501}`, status: 400, code: badParam, message: "limit must be between 0 and 500"},
+		{route: route("POST", "events"), name: "bad page token", path: p + "events", body: `{"cluster_id":` + quote(fx.runningCluster) + `,"page_token":"zzz!"}`, status: 400, code: badParam, message: "Invalid page_token"},
 	}
 	return rows
+}
+
+// libraryBadInputs: the Libraries API refuses a library that is not
+// exactly one kind, and an unknown cluster as the Clusters API does.
+func libraryBadInputs(fx fixtures) []badInput {
+	const p = "/api/2.0/libraries/"
+	on := func(libs string) string {
+		return `{"cluster_id":` + quote(fx.runningCluster) + `,"libraries":` + libs + `}`
+	}
+	var rows []badInput
+	for _, op := range []string{"install", "uninstall"} {
+		route := "POST " + p + op
+		rows = append(rows,
+			badInput{route: route, name: "malformed JSON", path: p + op, body: `{"cluster_id":`, status: 400, code: malformed, message: "failed to parse"},
+			badInput{route: route, name: "missing cluster id", path: p + op, body: `{"libraries":[{"jar":"dbfs:/a.jar"}]}`, status: 400, code: badParam, message: "Missing required field: cluster_id"},
+			badInput{route: route, name: "unknown cluster", path: p + op, body: `{"cluster_id":"nope","libraries":[{"jar":"dbfs:/a.jar"}]}`, status: 400, code: badParam, message: "Cluster nope does not exist"},
+			badInput{route: route, name: "no libraries", path: p + op, body: on(`[]`), status: 400, code: badParam, message: "Missing required field: libraries"},
+			badInput{route: route, name: "two kinds in one library", path: p + op, body: on(`[{"jar":"dbfs:/a.jar","whl":"dbfs:/a.whl"}]`), status: 400, code: badParam, message: "exactly one of"},
+			badInput{route: route, name: "pypi without package", path: p + op, body: on(`[{"pypi":{}}]`), status: 400, code: badParam, message: "pypi.package"},
+			badInput{route: route, name: "maven coordinates", path: p + op, body: on(`[{"maven":{"coordinates":"junit"}}]`), status: 400, code: badParam, message: "Invalid maven coordinates"},
+		)
+	}
+	return append(rows,
+		badInput{route: "GET " + p + "cluster-status", name: "missing cluster id", path: p + "cluster-status", status: 400, code: badParam, message: "Missing required field: cluster_id"},
+		badInput{route: "GET " + p + "cluster-status", name: "unknown cluster", path: p + "cluster-status?cluster_id=nope", status: 400, code: badParam, message: "Cluster nope does not exist"},
+		badInput{route: "GET " + p + "all-cluster-statuses", name: "junk query is ignored", path: p + "all-cluster-statuses?x=%ff", status: 200},
+	)
 }
 
 func operatorBadInputs() []badInput {
@@ -164,6 +206,7 @@ func operatorBadInputs() []badInput {
 		{route: "PUT " + faults, name: "rules of the wrong type", path: faults, body: `{"rules":{}}`, status: 400, code: badParam, message: "rules"},
 		{route: "PUT " + faults, name: "relative path prefix", path: faults, body: `{"rules":[{"path_prefix":"api/"}]}`, status: 400, code: badParam, message: "must start with '/'"},
 		{route: "PUT " + faults, name: "rates over 1", path: faults, body: `{"rules":[{"path_prefix":"/","rate_429":0.6,"rate_503":0.6}]}`, status: 400, code: badParam, message: "sum to at most 1"},
+		{route: "PUT " + faults, name: "lost answers over 1", path: faults, body: `{"rules":[{"path_prefix":"/","rate_503":0.5,"rate_lost_answer":0.6}]}`, status: 400, code: badParam, message: "rate_lost_answer"},
 		{route: "PUT " + faults, name: "success status", path: faults, body: `{"rules":[{"path_prefix":"/","status":200}]}`, status: 400, code: badParam, message: "HTTP error status"},
 		{route: "PUT " + faults, name: "negative latency", path: faults, body: `{"rules":[{"path_prefix":"/","latency_ms":-5}]}`, status: 400, code: badParam, message: "latency_ms"},
 		{route: "DELETE " + faults, name: "body is ignored", path: faults, body: `nope`, status: 200},
@@ -176,7 +219,21 @@ func operatorBadInputs() []badInput {
 // with the wrong number of dot-separated parts 400 (databricks-sdk-go
 // service/catalog; unity_catalog.go).
 func unityCatalogBadInputs() []badInput {
+	const wb, b = "/api/2.1/unity-catalog/workspace-bindings/catalogs/", "/api/2.1/unity-catalog/bindings/"
 	return []badInput{
+		{route: "GET /api/2.1/unity-catalog/current-metastore-assignment", name: "junk query is ignored", path: "/api/2.1/unity-catalog/current-metastore-assignment?x=%ff", status: 200},
+		{route: "GET /api/2.1/unity-catalog/metastore_summary", name: "junk query is ignored", path: "/api/2.1/unity-catalog/metastore_summary?x=%ff", status: 200},
+		{route: "GET " + wb + "{name}", name: "unknown catalog", path: wb + "nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Catalog 'nope' does not exist."},
+		{route: "PATCH " + wb + "{name}", name: "malformed JSON", path: wb + "nope", body: `{"assign_workspaces":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: "PATCH " + wb + "{name}", name: "ids of the wrong type", path: wb + "nope", body: `{"assign_workspaces":["one"]}`, status: 400, code: badParam, message: "assign_workspaces"},
+		{route: "PATCH " + wb + "{name}", name: "negative id", path: wb + "nope", body: `{"assign_workspaces":[-1]}`, status: 400, code: badParam, message: "Invalid workspace id -1"},
+		{route: "PATCH " + wb + "{name}", name: "unknown catalog", path: wb + "nope", body: `{"assign_workspaces":[1]}`, status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Catalog 'nope' does not exist."},
+		{route: "GET " + b + "{securable_type}/{securable_name}", name: "unknown securable type", path: b + "table/x", status: 400, code: badParam, message: `Invalid securable type "table"`},
+		{route: "GET " + b + "{securable_type}/{securable_name}", name: "unknown external location", path: b + "external_location/x", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "External location 'x' does not exist."},
+		{route: "GET " + b + "{securable_type}/{securable_name}", name: "negative max_results", path: b + "catalog/nope?max_results=-1", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Catalog 'nope' does not exist."},
+		{route: "PATCH " + b + "{securable_type}/{securable_name}", name: "unknown binding type", path: b + "catalog/nope", body: `{"add":[{"workspace_id":1,"binding_type":"WRITE_ONLY"}]}`, status: 400, code: badParam, message: `Invalid binding_type "WRITE_ONLY"`},
+		{route: "PATCH " + b + "{securable_type}/{securable_name}", name: "missing workspace id", path: b + "catalog/nope", body: `{"remove":[{}]}`, status: 400, code: badParam, message: "Missing required field: workspace_id"},
+		{route: "PATCH " + b + "{securable_type}/{securable_name}", name: "unknown catalog", path: b + "catalog/nope", body: `{"add":[{"workspace_id":1}]}`, status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Catalog 'nope' does not exist."},
 		{route: "POST /api/2.1/unity-catalog/catalogs", name: "malformed JSON", path: "/api/2.1/unity-catalog/catalogs", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
 		{route: "GET /api/2.1/unity-catalog/catalogs", name: "nothing matches", path: "/api/2.1/unity-catalog/catalogs", status: 200},
 		{route: "GET /api/2.1/unity-catalog/catalogs/{name}", name: "unknown id", path: "/api/2.1/unity-catalog/catalogs/nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Catalog 'nope' does not exist."},
@@ -239,6 +296,14 @@ func mlflowBadInputs() []badInput {
 		{route: "POST /api/2.0/mlflow/experiments/create", name: "malformed JSON", path: "/api/2.0/mlflow/experiments/create", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
 		{route: "GET /api/2.0/mlflow/experiments/get", name: "missing required field", path: "/api/2.0/mlflow/experiments/get", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: experiment_id"},
 		{route: "GET /api/2.0/mlflow/experiments/get-by-name", name: "missing required field", path: "/api/2.0/mlflow/experiments/get-by-name", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: experiment_name"},
+		{route: "POST /api/2.0/mlflow/experiments/search", name: "malformed JSON", path: "/api/2.0/mlflow/experiments/search", body: `{"filter":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: "POST /api/2.0/mlflow/experiments/search", name: "unknown view type", path: "/api/2.0/mlflow/experiments/search", body: `{"view_type":"SOME"}`, status: 400, code: badParam, message: `Invalid view_type "SOME"`},
+		{route: "POST /api/2.0/mlflow/experiments/search", name: "unparseable filter", path: "/api/2.0/mlflow/experiments/search", body: `{"filter":"name ~ 'x'"}`, status: 400, code: badParam, message: "could not parse clause"},
+		{route: "POST /api/2.0/mlflow/experiments/search", name: "filter on a metric", path: "/api/2.0/mlflow/experiments/search", body: `{"filter":"metrics.rmse < 1"}`, status: 400, code: badParam, message: "experiments can be searched by tags"},
+		{route: "POST /api/2.0/mlflow/experiments/search", name: "unknown order_by", path: "/api/2.0/mlflow/experiments/search", body: `{"order_by":["owner DESC"]}`, status: 400, code: badParam, message: "experiments order by"},
+		{route: "POST /api/2.0/mlflow/experiments/search", name: "negative max_results", path: "/api/2.0/mlflow/experiments/search", body: `{"max_results":-1}`, status: 400, code: badParam, message: "max_results must be greater than or equal to 0"},
+		{route: "GET /api/2.0/mlflow/experiments/search", name: "max_results not a number", path: "/api/2.0/mlflow/experiments/search?max_results=ten", status: 400, code: badParam, message: "max_results"},
+		{route: "GET /api/2.0/mlflow/experiments/search", name: "bad page token", path: "/api/2.0/mlflow/experiments/search?page_token=zzz!", status: 400, code: badParam, message: "Invalid page_token"},
 		{route: "POST /api/2.0/mlflow/runs/create", name: "malformed JSON", path: "/api/2.0/mlflow/runs/create", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
 		{route: "GET /api/2.0/mlflow/runs/get", name: "missing required field", path: "/api/2.0/mlflow/runs/get", status: 400, code: "INVALID_PARAMETER_VALUE", message: "Missing required field: run_id"},
 		{route: "POST /api/2.0/mlflow/runs/update", name: "malformed JSON", path: "/api/2.0/mlflow/runs/update", body: "{\"name\":", status: 400, code: "MALFORMED_REQUEST", message: "Invalid JSON given in the body of the request - failed to pa"},
@@ -366,11 +431,10 @@ func TestBadInput_answersLikeTheRealAPI(t *testing.T) {
 	for _, r := range routeTable(t, emu.Server) {
 		families[r.Pattern] = r.Family
 	}
-	auth := "Bearer " + emu.Token
 	for _, tc := range rows {
 		t.Run(tc.route+"/"+tc.name, func(t *testing.T) {
 			method, _, _ := strings.Cut(tc.route, " ")
-			status, raw := rawRequest(t, method, emu.URL+tc.path, auth, tc.body)
+			status, raw := rawRequest(t, method, emu.URL+tc.path, authFor(emu, families[tc.route]), tc.body)
 			if status != tc.status {
 				t.Fatalf("status %d, want %d: %.300s", status, tc.status, raw)
 			}
@@ -387,6 +451,15 @@ func TestBadInput_answersLikeTheRealAPI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// authFor is the Authorization header a route of family takes: the
+// operator token on the operator API, the workspace token elsewhere.
+func authFor(emu *emulatortest.Emulator, family string) string {
+	if family == "operator" {
+		return "Bearer " + emu.OperatorToken
+	}
+	return "Bearer " + emu.Token
 }
 
 func TestBadInput_tableCoversEveryRoute(t *testing.T) {
@@ -425,8 +498,8 @@ var junkBodies = []string{
 func TestBadInput_noRouteAnswers500(t *testing.T) {
 	emu := emulatortest.Start(t)
 	wildcard := regexp.MustCompile(`\{[^}]+\}`)
-	auth := "Bearer " + emu.Token
 	for _, route := range routeTable(t, emu.Server) {
+		auth := authFor(emu, route.Family)
 		method, pattern, _ := strings.Cut(route.Pattern, " ")
 		path := wildcard.ReplaceAllString(pattern, "..%2F%00x")
 		for _, query := range []string{"", "?cluster_id=%00&page_token=%ff&page_size=99999999999999999999&since=18446744073709551616&api-version=2024-05-01"} {

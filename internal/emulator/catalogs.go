@@ -172,6 +172,9 @@ func (s *Server) deleteCatalog(r *http.Request) (any, error) {
 		if err := deleteGrantsUnder(tx, name); err != nil {
 			return err
 		}
+		if err := tx.Delete(workspaceBindingsBucket, "catalog/"+name); err != nil {
+			return err
+		}
 		return tx.Delete(catalogsBucket, name)
 	})
 	if err != nil {

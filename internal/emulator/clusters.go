@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -48,6 +49,8 @@ var (
 	azureAvailabilities = []string{"ON_DEMAND_AZURE", "SPOT_AZURE", "SPOT_WITH_FALLBACK_AZURE"}
 	clusterKinds        = []string{"CLASSIC_PREVIEW"}
 	clusterStates       = []string{"ERROR", "PENDING", "RESIZING", "RESTARTING", "RUNNING", "TERMINATED", "TERMINATING", "UNKNOWN"}
+	// compute.ClusterSource.
+	clusterSources = []string{"API", "JOB", "MODELS", "PIPELINE", "PIPELINE_MAINTENANCE", "SQL", "UI"}
 	// Default tags are set by the service and may not be overridden.
 	reservedClusterTags = []string{"Vendor", "Creator", "ClusterName", "ClusterId"}
 )
@@ -117,6 +120,13 @@ type cluster struct {
 	Next *transition `json:"_next,omitempty"`
 	// IdempotencyToken is the create request's token. Not part of the answer.
 	IdempotencyToken string `json:"_idempotency_token,omitempty"`
+	// Pinned: clusters/pin keeps the cluster listed after it is deleted.
+	// ClusterDetails has no such field; clients find pinned clusters with
+	// clusters/list filter_by.is_pinned. Not part of the answer.
+	Pinned bool `json:"_pinned,omitempty"`
+	// events are recorded with this change (cluster_events.go); not stored
+	// in the document.
+	events []clusterEvent
 }
 
 // transition moves an object to State (with Message) at At (unix ms).
@@ -138,25 +148,26 @@ func (c *cluster) settle(now time.Time) {
 	c.Next = nil
 }
 
-// moveTo puts c into the intermediate state now and schedules final.
+// moveTo puts c into the intermediate state now and schedules final,
+// recording the cluster events of both (the final one timestamped when it
+// is due, so clusters/events shows it only then).
 func (s *Server) moveTo(c *cluster, state, message, final, finalMessage string) {
 	c.State, c.StateMessage = state, message
 	c.Next = &transition{State: final, Message: finalMessage, At: s.now().Add(s.opts.AsyncDelay).UnixMilli()}
+	c.record(eventForState(state), s.now().UnixMilli(), s.eventUser())
+	c.record(eventForState(final), c.Next.At, "")
 }
 
 // view is the API answer: the stored document without emulator bookkeeping.
 func (c cluster) view() cluster {
-	c.Next, c.IdempotencyToken = nil, ""
+	c.Next, c.IdempotencyToken, c.Pinned, c.events = nil, "", false, nil
 	if c.DriverNodeTypeID == "" {
 		// The driver defaults to the worker node type.
 		c.DriverNodeTypeID = c.NodeTypeID
 	}
-	if c.Autoscale != nil && c.NumWorkers == nil {
-		// ClusterDetails.num_workers is the current size; an autoscaling
-		// cluster starts at its minimum.
-		n := c.Autoscale.MinWorkers
-		c.NumWorkers = &n
-	}
+	// An autoscaling cluster's answer has no num_workers (its size is in
+	// autoscale), as in production; clients that diff num_workers against
+	// their configuration rely on that.
 	return c
 }
 
@@ -196,6 +207,7 @@ func (s *Server) createCluster(r *http.Request) (any, error) {
 	}
 	c.sizeFromNodeType()
 	s.moveTo(&c, statePending, "Finding instances for new nodes, acquiring more instances if necessary", stateRunning, "")
+	c.events[0].Type = eventCreating
 	id := c.ClusterID
 	err := s.store.Update(func(tx Tx) error {
 		if req.IdempotencyToken != "" {
@@ -214,7 +226,7 @@ func (s *Server) createCluster(r *http.Request) (any, error) {
 				return err
 			}
 		}
-		return tx.Put(clustersBucket, c.ClusterID, c)
+		return putCluster(tx, c)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storing cluster: %w", err)
@@ -262,17 +274,15 @@ func (s *Server) listClusters(r *http.Request) (any, error) {
 	}); err != nil {
 		return nil, err
 	}
-	states := r.URL.Query()["filter_by.cluster_states"]
-	for _, st := range states {
-		if err := oneOf("filter_by.cluster_states", st, clusterStates); err != nil {
-			return nil, err
-		}
+	filter, err := clusterListFilter(r)
+	if err != nil {
+		return nil, err
 	}
 	now := s.now()
 	out := make([]cluster, 0, len(all))
 	for _, c := range all {
 		c.settle(now)
-		if len(states) > 0 && !slices.Contains(states, c.State) {
+		if !filter.matches(c) {
 			continue
 		}
 		out = append(out, c.view())
@@ -284,6 +294,74 @@ func (s *Server) listClusters(r *http.Request) (any, error) {
 		return nil, err
 	}
 	return map[string]any{"clusters": items, "next_page_token": next}, nil
+}
+
+// clusterFilter is clusters/list's filter_by (compute.ListClustersFilterBy),
+// sent as query parameters filter_by.<field>.
+type clusterFilter struct {
+	states, sources []string
+	pinnedOnly      bool
+	policyID        string
+}
+
+func clusterListFilter(r *http.Request) (clusterFilter, error) {
+	q := r.URL.Query()
+	f := clusterFilter{
+		states:   q["filter_by.cluster_states"],
+		sources:  q["filter_by.cluster_sources"],
+		policyID: q.Get("filter_by.policy_id"),
+	}
+	for _, st := range f.states {
+		if err := oneOf("filter_by.cluster_states", st, clusterStates); err != nil {
+			return f, err
+		}
+	}
+	for _, src := range f.sources {
+		if err := oneOf("filter_by.cluster_sources", src, clusterSources); err != nil {
+			return f, err
+		}
+	}
+	if v := q.Get("filter_by.is_pinned"); v != "" {
+		pinned, err := strconv.ParseBool(v)
+		if err != nil {
+			return f, invalidParam("Invalid filter_by.is_pinned %q: expected true or false.", v)
+		}
+		f.pinnedOnly = pinned
+	}
+	return f, nil
+}
+
+func (f clusterFilter) matches(c cluster) bool {
+	switch {
+	case len(f.states) > 0 && !slices.Contains(f.states, c.State),
+		len(f.sources) > 0 && !slices.Contains(f.sources, c.ClusterSource),
+		f.pinnedOnly && !c.Pinned,
+		f.policyID != "" && c.PolicyID != f.policyID:
+		return false
+	}
+	return true
+}
+
+// pinCluster and unpinCluster: a pinned cluster stays in the list after
+// termination; the answer is empty (compute.PinCluster, UnpinCluster).
+func (s *Server) pinCluster(r *http.Request) (any, error) {
+	return s.clusterAction(r, func(c *cluster) error {
+		if !c.Pinned {
+			c.Pinned = true
+			c.record(eventPinned, s.now().UnixMilli(), s.eventUser())
+		}
+		return nil
+	})
+}
+
+func (s *Server) unpinCluster(r *http.Request) (any, error) {
+	return s.clusterAction(r, func(c *cluster) error {
+		if c.Pinned {
+			c.Pinned = false
+			c.record(eventUnpinned, s.now().UnixMilli(), s.eventUser())
+		}
+		return nil
+	})
 }
 
 func (s *Server) editCluster(r *http.Request) (any, error) {
@@ -311,6 +389,7 @@ func (s *Server) editCluster(r *http.Request) (any, error) {
 		default:
 			return unexpectedState(c)
 		}
+		c.record(eventEdited, s.now().UnixMilli(), s.eventUser())
 		// Edit replaces the whole spec: fields left out are reset.
 		c.clusterSpec = req.clusterSpec
 		spec := req.clusterSpec
@@ -405,7 +484,19 @@ func (s *Server) permanentDeleteCluster(r *http.Request) (any, error) {
 		return nil, err
 	}
 	err := s.store.Update(func(tx Tx) error {
-		if _, err := loadCluster(tx, req.ClusterID); err != nil {
+		c, err := loadCluster(tx, req.ClusterID)
+		if err != nil {
+			return err
+		}
+		if c.Pinned {
+			// Production refuses, and clients (the official provider's
+			// delete) unpin on this message and try again.
+			return invalidParam("Cluster %s is pinned and cannot be permanently deleted: unpin the cluster first.", req.ClusterID)
+		}
+		if err := deleteClusterEvents(tx, req.ClusterID); err != nil {
+			return err
+		}
+		if err := tx.Delete(clusterLibrariesBucket, req.ClusterID); err != nil {
 			return err
 		}
 		return tx.Delete(clustersBucket, req.ClusterID)
@@ -442,7 +533,7 @@ func (s *Server) updateCluster(id string, fn func(c *cluster) error) (any, error
 		if err := fn(&c); err != nil {
 			return err
 		}
-		return tx.Put(clustersBucket, id, c)
+		return putCluster(tx, c)
 	})
 	if err != nil {
 		return nil, err

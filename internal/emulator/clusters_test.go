@@ -191,3 +191,154 @@ func TestClusters_catalogues(t *testing.T) {
 		t.Error("no node type with 8 cores and 16 GB")
 	}
 }
+
+// TestClusters_pinFilterEventsAndAutoscaleShape: what the official provider
+// reads back after apply. A pinned cluster is found through
+// filter_by.is_pinned (ClusterDetails has no is_pinned), an autoscaling
+// cluster's answer carries no num_workers, and clusters/events lists the
+// lifecycle newest first.
+func TestClusters_pinFilterEventsAndAutoscaleShape(t *testing.T) {
+	emu := emulatortest.Start(t)
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	auto, err := w.Clusters.CreateAndWait(ctx, compute.CreateCluster{
+		ClusterName: "auto", SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2",
+		Autoscale: &compute.AutoScale{MinWorkers: 1, MaxWorkers: 3},
+	})
+	if err != nil {
+		t.Fatalf("create autoscale: %v", err)
+	}
+	fixed, err := w.Clusters.CreateAndWait(ctx, compute.CreateCluster{
+		ClusterName: "fixed", SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 2,
+	})
+	if err != nil {
+		t.Fatalf("create fixed: %v", err)
+	}
+	status, raw := rawRequest(t, "GET", emu.URL+"/api/2.1/clusters/get?cluster_id="+auto.ClusterId, "Bearer "+emu.Token, "")
+	if status != 200 || strings.Contains(raw, `"num_workers"`) || !strings.Contains(raw, `"autoscale":{"min_workers":1,"max_workers":3}`) {
+		t.Errorf("autoscaling cluster answer: %d %s", status, raw)
+	}
+
+	pinned := func() []string {
+		var ids []string
+		all, err := w.Clusters.ListAll(ctx, compute.ListClustersRequest{FilterBy: &compute.ListClustersFilterBy{IsPinned: true}})
+		if err != nil {
+			t.Fatalf("list pinned: %v", err)
+		}
+		for _, c := range all {
+			ids = append(ids, c.ClusterId)
+		}
+		return ids
+	}
+	if got := pinned(); len(got) != 0 {
+		t.Errorf("pinned before any pin: %v", got)
+	}
+	if err := w.Clusters.PinByClusterId(ctx, fixed.ClusterId); err != nil {
+		t.Fatalf("pin: %v", err)
+	}
+	if got := pinned(); len(got) != 1 || got[0] != fixed.ClusterId {
+		t.Errorf("pinned = %v, want [%s]", got, fixed.ClusterId)
+	}
+	bySource, err := w.Clusters.ListAll(ctx, compute.ListClustersRequest{FilterBy: &compute.ListClustersFilterBy{ClusterSources: []compute.ClusterSource{compute.ClusterSourceJob}}})
+	if err != nil || len(bySource) != 0 {
+		t.Errorf("clusters from jobs = %d (%v), want none", len(bySource), err)
+	}
+	if err := w.Clusters.UnpinByClusterId(ctx, fixed.ClusterId); err != nil {
+		t.Fatalf("unpin: %v", err)
+	}
+	if got := pinned(); len(got) != 0 {
+		t.Errorf("pinned after unpin: %v", got)
+	}
+
+	events, err := w.Clusters.EventsAll(ctx, compute.GetEvents{ClusterId: fixed.ClusterId})
+	if err != nil {
+		t.Fatalf("events: %v", err)
+	}
+	var types []string
+	for _, e := range events {
+		types = append(types, string(e.Type))
+		if e.ClusterId != fixed.ClusterId {
+			t.Errorf("event of another cluster: %+v", e)
+		}
+	}
+	if got, want := strings.Join(types, ","), "UNPINNED,PINNED,RUNNING,CREATING"; got != want {
+		t.Errorf("events = %s, want %s", got, want)
+	}
+	asc, err := w.Clusters.EventsAll(ctx, compute.GetEvents{ClusterId: fixed.ClusterId, Order: compute.GetEventsOrderAsc, Limit: 1, EventTypes: []compute.EventType{compute.EventTypePinned, compute.EventTypeUnpinned}})
+	if err != nil || len(asc) != 1 || asc[0].Type != compute.EventTypePinned {
+		t.Errorf("first pin event in ascending order: %+v (%v)", asc, err)
+	}
+	paged, err := w.Clusters.EventsAll(ctx, compute.GetEvents{ClusterId: fixed.ClusterId, Limit: 0, Offset: 0})
+	if err != nil || len(paged) != 4 {
+		t.Errorf("all events through next_page: %d (%v)", len(paged), err)
+	}
+}
+
+// TestLibraries_installStatusUninstall: the statuses the official
+// provider waits on after creating a cluster with libraries.
+func TestLibraries_installStatusUninstall(t *testing.T) {
+	emu := emulatortest.Start(t)
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	c, err := w.Clusters.CreateAndWait(ctx, compute.CreateCluster{SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	libs := []compute.Library{{Pypi: &compute.PythonPyPiLibrary{Package: "xgboost==2.0.3"}}, {Maven: &compute.MavenLibrary{Coordinates: "com.example:lib:1.0"}}}
+	if err := w.Libraries.Install(ctx, compute.InstallLibraries{ClusterId: c.ClusterId, Libraries: libs}); err != nil {
+		t.Fatalf("install: %v", err)
+	}
+	// Installing the same library again does not duplicate it.
+	if err := w.Libraries.Install(ctx, compute.InstallLibraries{ClusterId: c.ClusterId, Libraries: libs[:1]}); err != nil {
+		t.Fatalf("install again: %v", err)
+	}
+	st, err := w.Libraries.ClusterStatusByClusterId(ctx, c.ClusterId)
+	if err != nil || len(st.LibraryStatuses) != 2 || st.LibraryStatuses[0].Status != compute.LibraryInstallStatusInstalled || st.LibraryStatuses[0].Library.Pypi.Package != "xgboost==2.0.3" {
+		t.Fatalf("cluster status = %+v, %v", st, err)
+	}
+	if err := w.Libraries.Uninstall(ctx, compute.UninstallLibraries{ClusterId: c.ClusterId, Libraries: libs[1:]}); err != nil {
+		t.Fatalf("uninstall: %v", err)
+	}
+	all, err := w.Libraries.AllClusterStatusesAll(ctx)
+	if err != nil || len(all) != 1 || all[0].LibraryStatuses[1].Status != compute.LibraryInstallStatusUninstallOnRestart {
+		t.Fatalf("all statuses = %+v, %v", all, err)
+	}
+	// A terminated cluster's libraries wait; the uninstall takes effect at the next start.
+	if _, err := w.Clusters.DeleteByClusterIdAndWait(ctx, c.ClusterId); err != nil {
+		t.Fatal(err)
+	}
+	st, err = w.Libraries.ClusterStatusByClusterId(ctx, c.ClusterId)
+	if err != nil || len(st.LibraryStatuses) != 2 || st.LibraryStatuses[0].Status != compute.LibraryInstallStatusPending {
+		t.Fatalf("statuses on a terminated cluster = %+v, %v", st, err)
+	}
+	if _, err := w.Clusters.StartByClusterIdAndWait(ctx, c.ClusterId); err != nil {
+		t.Fatal(err)
+	}
+	st, err = w.Libraries.ClusterStatusByClusterId(ctx, c.ClusterId)
+	if err != nil || len(st.LibraryStatuses) != 1 || st.LibraryStatuses[0].Status != compute.LibraryInstallStatusInstalled {
+		t.Fatalf("statuses after restart = %+v, %v", st, err)
+	}
+}
+
+// TestClusters_pinnedClusterIsNotPermanentlyDeleted: clients unpin on this
+// answer and try again (the official provider's cluster delete does).
+func TestClusters_pinnedClusterIsNotPermanentlyDeleted(t *testing.T) {
+	emu := emulatortest.Start(t)
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	c, err := w.Clusters.Create(ctx, compute.CreateCluster{SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Clusters.PinByClusterId(ctx, c.ClusterId); err != nil {
+		t.Fatal(err)
+	}
+	err = w.Clusters.PermanentDeleteByClusterId(ctx, c.ClusterId)
+	wantAPIError(t, err, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "unpin the cluster first")
+	if err := w.Clusters.UnpinByClusterId(ctx, c.ClusterId); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Clusters.PermanentDeleteByClusterId(ctx, c.ClusterId); err != nil {
+		t.Fatalf("permanent delete after unpin: %v", err)
+	}
+}

@@ -142,7 +142,7 @@ func TestEntraID_databricksSDKAzureAuth(t *testing.T) {
 	oidc := sdkConfig(emu, host, "github-oidc-azure")
 	oidc.AzureTenantID, oidc.AzureClientID = testTenant, testSP.ClientID
 	oidc.ActionsIDTokenRequestURL = emu.URL + "/_emulator/github-actions/idtoken?api-version=2.0"
-	oidc.ActionsIDTokenRequestToken = emu.Token
+	oidc.ActionsIDTokenRequestToken = emu.OperatorToken
 	if w, err := client.Workspace(oidc); err != nil {
 		t.Errorf("github-oidc-azure config: %v", err)
 	} else if _, err := w.CurrentUser.Me(ctx); err != nil {

@@ -31,6 +31,14 @@ type FaultRule struct {
 	// dropped connection does to a client. Retried creates then show
 	// whether clients are idempotent (e.g. clusters' idempotency_token).
 	AfterHandler bool `json:"after_handler,omitempty"`
+	// RateLostAnswer is the fraction of matching writes (any method but
+	// GET and HEAD) that are processed and whose answer is then lost: the
+	// client gets 503 TEMPORARILY_UNAVAILABLE with Retry-After although the
+	// write happened, as after a gateway timeout. The SDK retries a 503, so
+	// a create without an idempotency key meets its own object (or makes a
+	// duplicate). Drawn after Rate429 and Rate503, which fail before the
+	// handler runs.
+	RateLostAnswer float64 `json:"rate_lost_answer,omitempty"`
 }
 
 // FaultConfig is the body of PUT /_emulator/faults.
@@ -43,8 +51,8 @@ func (c FaultConfig) validate() error {
 		if !strings.HasPrefix(r.PathPrefix, "/") {
 			return invalidParam("rules[%d].path_prefix must start with '/'", i)
 		}
-		if r.Rate429 < 0 || r.Rate503 < 0 || r.Rate429+r.Rate503 > 1 {
-			return invalidParam("rules[%d]: rate_429 and rate_503 must be between 0 and 1 and sum to at most 1", i)
+		if r.Rate429 < 0 || r.Rate503 < 0 || r.RateLostAnswer < 0 || r.Rate429+r.Rate503+r.RateLostAnswer > 1 {
+			return invalidParam("rules[%d]: rate_429, rate_503 and rate_lost_answer must be between 0 and 1 and sum to at most 1", i)
 		}
 		if r.Status != 0 && (r.Status < 400 || r.Status > 599) {
 			return invalidParam("rules[%d].status must be an HTTP error status (400-599)", i)
@@ -114,8 +122,16 @@ func (f *faultInjector) decide(r *http.Request) fault {
 		out.answer = apiErr(http.StatusTooManyRequests, codeRequestLimitExceeded, "Injected fault: too many requests, retry after %d s.", out.retryAfter)
 	case x < rule.Rate429+rule.Rate503:
 		out.answer = apiErr(http.StatusServiceUnavailable, codeTemporarilyUnavail, "Injected fault: service temporarily unavailable, retry after %d s.", out.retryAfter)
+	case x < rule.Rate429+rule.Rate503+rule.RateLostAnswer && isWrite(r.Method):
+		out.answer = apiErr(http.StatusServiceUnavailable, codeTemporarilyUnavail, "Injected fault: the answer was lost (the request was processed), retry after %d s.", out.retryAfter)
+		out.after = true
 	}
 	return out
+}
+
+// isWrite reports whether a request of method may change state.
+func isWrite(method string) bool {
+	return method != http.MethodGet && method != http.MethodHead
 }
 
 // write sends the injected answer.

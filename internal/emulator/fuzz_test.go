@@ -37,13 +37,17 @@ func FuzzRequestDecoding(f *testing.F) {
 		path = strings.NewReplacer("{", "", "}", "").Replace(path)
 		req := httptest.NewRequest(method, "/", bytes.NewReader(body))
 		req.URL.Path, req.URL.RawQuery = path, query
-		req.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
+		token := emulator.DefaultToken
+		if rt.Family == "operator" {
+			token = srv.OperatorToken()
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
 		// A fuzzed PUT /_emulator/faults may install a rule; drop it so
 		// the next input meets the handler, not an injected fault.
 		clear := httptest.NewRequest(http.MethodDelete, "/_emulator/faults", nil)
-		clear.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
+		clear.Header.Set("Authorization", "Bearer "+srv.OperatorToken())
 		srv.ServeHTTP(httptest.NewRecorder(), clear)
 
 		if problem := checkAnswer(rt.Family, method, rec.Code, rec.Body.Bytes()); problem != "" {
@@ -53,9 +57,9 @@ func FuzzRequestDecoding(f *testing.F) {
 }
 
 // routeTable asks the server for its route table.
-func routeTable(tb testing.TB, srv http.Handler) []emulator.Route {
+func routeTable(tb testing.TB, srv *emulator.Server) []emulator.Route {
 	req := httptest.NewRequest(http.MethodGet, "/_emulator/routes", nil)
-	req.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
+	req.Header.Set("Authorization", "Bearer "+srv.OperatorToken())
 	rec := httptest.NewRecorder()
 	srv.ServeHTTP(rec, req)
 	var out struct {

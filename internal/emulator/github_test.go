@@ -208,9 +208,10 @@ func TestGitHubSeedErrors(t *testing.T) {
 
 func TestGitHubStateSurvivesRestart(t *testing.T) {
 	dir := t.TempDir()
+	const operatorToken = "operator-restart"
 	// start serves the emulator's state in dir until stop is called.
 	start := func() (client *gh.Client, base string, stop func()) {
-		srv, err := emulator.NewServer(emulator.Options{DataDir: dir})
+		srv, err := emulator.NewServer(emulator.Options{DataDir: dir, OperatorToken: operatorToken})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,7 +223,7 @@ func TestGitHubStateSurvivesRestart(t *testing.T) {
 	c, base, stop := start()
 	req, _ := http.NewRequest(http.MethodPost, base+"/_emulator/github/repos",
 		strings.NewReader(`{"owner":"acme","name":"mlops","pulls":[{"title":"x","head":"x"}]}`))
-	req.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
+	req.Header.Set("Authorization", "Bearer "+operatorToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("seeding: %v %v", resp, err)

@@ -49,7 +49,7 @@ const (
 type job struct {
 	JobID           int64          `json:"job_id"`
 	CreatorUserName string         `json:"creator_user_name"`
-	RunAsUserName   string         `json:"run_as_user_name"`
+	RunAsUserName   string         `json:"run_as_user_name,omitempty"`
 	CreatedTime     int64          `json:"created_time"`
 	Settings        map[string]any `json:"settings"`
 }
@@ -204,7 +204,7 @@ func (r jobRun) view(now time.Time, host string) map[string]any {
 	out := map[string]any{
 		"run_id": r.RunID, "job_id": r.JobID, "number_in_job": r.RunID, "original_attempt_run_id": r.RunID,
 		"job_run_id": r.RunID, "run_name": r.RunName, "creator_user_name": r.CreatorUserName, "start_time": r.StartTime,
-		"end_time": st.endTime, "run_type": "JOB_RUN", "trigger": r.Trigger, "format": "MULTI_TASK", "attempt_number": 0,
+		"end_time": st.endTime, "run_type": "JOB_RUN", "trigger": r.Trigger, "attempt_number": 0,
 		"state": state, "status": status,
 		"run_page_url": fmt.Sprintf("%s#job/%d/run/%d", host, r.JobID, r.RunID),
 	}
@@ -563,6 +563,8 @@ func (s *Server) listJobs(r *http.Request) (any, error) {
 			delete(j.Settings, "tasks")
 			delete(j.Settings, "job_clusters")
 		}
+		// A listed job is a jobs.BaseJob, which has no run_as_user_name.
+		j.RunAsUserName = ""
 		out = append(out, j)
 	}
 	items, next, err := pageAt(r, out, limit)

@@ -521,12 +521,7 @@ func (s *Server) searchRuns(r *http.Request) (any, error) {
 	if err := sortRuns(runs, req.OrderBy); err != nil {
 		return nil, err
 	}
-	// Reuse the query-string pager with the body's paging fields.
-	q := r.URL.Query()
-	q.Set("max_results", strconv.Itoa(req.MaxResults))
-	q.Set("page_token", req.PageToken)
-	r.URL.RawQuery = q.Encode()
-	items, next, err := pageMaxResults(r, runs, 1000, 50000, false)
+	items, next, err := pageBody(r, runs, req.MaxResults, req.PageToken, 1000, 50000)
 	if err != nil {
 		return nil, err
 	}
@@ -543,7 +538,7 @@ type runClause struct {
 	numeric                bool
 }
 
-var clauseRE = regexp.MustCompile("^\\s*(?:(metrics|metric|params|param|tags|tag|attributes|attribute|attr|run)\\.)?(`[^`]+`|[\\w.\\-]+)\\s*(>=|<=|!=|=|>|<)\\s*(.+?)\\s*$")
+var clauseRE = regexp.MustCompile("^\\s*(?:(metrics|metric|params|param|tags|tag|attributes|attribute|attr|run)\\.)?(`[^`]+`|[\\w.\\-]+)\\s*(>=|<=|!=|=|>|<|(?i:ILIKE|LIKE)\\s)\\s*(.+?)\\s*$")
 
 var andRE = regexp.MustCompile(`(?i)\s+and\s+`)
 
@@ -557,7 +552,7 @@ func parseRunFilter(filter string) ([]runClause, error) {
 		if m == nil {
 			return nil, invalidParam("Invalid filter '%s': could not parse clause '%s'.", filter, strings.TrimSpace(part))
 		}
-		c := runClause{entity: strings.TrimSuffix(cmp.Or(m[1], "attributes"), "s"), key: strings.Trim(m[2], "`"), op: m[3], value: m[4]}
+		c := runClause{entity: strings.TrimSuffix(cmp.Or(m[1], "attributes"), "s"), key: strings.Trim(m[2], "`"), op: strings.ToUpper(strings.TrimSpace(m[3])), value: m[4]}
 		if c.entity == "attribute" || c.entity == "attr" || c.entity == "run" {
 			c.entity = "attribute"
 		}
@@ -608,14 +603,44 @@ func (c runClause) matches(run mlflowRun) bool {
 		str, ok = run.Tags[c.key]
 	default:
 		str, num, ok = run.attribute(c.key)
-		if ok && c.numeric {
-			return compareOrdered(cmp.Compare(num, c.number), c.op)
-		}
 	}
-	if !ok {
+	return c.matchValue(str, num, ok)
+}
+
+// matchValue compares a field's value (a number when the clause's value
+// is one) with the clause; a missing field never matches.
+func (c runClause) matchValue(str string, num float64, ok bool) bool {
+	switch {
+	case !ok:
 		return false
+	case c.op == "LIKE" || c.op == "ILIKE":
+		return likeMatch(str, c.value, c.op == "ILIKE")
+	case c.numeric:
+		return compareOrdered(cmp.Compare(num, c.number), c.op)
 	}
 	return compareOrdered(strings.Compare(str, c.value), c.op)
+}
+
+// likeMatch is SQL LIKE: % any run of characters, _ one character.
+func likeMatch(s, pattern string, fold bool) bool {
+	var b strings.Builder
+	if fold {
+		b.WriteString("(?i)")
+	}
+	b.WriteString("^")
+	for _, r := range pattern {
+		switch r {
+		case '%':
+			b.WriteString(".*")
+		case '_':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	return err == nil && re.MatchString(s)
 }
 
 // attribute reads a run attribute by its search name.
@@ -654,26 +679,36 @@ func compareOrdered(c int, op string) bool {
 	}
 }
 
-// sortRuns orders by order_by, then by start time (newest first) and run id,
-// MLflow's default.
-func sortRuns(runs []mlflowRun, orderBy []string) error {
-	type key struct {
-		entity, name string
-		desc         bool
-	}
-	var keys []key
+// orderKey is one order_by clause: "[entity.]name [ASC|DESC]".
+type orderKey struct {
+	entity, name string
+	desc         bool
+}
+
+func parseOrderBy(orderBy []string) ([]orderKey, error) {
+	var keys []orderKey
 	for _, ob := range orderBy {
 		fields := strings.Fields(ob)
 		if len(fields) == 0 || len(fields) > 2 || (len(fields) == 2 && !slices.Contains([]string{"ASC", "DESC"}, strings.ToUpper(fields[1]))) {
-			return invalidParam("Invalid order_by clause '%s'.", ob)
+			return nil, invalidParam("Invalid order_by clause '%s'.", ob)
 		}
 		entity, name, found := strings.Cut(fields[0], ".")
 		if !found {
 			entity, name = "attributes", fields[0]
 		}
-		keys = append(keys, key{entity: strings.TrimSuffix(entity, "s"), name: strings.Trim(name, "`"), desc: len(fields) == 2 && strings.EqualFold(fields[1], "DESC")})
+		keys = append(keys, orderKey{entity: strings.TrimSuffix(entity, "s"), name: strings.Trim(name, "`"), desc: len(fields) == 2 && strings.EqualFold(fields[1], "DESC")})
 	}
-	value := func(run mlflowRun, k key) (float64, string, bool) {
+	return keys, nil
+}
+
+// sortRuns orders by order_by, then by start time (newest first) and run id,
+// MLflow's default.
+func sortRuns(runs []mlflowRun, orderBy []string) error {
+	keys, err := parseOrderBy(orderBy)
+	if err != nil {
+		return err
+	}
+	value := func(run mlflowRun, k orderKey) (float64, string, bool) {
 		switch k.entity {
 		case "metric":
 			for _, p := range run.latestMetrics() {

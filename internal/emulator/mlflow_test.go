@@ -2,9 +2,12 @@ package emulator_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strings"
 	"testing"
 
+	"github.com/databricks/databricks-sdk-go/apierr"
 	"github.com/databricks/databricks-sdk-go/service/ml"
 
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
@@ -150,4 +153,52 @@ func TestMLflow_searchRunsFiltersOrdersPaginates(t *testing.T) {
 	wantAPIError(t, err, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "Invalid filter")
 	_, err = w.Experiments.SearchRunsAll(ctx, ml.SearchRuns{ExperimentIds: []string{"999"}})
 	wantAPIError(t, err, http.StatusNotFound, "RESOURCE_DOES_NOT_EXIST", "Node ID 999 does not exist.")
+}
+
+// TestMLflow_searchExperimentsAndGetByName: what `databricks experiments
+// search` and `get-by-name` call.
+func TestMLflow_searchExperimentsAndGetByName(t *testing.T) {
+	emu := emulatortest.Start(t)
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	for _, name := range []string{"/Users/a/churn", "/Users/a/Churn-v2", "/Shared/fraud"} {
+		if _, err := w.Experiments.CreateExperiment(ctx, ml.CreateExperiment{Name: name, Tags: []ml.ExperimentTag{{Key: "team", Value: strings.ToLower(name[1:6])}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := func(req ml.SearchExperiments) string {
+		t.Helper()
+		all, err := w.Experiments.SearchExperimentsAll(ctx, req)
+		if err != nil {
+			t.Fatalf("search %+v: %v", req, err)
+		}
+		var out []string
+		for _, e := range all {
+			out = append(out, e.Name)
+		}
+		return strings.Join(out, ",")
+	}
+	if got := names(ml.SearchExperiments{OrderBy: []string{"name ASC"}}); got != "/Shared/fraud,/Users/a/Churn-v2,/Users/a/churn" {
+		t.Errorf("all by name = %s", got)
+	}
+	if got := names(ml.SearchExperiments{Filter: "name ILIKE '%churn%'", OrderBy: []string{"name DESC"}}); got != "/Users/a/churn,/Users/a/Churn-v2" {
+		t.Errorf("ILIKE = %s", got)
+	}
+	if got := names(ml.SearchExperiments{Filter: "name LIKE '%churn%'"}); got != "/Users/a/churn" {
+		t.Errorf("LIKE = %s", got)
+	}
+	if got := names(ml.SearchExperiments{Filter: "tags.team = 'share'"}); got != "/Shared/fraud" {
+		t.Errorf("by tag = %s", got)
+	}
+	if got := names(ml.SearchExperiments{MaxResults: 1, OrderBy: []string{"name ASC"}}); got != "/Shared/fraud,/Users/a/Churn-v2,/Users/a/churn" {
+		t.Errorf("paged one at a time = %s", got)
+	}
+	got, err := w.Experiments.GetByName(ctx, ml.GetByNameRequest{ExperimentName: "/Shared/fraud"})
+	if err != nil || got.Experiment.Name != "/Shared/fraud" || got.Experiment.LifecycleStage != "active" {
+		t.Errorf("get-by-name = %+v, %v", got, err)
+	}
+	_, err = w.Experiments.GetByName(ctx, ml.GetByNameRequest{ExperimentName: "/Shared/none"})
+	if !errors.Is(err, apierr.ErrResourceDoesNotExist) {
+		t.Errorf("get-by-name of a missing experiment: %v", err)
+	}
 }

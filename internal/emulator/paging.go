@@ -53,15 +53,9 @@ func pageMaxResults[T any](r *http.Request, items []T, defaultSize, maxSize int,
 
 // pageAt returns the size items after the offset page_token encodes.
 func pageAt[T any](r *http.Request, items []T, size int) ([]T, string, error) {
-	offset := 0
-	if tok := r.URL.Query().Get("page_token"); tok != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(tok)
-		if err == nil {
-			offset, err = strconv.Atoi(string(raw))
-		}
-		if err != nil || offset < 0 {
-			return nil, "", invalidParam("Invalid page_token: %q", tok)
-		}
+	offset, err := decodePageToken(r.URL.Query().Get("page_token"))
+	if err != nil {
+		return nil, "", err
 	}
 	if offset >= len(items) {
 		return []T{}, "", nil
@@ -69,7 +63,39 @@ func pageAt[T any](r *http.Request, items []T, size int) ([]T, string, error) {
 	end := min(offset+size, len(items))
 	next := ""
 	if end < len(items) {
-		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+		next = pageToken(end)
 	}
 	return items[offset:end], next, nil
+}
+
+// decodePageToken is the offset a page token this emulator issued encodes
+// ("" is the first page).
+func decodePageToken(tok string) (int, error) {
+	if tok == "" {
+		return 0, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(tok)
+	offset := 0
+	if err == nil {
+		offset, err = strconv.Atoi(string(raw))
+	}
+	if err != nil || offset < 0 {
+		return 0, invalidParam("Invalid page_token: %q", tok)
+	}
+	return offset, nil
+}
+
+// pageToken is the opaque token of the page starting at offset.
+func pageToken(offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset)))
+}
+
+// pageBody is pageMaxResults for searches that take max_results and
+// page_token in a POST body (MLflow runs/search, experiments/search).
+func pageBody[T any](r *http.Request, items []T, maxResults int, token string, defaultSize, maxSize int) ([]T, string, error) {
+	q := r.URL.Query()
+	q.Set("max_results", strconv.Itoa(maxResults))
+	q.Set("page_token", token)
+	r.URL.RawQuery = q.Encode()
+	return pageMaxResults(r, items, defaultSize, maxSize, false)
 }

@@ -71,3 +71,6 @@ func (l *requestLog) clear() {
 	defer l.mu.Unlock()
 	l.next, l.full = 0, false
 }
+
+// RequestLog returns the requests the server remembers, oldest first.
+func (s *Server) RequestLog() []RequestLogEntry { return s.reqLog.since(0, "") }

@@ -12,8 +12,9 @@ import (
 func (s *Server) routes() {
 	ws := s.workspaceRoute
 
-	// Host discovery, asked by recent SDKs before anything else.
-	ws("GET /.well-known/databricks-config", s.wellKnownConfig)
+	// Host discovery, asked by recent SDKs before anything else and, as in
+	// production, without credentials.
+	s.publicRoute("GET /.well-known/databricks-config", s.wellKnownConfig)
 
 	// Identity: the SDK and providers ask who the caller is.
 	ws("GET /api/2.0/preview/scim/v2/Me", s.currentUser)
@@ -33,7 +34,18 @@ func (s *Server) routes() {
 		ws("POST "+p+"permanent-delete", s.permanentDeleteCluster)
 		ws("GET "+p+"spark-versions", s.sparkVersions)
 		ws("GET "+p+"list-node-types", s.listNodeTypes)
+		ws("POST "+p+"pin", s.pinCluster)
+		ws("POST "+p+"unpin", s.unpinCluster)
+		ws("POST "+p+"events", s.clusterEvents)
 	}
+
+	// Libraries on clusters (libraries.go). Paths from databricks-sdk-go
+	// service/compute/impl.go (librariesImpl).
+	lib := "/api/2.0/libraries/"
+	ws("GET "+lib+"all-cluster-statuses", s.allClusterLibraryStatuses)
+	ws("GET "+lib+"cluster-status", s.clusterLibraryStatus)
+	ws("POST "+lib+"install", s.installLibraries)
+	ws("POST "+lib+"uninstall", s.uninstallLibraries)
 
 	// Unity Catalog (catalogs.go, schemas.go, grants.go, tables.go,
 	// registered_models.go, model_versions.go). Paths from
@@ -49,6 +61,13 @@ func (s *Server) routes() {
 	ws("GET "+uc+"schemas/{full_name}", s.getSchema)
 	ws("PATCH "+uc+"schemas/{full_name}", s.updateSchema)
 	ws("DELETE "+uc+"schemas/{full_name}", s.deleteSchema)
+	// The workspace's metastore and workspace bindings (metastores.go).
+	ws("GET "+uc+"current-metastore-assignment", s.currentMetastoreAssignment)
+	ws("GET "+uc+"metastore_summary", s.metastoreSummary)
+	ws("GET "+uc+"workspace-bindings/catalogs/{name}", s.getCatalogBindings)
+	ws("PATCH "+uc+"workspace-bindings/catalogs/{name}", s.updateCatalogBindings)
+	ws("GET "+uc+"bindings/{securable_type}/{securable_name}", s.getBindings)
+	ws("PATCH "+uc+"bindings/{securable_type}/{securable_name}", s.updateBindings)
 	ws("GET "+uc+"permissions/{securable_type}/{full_name}", s.getGrants)
 	ws("PATCH "+uc+"permissions/{securable_type}/{full_name}", s.updateGrants)
 	ws("POST "+uc+"tables", s.createTable)
@@ -106,6 +125,8 @@ func (s *Server) routes() {
 	ws("POST "+ml+"experiments/create", s.createExperiment)
 	ws("GET "+ml+"experiments/get", s.getExperiment)
 	ws("GET "+ml+"experiments/get-by-name", s.getExperimentByName)
+	ws("POST "+ml+"experiments/search", s.searchExperiments)
+	ws("GET "+ml+"experiments/search", s.searchExperiments)
 	ws("POST "+ml+"runs/create", s.createRun)
 	ws("GET "+ml+"runs/get", s.getRun)
 	ws("POST "+ml+"runs/update", s.updateRun)
@@ -207,6 +228,40 @@ func (s *Server) routes() {
 	ws("GET "+qm+"/refreshes/{refresh_id}", s.getMonitorRefresh)
 	ws("POST "+qm+"/refreshes/{refresh_id}/cancel", s.cancelMonitorRefresh)
 
+	// Secrets (secrets.go). Paths from databricks-sdk-go
+	// service/workspace/impl.go (secretsImpl).
+	sec := "/api/2.0/secrets/"
+	ws("POST "+sec+"scopes/create", s.createSecretScope)
+	ws("GET "+sec+"scopes/list", s.listSecretScopes)
+	ws("POST "+sec+"scopes/delete", s.deleteSecretScope)
+	ws("POST "+sec+"put", s.putSecret)
+	ws("GET "+sec+"get", s.getSecret)
+	ws("GET "+sec+"list", s.listSecrets)
+	ws("POST "+sec+"delete", s.deleteSecret)
+	ws("POST "+sec+"acls/put", s.putSecretACL)
+	ws("GET "+sec+"acls/get", s.getSecretACL)
+	ws("GET "+sec+"acls/list", s.listSecretACLs)
+	ws("POST "+sec+"acls/delete", s.deleteSecretACL)
+
+	// Permissions (permissions.go). Paths from databricks-sdk-go
+	// service/iam/impl.go (permissionsImpl); the object type may span two
+	// segments (sql/warehouses), so the rest of the path is parsed there.
+	perm := "/api/2.0/permissions/{object...}"
+	ws("GET "+perm, s.getPermissions)
+	ws("PUT "+perm, s.setPermissions)
+	ws("PATCH "+perm, s.setPermissions)
+
+	// SQL warehouses (sql_warehouses.go). Paths from databricks-sdk-go
+	// service/sql/impl.go (warehousesImpl).
+	wh := "/api/2.0/sql/warehouses"
+	ws("POST "+wh, s.createWarehouse)
+	ws("GET "+wh, s.listWarehouses)
+	ws("GET "+wh+"/{id}", s.getWarehouse)
+	ws("POST "+wh+"/{id}/edit", s.editWarehouse)
+	ws("POST "+wh+"/{id}/start", s.startWarehouse)
+	ws("POST "+wh+"/{id}/stop", s.stopWarehouse)
+	ws("DELETE "+wh+"/{id}", s.deleteWarehouse)
+
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute
 	op("GET /_emulator/health", s.health)
@@ -273,31 +328,42 @@ type apiHandler func(r *http.Request) (any, error)
 // workspaceRoute registers a workspace API route behind bearer-token auth.
 func (s *Server) workspaceRoute(pattern string, h apiHandler) {
 	s.addRoute(familyWorkspace, pattern)
-	s.handleAPI(pattern, h)
+	s.handleAPI(pattern, s.checkWorkspaceAuth, h)
 }
 
-// handleAPI serves pattern behind the workspace API's bearer-token auth and
-// error shape.
-func (s *Server) handleAPI(pattern string, h apiHandler) {
+// publicRoute registers a workspace route that production serves without
+// authentication (host discovery).
+func (s *Server) publicRoute(pattern string, h apiHandler) {
+	s.routeTable = append(s.routeTable, Route{Family: familyWorkspace, Pattern: pattern, Open: true})
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) { s.answer(w, r, h) })
+}
+
+// handleAPI serves pattern behind auth, in the workspace API's error shape.
+func (s *Server) handleAPI(pattern string, auth func(*http.Request) error, h apiHandler) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		if err := s.checkWorkspaceAuth(r); err != nil {
+		if err := auth(r); err != nil {
 			writeAPIError(w, err)
 			return
 		}
-		body, err := h(r)
-		if err != nil {
-			writeAPIError(w, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, body)
+		s.answer(w, r, h)
 	})
 }
 
-// operatorRoute registers an operator endpoint; it shares the workspace
-// API's tokens and error shape.
+// answer writes h's result in the workspace API's shape.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, h apiHandler) {
+	body, err := h(r)
+	if err != nil {
+		writeAPIError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// operatorRoute registers an operator endpoint: the workspace API's error
+// shape, behind the operator token (operator_auth.go).
 func (s *Server) operatorRoute(pattern string, h apiHandler) {
 	s.addRoute(familyOperator, pattern)
-	s.handleAPI(pattern, h)
+	s.handleAPI(pattern, s.checkOperatorAuth, h)
 }
 
 // Route families, as GET /_emulator/routes reports them: each has its own
@@ -315,6 +381,8 @@ const (
 type Route struct {
 	Family  string `json:"family"`
 	Pattern string `json:"pattern"`
+	// Open routes need no credentials, as in production.
+	Open bool `json:"open,omitempty"`
 }
 
 func (s *Server) addRoute(family, pattern string) {
@@ -333,7 +401,11 @@ func (s *Server) unknownRoute(w http.ResponseWriter, r *http.Request) {
 		s.armUnknownRoute(w, r)
 		return
 	}
-	if err := s.checkWorkspaceAuth(r); err != nil {
+	check := s.checkWorkspaceAuth
+	if strings.HasPrefix(r.URL.Path, operatorPrefix) {
+		check = s.checkOperatorAuth
+	}
+	if err := check(r); err != nil {
 		writeAPIError(w, err)
 		return
 	}

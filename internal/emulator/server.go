@@ -31,6 +31,11 @@ type Options struct {
 	DataDir string
 	// Tokens are the accepted bearer tokens; empty means DefaultToken.
 	Tokens []string
+	// OperatorToken is the only credential the operator API (/_emulator/…)
+	// accepts: workspace, Entra ID and GitHub tokens are refused there, so a
+	// client of the emulated APIs cannot reset state or inject faults.
+	// Empty means a random one, generated at start (OperatorToken()).
+	OperatorToken string
 	// AsyncDelay is how long asynchronous transitions (cluster PENDING →
 	// RUNNING, TERMINATING → TERMINATED, …) take. Zero makes every
 	// transition complete by the next read, which keeps tests fast.
@@ -63,6 +68,8 @@ type Options struct {
 	// Their workspaceUrl is then host:port without a scheme, like Azure's
 	// bare host names; without TLS it is a full http:// URL.
 	WorkspaceTLS *tls.Config
+	// Record, when set, receives every workspace API exchange (record.go).
+	Record io.Writer
 	// WorkspaceBindHost is the address workspaces created through ARM are
 	// served on, each on its own port (workspace_hosts.go). Empty means
 	// 127.0.0.1.
@@ -87,6 +94,8 @@ type Server struct {
 	// hosted are the workspaces created through ARM, each served on its own
 	// listener by a child Server (nil on children).
 	hosted *workspaceHosts
+	// rec writes exchanges when opts.Record is set.
+	rec *recorder
 	// tlsBundle is the CA bundle file to trust when opts.TLS is set.
 	tlsBundle string
 	// workspaceID is the numeric id of the workspace this server emulates.
@@ -104,6 +113,9 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	if opts.UserName == "" {
 		opts.UserName = "brickops@example.com"
+	}
+	if err := resolveOperatorToken(&opts); err != nil {
+		return nil, err
 	}
 	if opts.RequestLogSize <= 0 {
 		opts.RequestLogSize = DefaultRequestLogSize
@@ -154,6 +166,9 @@ func NewServer(opts Options) (*Server, error) {
 	for _, t := range opts.Tokens {
 		s.tokens = append(s.tokens, []byte(t))
 	}
+	if opts.Record != nil {
+		s.rec = &recorder{w: opts.Record}
+	}
 	s.hosted = newWorkspaceHosts(s)
 	s.routes()
 	if err := s.rehostWorkspaces(); err != nil {
@@ -187,7 +202,17 @@ func (s *Server) now() time.Time { return s.opts.Now() }
 // shape), then dispatches through the route table.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	var tee *teeWriter
+	var reqBody []byte
+	if s.rec != nil && recordable(r) {
+		reqBody = capture(r)
+		tee = &teeWriter{ResponseWriter: w}
+		w = tee
+	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	if tee != nil {
+		defer func() { s.rec.write(r, reqBody, rec.status, tee.buf.Bytes()) }()
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("handler panic", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
@@ -201,6 +226,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", elapsed.Round(time.Microsecond))
 		}
 	}()
+	if isWorkspacePath(r.URL.Path) {
+		w.Header().Set(orgIDHeader, s.workspaceID)
+	}
 	if !strings.HasPrefix(r.URL.Path, operatorPrefix) {
 		f := s.faults.decide(r)
 		if f.delay > 0 {

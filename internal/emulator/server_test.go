@@ -60,6 +60,14 @@ func TestAuth_everyPathRefusesMissingOrWrongTokens(t *testing.T) {
 		if route.Family == "entra" {
 			continue
 		}
+		if route.Open {
+			// Served without credentials in production too.
+			method, path, _ := strings.Cut(route.Pattern, " ")
+			if status, body := rawRequest(t, method, emu.URL+path, "", ""); status != http.StatusOK {
+				t.Errorf("open route %s without a token: %d %s", route.Pattern, status, body)
+			}
+			continue
+		}
 		checked++
 		method, path, _ := strings.Cut(route.Pattern, " ")
 		path = wildcard.Replace(path)
@@ -184,6 +192,28 @@ func TestFaults_retriedBySDKAndPermanentOnesSurface(t *testing.T) {
 	}
 }
 
+// TestFaults_lostAnswerProcessesTheWriteThenAnswers503: with
+// rate_lost_answer 1 a create happens but its caller gets 503 with
+// Retry-After; reads under the same rule are untouched.
+func TestFaults_lostAnswerProcessesTheWriteThenAnswers503(t *testing.T) {
+	emu := emulatortest.Start(t)
+	emu.SetFaults(t, emulator.FaultRule{PathPrefix: "/api/2.1/unity-catalog/catalogs", RateLostAnswer: 1})
+	auth := "Bearer " + emu.Token
+	status, body := rawRequest(t, http.MethodPost, emu.URL+"/api/2.1/unity-catalog/catalogs", auth, `{"name":"lost"}`)
+	if status != http.StatusServiceUnavailable || !strings.Contains(body, "TEMPORARILY_UNAVAILABLE") || !strings.Contains(body, "answer was lost") {
+		t.Fatalf("lost answer: %d %s", status, body)
+	}
+	status, body = rawRequest(t, http.MethodGet, emu.URL+"/api/2.1/unity-catalog/catalogs/lost", auth, "")
+	if status != http.StatusOK {
+		t.Errorf("the write behind a lost answer did not happen: %d %s", status, body)
+	}
+	var faults emulator.FaultConfig
+	emu.Do(t, http.MethodGet, "/_emulator/faults", nil, &faults)
+	if len(faults.Rules) != 1 || faults.Rules[0].RateLostAnswer != 1 {
+		t.Errorf("GET /_emulator/faults: %+v", faults)
+	}
+}
+
 func TestStore_survivesRestart(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
@@ -296,4 +326,36 @@ func serve(t *testing.T, srv *emulator.Server) *databricks.WorkspaceClient {
 		t.Fatal(err)
 	}
 	return w
+}
+
+// TestIdentity_orgIDHeaderOnEveryWorkspaceAnswer: production names the
+// workspace in X-Databricks-Org-Id on every answer, errors included, and
+// serves host discovery without credentials (databricks-sdk-go
+// config/host_metadata.go fetches it before authenticating).
+func TestIdentity_orgIDHeaderOnEveryWorkspaceAnswer(t *testing.T) {
+	emu := emulatortest.Start(t)
+	for _, tc := range []struct{ method, path, auth string }{
+		{"GET", "/.well-known/databricks-config", ""},
+		{"GET", "/api/2.0/preview/scim/v2/Me", "Bearer " + emu.Token},
+		{"GET", "/api/2.1/clusters/get?cluster_id=nope", "Bearer " + emu.Token},
+		{"GET", "/api/2.0/no-such-api", "Bearer " + emu.Token},
+		{"GET", "/api/2.1/clusters/list", ""},
+	} {
+		req, _ := http.NewRequest(tc.method, emu.URL+tc.path, nil)
+		if tc.auth != "" {
+			req.Header.Set("Authorization", tc.auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("X-Databricks-Org-Id"); got != "1234567890123456" {
+			t.Errorf("%s %s: X-Databricks-Org-Id = %q", tc.method, tc.path, got)
+		}
+	}
+	id, err := emu.WorkspaceClient(t).CurrentWorkspaceID(context.Background())
+	if err != nil || id != 1234567890123456 {
+		t.Errorf("CurrentWorkspaceID = %d, %v", id, err)
+	}
 }

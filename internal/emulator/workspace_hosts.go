@@ -131,6 +131,7 @@ func (s *Server) childServer(id string) (*Server, error) {
 	}
 	child := &Server{
 		opts:        s.opts,
+		rec:         s.rec,
 		store:       &prefixStore{db: bolt, prefix: "ws/" + id + "/"},
 		mux:         http.NewServeMux(),
 		tokens:      s.tokens,

@@ -31,6 +31,9 @@ type Options struct {
 	AsyncDelay time.Duration
 	// Token, when set, is the accepted bearer token (--token).
 	Token string
+	// OperatorToken, when set, is the operator API's token
+	// (--operator-token); otherwise the emulator generates one.
+	OperatorToken string
 	// Args are further flags (e.g. --log-requests, --request-log-size).
 	Args []string
 	// Stderr receives the emulator's log; nil discards it.
@@ -42,7 +45,10 @@ type Process struct {
 	cmd   *exec.Cmd
 	Host  string
 	Token string
-	done  chan error
+	// OperatorToken authenticates the operator API (/_emulator/…), as the
+	// emulator printed it (or Options.OperatorToken).
+	OperatorToken string
+	done          chan error
 }
 
 // Start starts the emulator and waits for the export lines it prints once
@@ -51,6 +57,9 @@ func Start(ctx context.Context, o Options) (*Process, error) {
 	args := []string{"emulator", "--addr", "127.0.0.1:0", "--data-dir", o.DataDir, "--async-delay", o.AsyncDelay.String()}
 	if o.Token != "" {
 		args = append(args, "--token", o.Token)
+	}
+	if o.OperatorToken != "" {
+		args = append(args, "--operator-token", o.OperatorToken)
 	}
 	cmd := exec.CommandContext(ctx, o.Bin, append(args, o.Args...)...)
 	cmd.Stderr = o.Stderr
@@ -67,6 +76,9 @@ func Start(ctx context.Context, o Options) (*Process, error) {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			line := sc.Text()
+			if v, ok := strings.CutPrefix(line, "export BRICKOPS_EMULATOR_OPERATOR_TOKEN="); ok {
+				p.OperatorToken = v
+			}
 			if v, ok := strings.CutPrefix(line, "export DATABRICKS_HOST="); ok {
 				p.Host = v
 			}
@@ -136,6 +148,17 @@ func (p *Process) Env(tfrc string) []string {
 		"DATABRICKS_CONFIG_FILE="+os.DevNull, "DATABRICKS_CLOUD=azure",
 		"TF_CLI_CONFIG_FILE="+tfrc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
 	)
+}
+
+// Call is the package's Call against this emulator, with the operator
+// token for operator endpoints (/_emulator/…) and the workspace token for
+// the rest.
+func (p *Process) Call(ctx context.Context, method, path string, body, out any) (int, error) {
+	token := p.Token
+	if strings.HasPrefix(path, "/_emulator/") {
+		token = p.OperatorToken
+	}
+	return Call(ctx, p.Host, token, method, path, body, out)
 }
 
 // Call sends an authenticated request to an emulator at host — typically

@@ -9,6 +9,7 @@ import (
 
 	gh "github.com/google/go-github/v60/github"
 
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 	"github.com/brickops/terraform-provider-brickops/internal/markdown"
 )
 
@@ -33,7 +34,7 @@ type CommentResult struct {
 func UpsertComment(ctx context.Context, c *gh.Client, owner, repo string, pr int, key, body string) (*CommentResult, error) {
 	if _, _, err := c.PullRequests.Get(ctx, owner, repo, pr); err != nil {
 		if isNotFound(err) {
-			return nil, fmt.Errorf("pull request #%d not found in %s/%s (or the token cannot see it)", pr, owner, repo)
+			return nil, exitcode.Invalidf("pull request #%d not found in %s/%s (or the token cannot see it)", pr, owner, repo)
 		}
 		return nil, fmt.Errorf("reading pull request #%d of %s/%s: %w", pr, owner, repo, describe(err))
 	}
@@ -60,6 +61,12 @@ func UpsertComment(ctx context.Context, c *gh.Client, owner, repo string, pr int
 	}
 	res.ID, res.URL = out.GetID(), out.GetHTMLURL()
 	return res, nil
+}
+
+// Comment is the pull request's BrickOps comment with key's marker, or nil
+// when there is none.
+func (r Repo) Comment(ctx context.Context, pr int, key string) (*gh.IssueComment, error) {
+	return findComment(ctx, r.Client, r.Owner, r.Name, pr, Marker(key))
 }
 
 // findComment pages through the pull request's comments for the first one

@@ -99,6 +99,26 @@ func PullRequestNumber(eventPath string) (int, error) {
 	return 0, fmt.Errorf("%s: the event is not about a pull request; pass --pr", eventPath)
 }
 
+// PullRequestHead reads the head commit of the pull request an event is
+// about (pull_request.head.sha); empty when the payload has none.
+func PullRequestHead(eventPath string) string {
+	raw, err := os.ReadFile(eventPath)
+	if err != nil {
+		return ""
+	}
+	var ev struct {
+		PullRequest struct {
+			Head struct {
+				SHA string `json:"sha"`
+			} `json:"head"`
+		} `json:"pull_request"`
+	}
+	if json.Unmarshal(raw, &ev) != nil {
+		return ""
+	}
+	return ev.PullRequest.Head.SHA
+}
+
 // describe turns a go-github error into one line: status and GitHub's
 // message, plus validation details.
 func describe(err error) error {

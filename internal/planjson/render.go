@@ -55,7 +55,7 @@ func (s *Summary) WriteMarkdown(w io.Writer) {
 		if e.Prod {
 			title += " — 🚨 PRODUCTION"
 		}
-		fmt.Fprintf(w, "%s\n\n**%s** <sub>(%s)</sub>\n\n", title, e.sentence(), markdown.Code(e.PlanFile))
+		fmt.Fprintf(w, "%s\n%s\n\n**%s** <sub>(%s, plan %s)</sub>\n\n", title, e.Fingerprint.Marker(), e.sentence(), markdown.Code(e.PlanFile), markdown.Code(e.Fingerprint.Short()))
 		if e.Prod && e.Total() > 0 {
 			markdown.Alert(w, "WARNING", fmt.Sprintf("This plan changes **production** (%s): %s", markdown.Code(e.Env), e.sentence()))
 		}

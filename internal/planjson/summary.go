@@ -99,6 +99,9 @@ type EnvSummary struct {
 	// Destructive lists deletions and replacements, the changes a
 	// reviewer must not miss.
 	Destructive []Change `json:"destructive"`
+	// Fingerprint identifies the plan, so `brickops gate` can check that
+	// what it applies is what was reviewed.
+	Fingerprint Fingerprint `json:"fingerprint"`
 }
 
 // Summary covers every environment given, in argument order.
@@ -118,7 +121,7 @@ func Summarize(plans []*Plan, isProd func(env string) bool) *Summary {
 
 func summarizeOne(p *Plan, prod bool) EnvSummary {
 	e := EnvSummary{Env: p.Env, PlanFile: p.Path, Prod: prod, TerraformVersion: p.Sanitized.TerraformVersion,
-		ByType: []TypeSummary{}, Destructive: []Change{}}
+		ByType: []TypeSummary{}, Destructive: []Change{}, Fingerprint: FingerprintOf(p)}
 	byType := map[string]*TypeSummary{}
 	// The unredacted plan is read for names and actions only; no value
 	// from it reaches the summary.

@@ -10,6 +10,7 @@ import (
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/brickops/terraform-provider-brickops/internal/config"
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 	"github.com/brickops/terraform-provider-brickops/internal/github"
 )
 
@@ -22,11 +23,14 @@ type GateReport struct {
 	HeadSHA  string
 	Models   []Evidence
 	Approval GateResult
+	// Plan, when the gate was given the plan about to be applied, says
+	// whether it is the plan reviewed on the pull request.
+	Plan *GateResult
 }
 
 // Passed reports whether every gate passed.
 func (r GateReport) Passed() bool {
-	if !r.Approval.Passed {
+	if !r.Approval.Passed || r.Plan != nil && !r.Plan.Passed {
 		return false
 	}
 	for _, m := range r.Models {
@@ -47,6 +51,9 @@ func (r GateReport) Markdown() string {
 	fmt.Fprintf(&b, "## BrickOps gate: %s — %s\n\nChecked at head `%s`.\n\n", r.Env, verdict, short(r.HeadSHA))
 	fmt.Fprintf(&b, "| Gate | Result | Why |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.Approval.Gate, mark(r.Approval.Passed), escape(r.Approval.Detail))
+	if r.Plan != nil {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.Plan.Gate, mark(r.Plan.Passed), escape(r.Plan.Detail))
+	}
 	for _, m := range r.Models {
 		if m.SkippedValidation != "" {
 			fmt.Fprintf(&b, "| %s v%d: validation | ⚠️ skipped | %s |\n", m.Model.Name, m.Candidate.Version, escape(m.SkippedValidation))
@@ -73,6 +80,9 @@ func (r GateReport) Text() string {
 	}
 	fmt.Fprintf(&b, "Gate for %s, pull request #%d at %s:\n", r.Env, r.PR, short(r.HeadSHA))
 	line(r.Approval.Passed, r.Approval.Gate, r.Approval.Detail)
+	if r.Plan != nil {
+		line(r.Plan.Passed, r.Plan.Gate, r.Plan.Detail)
+	}
 	for _, m := range r.Models {
 		if m.SkippedValidation != "" {
 			fmt.Fprintf(&b, "  SKIP  %s v%d: validation — %s\n", m.Model.Name, m.Candidate.Version, m.SkippedValidation)
@@ -196,7 +206,7 @@ func (p *Promoter) reviewers(ctx context.Context, repo github.Repo, env config.E
 			return owners, nil
 		}
 	}
-	return nil, fmt.Errorf("environment %s needs %d approval(s) but names no reviewers: list them under environments.%s.reviewers in brickops.yaml, or give %s an owner in CODEOWNERS",
+	return nil, exitcode.Invalidf("environment %s needs %d approval(s) but names no reviewers: list them under environments.%s.reviewers in brickops.yaml, or give %s an owner in CODEOWNERS",
 		env.Name, env.Approvals, env.Name, pinRelPath(env.Name))
 }
 

@@ -19,30 +19,30 @@ import (
 // of the MLflow run that produced it.
 type Candidate struct {
 	// FullName is the source model, <catalog>.<schema>.<model>.
-	FullName string
-	Version  int
-	Status   string
-	Tags     map[string]string
-	RunID    string
-	Metrics  map[string]float64
-	Source   string
+	FullName string             `json:"full_name"`
+	Version  int                `json:"version"`
+	Status   string             `json:"status"`
+	Tags     map[string]string  `json:"tags,omitempty"`
+	RunID    string             `json:"run_id,omitempty"`
+	Metrics  map[string]float64 `json:"metrics,omitempty"`
+	Source   string             `json:"source,omitempty"`
 }
 
 // Champion is the version the target environment's alias points at now.
 type Champion struct {
-	FullName string
-	Version  int
+	FullName string `json:"full_name"`
+	Version  int    `json:"version"`
 	// SourceVersion is the version it was copied from, read from its
 	// lineage tags (0 when unknown).
-	SourceVersion int
-	Metrics       map[string]float64
+	SourceVersion int                `json:"source_version,omitempty"`
+	Metrics       map[string]float64 `json:"metrics,omitempty"`
 }
 
 // GateResult is one gate's verdict with the reason a reviewer reads.
 type GateResult struct {
-	Gate   string
-	Passed bool
-	Detail string
+	Gate   string `json:"gate"`
+	Passed bool   `json:"passed"`
+	Detail string `json:"detail"`
 }
 
 // Validate checks the candidate against the target environment's gates.

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 )
 
 // PinPath is where an environment's pins live in the user's repository. The
@@ -69,16 +71,16 @@ func ParsePins(name string, raw []byte) (Pins, error) {
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) {
 			line, col := position(raw, syn.Offset)
-			return Pins{}, fmt.Errorf("%s: invalid JSON at line %d, column %d: %v (fix the file by hand or restore it from git)", name, line, col, err)
+			return Pins{}, exitcode.Invalidf("%s: invalid JSON at line %d, column %d: %v (fix the file by hand or restore it from git)", name, line, col, err)
 		}
-		return Pins{}, fmt.Errorf("%s: %v", name, err)
+		return Pins{}, exitcode.Invalidf("%s: %v", name, err)
 	}
 	if p.Models == nil {
 		p.Models = map[string]Pin{}
 	}
 	for _, m := range slices.Sorted(maps.Keys(p.Models)) {
 		if err := p.Models[m].validate(); err != nil {
-			return Pins{}, fmt.Errorf("%s: model %q: %w", name, m, err)
+			return Pins{}, exitcode.Invalidf("%s: model %q: %w", name, m, err)
 		}
 	}
 	return p, nil

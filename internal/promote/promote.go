@@ -7,10 +7,11 @@ import (
 	"strings"
 
 	"github.com/brickops/terraform-provider-brickops/internal/config"
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 )
 
 // ErrGatesFailed is returned (with the evidence) when validation gates fail.
-var ErrGatesFailed = errors.New("validation gates failed")
+var ErrGatesFailed = exitcode.Refused(errors.New("validation gates failed"))
 
 // Promoter runs promotions for one brickops.yaml.
 type Promoter struct {
@@ -118,7 +119,7 @@ func (p *Promoter) resolveCandidate(ctx context.Context, reg Registry, model con
 	case req.FromAlias != "":
 		c, err := reg.Alias(ctx, name, req.FromAlias)
 		if err == nil && c == nil {
-			err = fmt.Errorf("%s has no alias %q: pass --version, or set the alias", name, req.FromAlias)
+			err = exitcode.Invalidf("%s has no alias %q: pass --version, or set the alias", name, req.FromAlias)
 		}
 		if err != nil {
 			return Candidate{}, err
@@ -157,7 +158,7 @@ func (p *Promoter) Rollback(ctx context.Context, modelName, envName, skipReason 
 	}
 	current, ok := pins.Models[model.Name]
 	if !ok {
-		return nil, fmt.Errorf("%s is not pinned in %s: nothing to roll back", model.Name, to.Name)
+		return nil, exitcode.Refusedf("%s is not pinned in %s: nothing to roll back", model.Name, to.Name)
 	}
 	history, err := p.Pins.History(ctx, to.Name)
 	if err != nil {
@@ -171,7 +172,7 @@ func (p *Promoter) Rollback(ctx context.Context, modelName, envName, skipReason 
 		}
 	}
 	if previous == 0 {
-		return nil, fmt.Errorf("no earlier champion of %s in %s's pin history: nothing to roll back to", model.Name, to.Name)
+		return nil, exitcode.Refusedf("no earlier champion of %s in %s's pin history: nothing to roll back to", model.Name, to.Name)
 	}
 	fromReg, err := p.Registry(from)
 	if err != nil {

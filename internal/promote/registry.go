@@ -11,6 +11,7 @@ import (
 	"github.com/databricks/databricks-sdk-go/apierr"
 	"github.com/databricks/databricks-sdk-go/service/ml"
 
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 	"github.com/brickops/terraform-provider-brickops/internal/ucregistry"
 )
 
@@ -52,7 +53,7 @@ func NewWorkspaceRegistry(w *databricks.WorkspaceClient) (*WorkspaceRegistry, er
 func (r *WorkspaceRegistry) Version(ctx context.Context, fullName string, version int) (Candidate, error) {
 	mv, err := r.reg.Get(ctx, fullName, strconv.Itoa(version))
 	if errors.Is(err, apierr.ErrResourceDoesNotExist) || errors.Is(err, apierr.ErrNotFound) {
-		return Candidate{}, fmt.Errorf("model version %s/%d does not exist%s", fullName, version, r.latestHint(ctx, fullName))
+		return Candidate{}, exitcode.Invalidf("model version %s/%d does not exist%s", fullName, version, r.latestHint(ctx, fullName))
 	}
 	if err != nil {
 		return Candidate{}, fmt.Errorf("reading model version %s/%d: %w", fullName, version, err)

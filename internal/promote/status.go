@@ -12,17 +12,19 @@ import (
 // StatusRow is one model in one environment: what git pins and what the
 // workspace runs.
 type StatusRow struct {
-	Model, Env string
+	Model string `json:"model"`
+	Env   string `json:"env"`
 	// Pinned is the pin in git (zero when the model is not pinned there).
-	Pinned Pin
+	Pinned Pin `json:"pinned"`
 	// LiveVersion is the version the alias points at in the workspace and
 	// LiveSource the version it was copied from (0 when unknown).
-	LiveVersion, LiveSource int
+	LiveVersion int `json:"live_version"`
+	LiveSource  int `json:"live_source"`
 	// Endpoint and LiveTraffic are the serving endpoint and its live split
 	// (served entity → percentage); empty when the model is not served.
-	Endpoint    string
-	LiveTraffic map[string]int
-	Drift       string
+	Endpoint    string         `json:"endpoint,omitempty"`
+	LiveTraffic map[string]int `json:"live_traffic,omitempty"`
+	Drift       string         `json:"drift,omitempty"`
 }
 
 // Status reports every configured model in env (every environment when env

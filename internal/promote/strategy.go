@@ -1,8 +1,9 @@
 package promote
 
 import (
-	"fmt"
 	"strconv"
+
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 )
 
 // Strategy is how a promotion rolls out on the serving endpoint. Databricks
@@ -37,7 +38,7 @@ func ParseStrategy(s string) (Strategy, error) {
 			return st, nil
 		}
 	}
-	return "", fmt.Errorf("unknown strategy %q (use recreate, blue-green, canary, ab or shadow)", s)
+	return "", exitcode.Invalidf("unknown strategy %q (use recreate, blue-green, canary, ab or shadow)", s)
 }
 
 // Apply returns the pin after promoting candidate with strategy s, given
@@ -69,7 +70,7 @@ func (s Strategy) Apply(current Pin, candidate int) Pin {
 // the champion with all traffic. It fails when no rollout is in progress.
 func Complete(current Pin) (Pin, error) {
 	if current.Challenger == 0 {
-		return Pin{}, fmt.Errorf("no rollout in progress (strategy %s, no challenger): nothing to complete", orRecreate(current.Strategy))
+		return Pin{}, exitcode.Refusedf("no rollout in progress (strategy %s, no challenger): nothing to complete", orRecreate(current.Strategy))
 	}
 	return Pin{Version: current.Challenger, Standby: current.Version, Strategy: current.Strategy, Traffic: traffic(current.Challenger, 100)}, nil
 }

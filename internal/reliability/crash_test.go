@@ -148,7 +148,7 @@ func TestCrash_acknowledgedWritesSurviveKill9(t *testing.T) {
 			t.Errorf("stopping the restarted emulator: %v", err)
 		}
 	}()
-	emu := emulatortest.Attach(proc.Host, proc.Token)
+	emu := emulatortest.Attach(proc.Host, proc.Token, proc.OperatorToken)
 	w = emu.WorkspaceClient(t)
 	bg := context.Background()
 	all, err := w.Clusters.ListAll(bg, compute.ListClustersRequest{})

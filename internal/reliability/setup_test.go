@@ -51,7 +51,7 @@ func newStack(t *testing.T, o stackOptions) *stack {
 			t.Errorf("stopping the emulator: %v", err)
 		}
 	})
-	s.proc, s.emu = proc, emulatortest.Attach(proc.Host, proc.Token)
+	s.proc, s.emu = proc, emulatortest.Attach(proc.Host, proc.Token, proc.OperatorToken)
 	tfrc := filepath.Join(work, "terraform.rc")
 	if err := tfcli.WriteDevOverrides(tfrc, s.bin); err != nil {
 		t.Fatal(err)

@@ -32,6 +32,29 @@ func Dir(t testing.TB) string {
 	return dir
 }
 
+// Act returns the act binary (github.com/nektos/act, a tool in go.mod)
+// that `make build` puts beside the others, or a fresh build.
+func Act(t testing.TB) string {
+	t.Helper()
+	if dir := os.Getenv("BRICKOPS_BIN"); dir != "" {
+		if p := filepath.Join(dir, "act"); fileExists(p) {
+			return p
+		}
+	}
+	dir := t.TempDir()
+	cmd := exec.Command("go", "build", "-o", dir+"/act", "github.com/nektos/act")
+	cmd.Dir = RepoRoot()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building act: %v\n%s", err, out)
+	}
+	return filepath.Join(dir, "act")
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
 // Terraform returns the terraform binary on PATH, failing the test if
 // there is none: the end-to-end suites need it.
 func Terraform(t testing.TB) string {

@@ -18,7 +18,13 @@ import (
 // WriteDevOverrides writes a Terraform CLI config at path that resolves
 // brickops/brickops to the provider binary in binDir.
 func WriteDevOverrides(path, binDir string) error {
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"brickops/brickops\" = %q\n  }\n  direct {}\n}\n", binDir)
+	return WriteDevOverride(path, "brickops/brickops", binDir)
+}
+
+// WriteDevOverride writes a Terraform CLI config at path that resolves the
+// provider source (e.g. databricks/databricks) to the binary in binDir.
+func WriteDevOverride(path, source, binDir string) error {
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", source, binDir)
 	if err := os.WriteFile(path, []byte(rc), 0o600); err != nil {
 		return fmt.Errorf("writing the Terraform CLI config: %w", err)
 	}

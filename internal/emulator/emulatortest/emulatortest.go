@@ -24,10 +24,13 @@ import (
 
 // Emulator is a running test emulator.
 type Emulator struct {
-	URL    string
-	Token  string
-	Server *emulator.Server
-	http   *httptest.Server
+	URL   string
+	Token string
+	// OperatorToken authenticates the operator API (/_emulator/…); Do
+	// sends it there instead of Token.
+	OperatorToken string
+	Server        *emulator.Server
+	http          *httptest.Server
 }
 
 // Option adjusts the emulator's options before it starts.
@@ -142,13 +145,21 @@ func (e *Emulator) HTTPClient() *http.Client {
 // Attach returns a handle on an emulator that runs elsewhere — a
 // `brickops emulator` process on plain HTTP — for the same helpers. Its
 // Server is nil and Close does nothing.
-func Attach(url, token string) *Emulator {
-	return &Emulator{URL: url, Token: token}
+func Attach(url, token, operatorToken string) *Emulator {
+	return &Emulator{URL: url, Token: token, OperatorToken: operatorToken}
+}
+
+// TestOperatorToken is the operator token of emulators started by Start.
+const TestOperatorToken = "bo-operator-test"
+
+// WithOperatorToken sets the operator API's token.
+func WithOperatorToken(token string) Option {
+	return func(o *emulator.Options) { o.OperatorToken = token }
 }
 
 func start(t testing.TB, serve func(http.Handler) *httptest.Server, opts []Option) *Emulator {
 	t.Helper()
-	o := emulator.Options{DataDir: t.TempDir(), NoSync: true, Tokens: []string{emulator.DefaultToken}}
+	o := emulator.Options{DataDir: t.TempDir(), NoSync: true, Tokens: []string{emulator.DefaultToken}, OperatorToken: TestOperatorToken}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -157,7 +168,7 @@ func start(t testing.TB, serve func(http.Handler) *httptest.Server, opts []Optio
 		t.Fatalf("starting emulator: %v", err)
 	}
 	hs := serve(srv)
-	e := &Emulator{URL: hs.URL, Token: o.Tokens[0], Server: srv, http: hs}
+	e := &Emulator{URL: hs.URL, Token: o.Tokens[0], OperatorToken: srv.OperatorToken(), Server: srv, http: hs}
 	t.Cleanup(e.Close)
 	return e
 }
@@ -181,6 +192,7 @@ func (e *Emulator) WorkspaceClient(t testing.TB) *databricks.WorkspaceClient {
 
 // Do sends an authenticated request with a JSON body (nil for none) and
 // decodes a JSON answer into out (nil to discard). It returns the status.
+// Operator endpoints (/_emulator/…) get the operator token, the rest Token.
 func (e *Emulator) Do(t testing.TB, method, path string, body, out any) int {
 	t.Helper()
 	var rd io.Reader
@@ -195,7 +207,7 @@ func (e *Emulator) Do(t testing.TB, method, path string, body, out any) int {
 	if err != nil {
 		t.Fatalf("building request: %v", err)
 	}
-	req.Header.Set("Authorization", "Bearer "+e.Token)
+	req.Header.Set("Authorization", "Bearer "+e.tokenFor(path))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := e.HTTPClient().Do(req)
 	if err != nil {
@@ -212,6 +224,14 @@ func (e *Emulator) Do(t testing.TB, method, path string, body, out any) int {
 		}
 	}
 	return resp.StatusCode
+}
+
+// tokenFor is the credential a request to path needs.
+func (e *Emulator) tokenFor(path string) string {
+	if strings.HasPrefix(path, "/_emulator/") {
+		return e.OperatorToken
+	}
+	return e.Token
 }
 
 // SetFaults installs fault-injection rules through the operator endpoint.
