@@ -140,7 +140,7 @@ func (s *boltStore) commitLoop() {
 		}
 		err := s.db.Update(func(btx *bolt.Tx) error {
 			for _, w := range batch {
-				w.err, w.panicked = runUndoable(btx, w.fn)
+				w.panicked, w.err = runUndoable(btx, w.fn)
 			}
 			return nil
 		})
@@ -154,7 +154,7 @@ func (s *boltStore) commitLoop() {
 }
 
 // runUndoable runs fn in btx and, when it fails, undoes what it wrote.
-func runUndoable(btx *bolt.Tx, fn func(tx Tx) error) (err error, panicked any) {
+func runUndoable(btx *bolt.Tx, fn func(tx Tx) error) (panicked any, err error) {
 	tx := &undoTx{boltTx: boltTx{btx}}
 	defer func() {
 		if p := recover(); p != nil {
@@ -166,7 +166,7 @@ func runUndoable(btx *bolt.Tx, fn func(tx Tx) error) (err error, panicked any) {
 			}
 		}
 	}()
-	return fn(tx), nil
+	return nil, fn(tx)
 }
 
 // undoTx is a boltTx that logs how to reverse each change it makes.
