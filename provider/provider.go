@@ -28,7 +28,12 @@ func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &brickopsProvider{version: version} }
 }
 
-type brickopsProvider struct{ version string }
+type brickopsProvider struct {
+	version string
+	// perObjectRefresh turns batched refresh off (tests compare both in one
+	// process; users set BRICKOPS_BATCH_REFRESH=false).
+	perObjectRefresh bool
+}
 
 // providerModel is the provider block. Every attribute is optional: unset
 // ones fall back to the Databricks SDK's unified auth (DATABRICKS_* and
@@ -117,6 +122,7 @@ func (p *brickopsProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	data := &providerData{cfg: sdkConfig(m)}
+	data.refresh.off = p.perObjectRefresh
 	data.configureAzure(m, &resp.Diagnostics)
 	resp.ResourceData = data
 	resp.DataSourceData = data

@@ -251,9 +251,11 @@ type refreshCache struct {
 	mu    sync.Mutex
 	lists map[listKey]*listFill
 	// wrote is set by the transport on the first write this process sends.
-	wrote    atomic.Bool
-	envOnce  sync.Once
-	disabled bool
+	wrote   atomic.Bool
+	envOnce sync.Once
+	// off: every read is a GET (BRICKOPS_BATCH_REFRESH=false, or set by
+	// Configure).
+	off bool
 }
 
 // serving reports whether the cache may answer reads now.
@@ -261,10 +263,10 @@ func (c *refreshCache) serving() bool {
 	c.envOnce.Do(func() {
 		switch strings.ToLower(os.Getenv(batchRefreshEnv)) {
 		case "false", "0", "off", "no":
-			c.disabled = true
+			c.off = true
 		}
 	})
-	return !c.disabled && !c.wrote.Load()
+	return !c.off && !c.wrote.Load()
 }
 
 // fill returns the list for key, fetching it with fetch on first use;

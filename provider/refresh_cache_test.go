@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,9 +14,13 @@ import (
 	"github.com/databricks/databricks-sdk-go/service/compute"
 	"github.com/databricks/databricks-sdk-go/service/jobs"
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/brickops/terraform-provider-brickops/provider"
 )
 
 // refreshCases are the instances of every kind in the drift test: one left
@@ -123,7 +126,7 @@ resource "brickops_grants" "g" {
 // TestAccRefreshCache_findsTheSameDriftAsPerObjectGets changes, deletes
 // and recreates objects of every kind behind Terraform's back, then plans
 // twice over the same state: once reading every object with its own GET
-// (BRICKOPS_BATCH_REFRESH=false) and once with batched refresh. Both plans
+// (the provider with batched refresh off) and once with batched refresh. Both plans
 // must find exactly the same drift and plan exactly the same changes, and
 // the batched one must not have read the listed kinds one by one.
 func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
@@ -196,11 +199,15 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 			Changes: []catalog.PermissionsChange{{Principal: "data-scientists", Add: []catalog.Privilege{catalog.PrivilegeBrowse}}}})))
 	}
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+	perObjectFactories := map[string]func() (tfprotov6.ProviderServer, error){
+		"brickops": providerserver.NewProtocol6WithError(provider.NewPerObjectRefresh("test")()),
+	}
+	var logMark uint64 // the request log's last entry before the batched plan
+	resource.ParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
-				Config: refreshStackConfig(cat),
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Config:                   refreshStackConfig(cat),
 				Check: func(s *terraform.State) error {
 					for addr, r := range s.RootModule().Resources {
 						ids[addr] = r.Primary.ID
@@ -209,24 +216,26 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 				},
 			},
 			{
-				PreConfig: func() {
-					driftBehindTerraformsBack()
-					t.Setenv("BRICKOPS_BATCH_REFRESH", "false")
-				},
-				Config:             refreshStackConfig(cat),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{perObject.record()}},
+				PreConfig:                driftBehindTerraformsBack,
+				ProtoV6ProviderFactories: perObjectFactories,
+				Config:                   refreshStackConfig(cat),
+				PlanOnly:                 true,
+				ExpectNonEmptyPlan:       true,
+				ConfigPlanChecks:         resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{perObject.record(nil)}},
 			},
 			{
 				PreConfig: func() {
-					t.Setenv("BRICKOPS_BATCH_REFRESH", "true")
-					clearRequestLog(t)
+					if log := requestLog(t, "/api/"); len(log) > 0 {
+						logMark = log[len(log)-1].Seq
+					}
 				},
-				Config:             refreshStackConfig(cat),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{batched.record()}},
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Config:                   refreshStackConfig(cat),
+				PlanOnly:                 true,
+				ExpectNonEmptyPlan:       true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{batched.record(func() {
+					checkNoPerObjectReads(t, cat, logMark, ids)
+				})}},
 			},
 		},
 	})
@@ -261,15 +270,33 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 			t.Errorf("an untouched object drifted: %s", d)
 		}
 	}
-	// The batched plan listed the batched kinds instead of reading each;
-	// only clusters missing from clusters/list (which may omit old
-	// terminated ones) were asked for one by one.
-	gone := []string{ids["brickops_cluster.k.2"], ids["brickops_cluster.k.3"]}
+}
+
+// checkNoPerObjectReads fails if the requests after mark read any of this
+// test's batched objects one by one: the batched plan must have listed
+// them. Only clusters missing from clusters/list (which may omit old
+// terminated ones) are asked for one by one. Other tests run in parallel,
+// so only requests naming this test's objects count.
+func checkNoPerObjectReads(t *testing.T, cat string, mark uint64, ids map[string]string) {
+	t.Helper()
+	var mine []string
+	for addr, id := range ids {
+		if strings.HasPrefix(addr, "brickops_cluster.") || strings.HasPrefix(addr, "brickops_job.") {
+			mine = append(mine, "="+id)
+		}
+	}
+	gone := []string{"=" + ids["brickops_cluster.k.2"], "=" + ids["brickops_cluster.k.3"]}
 	for _, e := range requestLog(t, "/api/") {
-		if e.Method != "GET" || strings.Contains(e.Path, "/versions") || strings.Contains(e.Path, "/aliases") {
+		if e.Seq <= mark || e.Method != "GET" || strings.Contains(e.Path, "/versions") || strings.Contains(e.Path, "/aliases") {
 			continue
 		}
-		if strings.HasSuffix(e.Path, "/clusters/get") && slices.ContainsFunc(gone, func(id string) bool { return strings.Contains(e.Query, id) }) {
+		names := func(ids []string) bool {
+			return slices.ContainsFunc(ids, func(id string) bool { return strings.HasSuffix(e.Query, id) || strings.Contains(e.Query, id+"&") })
+		}
+		if !strings.Contains(e.Path, cat) && !names(mine) {
+			continue // another test's request
+		}
+		if strings.HasSuffix(e.Path, "/clusters/get") && names(gone) {
 			continue
 		}
 		for _, perObject := range []string{"/clusters/get", "/jobs/get", "/unity-catalog/catalogs/", "/unity-catalog/schemas/", "/unity-catalog/models/"} {
@@ -284,9 +311,13 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 // resource: address, actions and the values Terraform saw or plans.
 type plannedDrift struct{ drift, changes []string }
 
-func (p *plannedDrift) record() plancheck.PlanCheck { return recordPlan{p} }
+// record returns a plan check that records the plan, then runs also.
+func (p *plannedDrift) record(also func()) plancheck.PlanCheck { return recordPlan{p, also} }
 
-type recordPlan struct{ into *plannedDrift }
+type recordPlan struct {
+	into *plannedDrift
+	also func()
+}
 
 func (r recordPlan) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	line := func(addr string, actions []string, after any) string {
@@ -307,6 +338,9 @@ func (r recordPlan) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest,
 	}
 	slices.Sort(r.into.drift)
 	slices.Sort(r.into.changes)
+	if r.also != nil {
+		r.also()
+	}
 }
 
 // caseIndex is the count index of a refreshCases entry.
@@ -330,21 +364,6 @@ func createTable(ctx context.Context, w *databricks.WorkspaceClient, full string
 
 func deleteVersion(ctx context.Context, w *databricks.WorkspaceClient, model, version string) error {
 	return w.ModelVersions.Delete(ctx, catalog.DeleteModelVersionRequest{FullName: model, Version: atoi(version)})
-}
-
-// clearRequestLog empties the emulator's request log.
-func clearRequestLog(t *testing.T) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodDelete, testEmulator.URL+"/_emulator/requests", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+testEmulator.Token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
 }
 
 func actionStrings(a tfjson.Actions) []string {
