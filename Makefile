@@ -9,28 +9,44 @@ TERRAFORM  ?= $(shell command -v terraform)
 TEST_TFRC  := $(BIN)/test.tfrc
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: all build test unit acc docs docs-check demo bench lint fmt fuzz fidelity clean help
+.PHONY: all build act install test unit acc docs docs-check demo bench lint fmt fuzz fidelity clean help conftest conftest-record
 
 all: build
 
 help:
 	@echo "make build       build terraform-provider-brickops and brickops into bin/"
+	@echo "make act         build act (runs the scaffolded workflows in the workflow test) into bin/"
+	@echo "make install     put the provider in ~/.terraform.d/plugins, where terraform init finds it offline"
 	@echo "make test        vet, unit, emulator, acceptance (TF_ACC=1), CLI and e2e tests, docs freshness"
 	@echo "make demo        run the whole MLOps lifecycle against a local emulator"
 	@echo "make docs        regenerate docs/ from the provider schema and examples/"
-	@echo "make bench       run the benchmarks and write bench/results.json"
+	@echo "make bench       run the benchmarks and write bench/results.json (with bin/conftest: policy ratios against it)"
+	@echo "make conftest    install conftest $(CONFTEST_VERSION) into bin/ (from the Go module proxy)"
+	@echo "make conftest-record  re-record conftest's verdicts for the policy compatibility suite"
 	@echo "make fuzz        run every fuzz target for FUZZTIME (default 30s) each"
 	@echo "make lint        gofmt, go vet, staticcheck"
 	@echo "make fidelity    run the official Databricks provider and CLI against the emulator"
 	@echo "                 (OFFICIAL_PROVIDER=path DATABRICKS_CLI=path; skips when absent;"
 	@echo "                 FIDELITY_RECORD=dir keeps their traffic for the replay test)"
 
-# act (nektos/act, a `tool` in go.mod) runs the scaffolded GitHub Actions
-# workflows in the workflow test.
+# The first build compiles the Databricks, Azure and Terraform SDKs and
+# Open Policy Agent (a minute or two on a laptop); later builds are cached.
 build:
 	@mkdir -p $(BIN)
+	@test -x $(BIN)/brickops || echo "building terraform-provider-brickops and brickops into bin/ (the first build compiles the Databricks, Azure and Terraform SDKs: a minute or two; later builds take seconds)" >&2
 	$(GO) build -o $(BIN)/ . ./cmd/brickops
+
+# act (github.com/nektos/act, a tool in go.mod) runs the scaffolded GitHub
+# Actions workflows on this host in templates/workflows_test.go.
+act:
+	@mkdir -p $(BIN)
 	$(GO) build -o $(BIN)/act github.com/nektos/act
+
+# Installs this build's provider into Terraform's implied local mirror, so
+# `terraform init` finds it in any directory with no CLI config. brickops
+# itself runs from bin/ (put it on PATH: export PATH="$PWD/bin:$PATH").
+install: build
+	$(BIN)/brickops provider install --provider $(BIN)/terraform-provider-brickops
 
 $(TEST_TFRC):
 	@mkdir -p $(BIN)
@@ -38,7 +54,7 @@ $(TEST_TFRC):
 
 # Everything, as CI runs it. Acceptance tests run Terraform from PATH against
 # an in-process emulator; the provider is served in-process (reattach).
-test: build $(TEST_TFRC) docs-check
+test: build act $(TEST_TFRC) docs-check
 	@test -n "$(TERRAFORM)" || { echo "terraform is not on PATH; install Terraform >= 1.5" >&2; exit 1; }
 	$(GO) vet ./...
 	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$(TERRAFORM) TF_CLI_CONFIG_FILE=$(TEST_TFRC) \
@@ -71,15 +87,30 @@ docs-check: build
 	  echo "docs/ is stale: run 'make docs' and commit the result" >&2; exit 1; fi
 
 demo: build
+	@echo "running the demo: an emulator on loopback, terraform on dev, staging and prod, promotions through pull requests (about a minute)" >&2
 	$(BIN)/brickops demo --bin $(BIN)
 
 bench: build
 	BRICKOPS_BIN=$(BIN) $(GO) run ./internal/bench/cmd/bench
 
+# conftest, the tool `brickops policy check` is a drop-in for: built from the
+# Go module proxy into bin/. The compatibility suite's recorded answers
+# (internal/policy/testdata/compat/conftest.json) come from it; `make test`
+# reads only the recording.
+CONFTEST_VERSION ?= v0.71.1
+$(BIN)/conftest:
+	@mkdir -p $(BIN)
+	GOBIN=$(BIN) $(GO) install github.com/open-policy-agent/conftest@$(CONFTEST_VERSION)
+
+conftest: $(BIN)/conftest
+
+conftest-record: $(BIN)/conftest
+	$(GO) test ./internal/policy -run '^TestConftestCompat$$' -count=1 -conftest $(BIN)/conftest
+
 # Each fuzz target runs for FUZZTIME; `make test` runs only their seed
 # corpora. Targets are package:Function; new ones add a word here.
 FUZZTIME    ?= 30s
-FUZZ_TARGETS := ./internal/emulator:FuzzRequestDecoding ./internal/planjson:FuzzLoad \
+FUZZ_TARGETS := ./internal/emulator:FuzzRequestDecoding ./internal/planjson:FuzzLoad ./internal/planjson:FuzzDecode \
                 ./internal/policy:FuzzCheck ./internal/config:FuzzParse
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

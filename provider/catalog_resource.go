@@ -74,7 +74,19 @@ func (r *catalogResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	info, err := w.Catalogs.Create(ctx, create)
+	var info *catalog.CatalogInfo
+	err := r.data.createOrAdopt(ctx, w, adoption{
+		kind: "catalog", typeName: "brickops_catalog", importID: create.Name,
+		create: func(ctx context.Context) (err error) { info, err = w.Catalogs.Create(ctx, create); return err },
+		existing: func(ctx context.Context) (origin, error) {
+			var err error
+			if info, err = w.Catalogs.GetByName(ctx, create.Name); err != nil {
+				return origin{}, err
+			}
+			return origin{createdBy: info.CreatedBy, createdAt: millis(info.CreatedAt), differs: differs(
+				[3]string{"comment", create.Comment, info.Comment}, [3]string{"storage_root", create.StorageRoot, info.StorageRoot})}, nil
+		},
+	})
 	if err != nil {
 		resp.Diagnostics.AddError("Creating catalog failed", fmt.Sprintf("Creating catalog %q: %v", create.Name, err))
 		return
@@ -108,6 +120,10 @@ func (r *catalogResource) Read(ctx context.Context, req resource.ReadRequest, re
 }
 
 func (r *catalogResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if onlyForceDestroyChanged(req.Plan, req.State) {
+		setForceDestroyOnly(ctx, req, resp)
+		return
+	}
 	var plan, state catalogModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

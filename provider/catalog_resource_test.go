@@ -176,17 +176,20 @@ func TestAccCatalog_badInput(t *testing.T) {
 	}
 }
 
-// A duplicate name fails at apply with the API's message.
+// A catalog that exists and is not this create's (it differs from the
+// configuration) is not adopted: apply fails with the API's message, the
+// reason and the import command.
 func TestAccCatalog_alreadyExists(t *testing.T) {
 	name := uniqueName("cat")
-	if _, err := testWorkspace(t).Catalogs.Create(context.Background(), catalog.CreateCatalog{Name: name}); err != nil {
+	if _, err := testWorkspace(t).Catalogs.Create(context.Background(), catalog.CreateCatalog{Name: name, Comment: "made elsewhere"}); err != nil {
 		t.Fatal(err)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      catalogConfig(name, ""),
-			ExpectError: errorRegexp(`Creating catalog "` + name + `": Catalog '` + name + `' already exists`),
+			Config: catalogConfig(name, `comment = "ours"`),
+			ExpectError: regexp.MustCompile(errorRegexp(`Creating catalog "`+name+`": Catalog '`+name+`' already exists, and this create did not make it: `+
+				`it differs from the configuration in comment.`).String() + `(?s).*` + errorRegexp(`terraform import brickops_catalog.<name> '`+name+`'`).String()),
 		}},
 	})
 }

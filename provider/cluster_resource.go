@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -153,6 +154,7 @@ func (r *clusterResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"default_tags": schema.MapAttribute{
 				ElementType: types.StringType, Computed: true,
 				MarkdownDescription: "Tags Databricks adds to every cluster (`Vendor`, `Creator`, `ClusterName`, `ClusterId`).",
+				PlanModifiers:       []planmodifier.Map{defaultTagsFollowName{}},
 			},
 			"state": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Lifecycle state: `PENDING`, `RUNNING`, `RESTARTING`, `RESIZING`, `TERMINATING`, `TERMINATED`, `ERROR`.",
@@ -491,4 +493,38 @@ func (singleUserValidator) ValidateResource(ctx context.Context, req resource.Va
 		resp.Diagnostics.AddAttributeError(path.Root("single_user_name"), "Missing single_user_name",
 			"A cluster with data_security_mode = \"SINGLE_USER\" needs single_user_name: the user or service principal allowed to use it.")
 	}
+}
+
+// defaultTagsFollowName plans default_tags on an update instead of leaving
+// them "(known after apply)": Databricks sets them from the cluster itself,
+// and of what an edit can change only the name shows in them (ClusterName).
+type defaultTagsFollowName struct{}
+
+func (defaultTagsFollowName) Description(context.Context) string {
+	return "Keeps the default tags on update, with ClusterName following cluster_name."
+}
+
+func (m defaultTagsFollowName) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (defaultTagsFollowName) PlanModifyMap(ctx context.Context, req planmodifier.MapRequest, resp *planmodifier.MapResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.StateValue.IsNull() || req.StateValue.IsUnknown() {
+		return
+	}
+	var name types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("cluster_name"), &name)...)
+	if resp.Diagnostics.HasError() || name.IsUnknown() {
+		return
+	}
+	tags := map[string]attr.Value{}
+	for k, v := range req.StateValue.Elements() {
+		tags[k] = v
+	}
+	if _, ok := tags["ClusterName"]; ok {
+		tags["ClusterName"] = name
+	}
+	planned, diags := types.MapValue(types.StringType, tags)
+	resp.Diagnostics.Append(diags...)
+	resp.PlanValue = planned
 }

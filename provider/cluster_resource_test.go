@@ -65,6 +65,9 @@ func TestAccCluster_lifecycle(t *testing.T) {
   custom_tags             = { team = "ml", cost_center = "42" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(clusterAddr, plancheck.ResourceActionUpdate),
+					// Regression (issue 15): every edit planned default_tags
+					// as (known after apply).
+					plancheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("default_tags").AtMapKey("Vendor"), knownvalue.StringExact("Databricks")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(clusterAddr, tfjsonpath.New("cluster_id")),
@@ -79,8 +82,9 @@ func TestAccCluster_lifecycle(t *testing.T) {
 				}),
 			},
 			{
-				// In place: fixed size to autoscale, a bigger driver.
-				Config: clusterConfig(name, `
+				// In place: fixed size to autoscale, a bigger driver, a new
+				// name (which Databricks' ClusterName tag follows).
+				Config: clusterConfig(name+"-renamed", `
   driver_node_type_id = "Standard_DS4_v2"
   autoscale = {
     min_workers = 1
@@ -88,9 +92,11 @@ func TestAccCluster_lifecycle(t *testing.T) {
   }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(clusterAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("default_tags").AtMapKey("ClusterName"), knownvalue.StringExact(name+"-renamed")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(clusterAddr, tfjsonpath.New("cluster_id")),
+					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("default_tags").AtMapKey("ClusterName"), knownvalue.StringExact(name+"-renamed")),
 					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("num_workers"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("autoscale").AtMapKey("max_workers"), knownvalue.Int64Exact(4)),
 				},

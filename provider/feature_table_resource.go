@@ -155,7 +155,17 @@ func (r *featureTableResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	full := plan.fullName()
 	keys := stringsOf(ctx, plan.PrimaryKeys, &resp.Diagnostics)
-	if err := createFeatureTable(ctx, w, plan, keys); err != nil {
+	if err := r.data.createOrAdopt(ctx, w, adoption{
+		kind: "table", typeName: "brickops_feature_table", importID: full,
+		create: func(ctx context.Context) error { return createFeatureTable(ctx, w, plan, keys) },
+		existing: func(ctx context.Context) (origin, error) {
+			t, err := w.Tables.GetByFullName(ctx, full)
+			if err != nil {
+				return origin{}, err
+			}
+			return origin{createdBy: t.CreatedBy, createdAt: millis(t.CreatedAt), differs: differs([3]string{"description", plan.Description.ValueString(), t.Comment})}, nil
+		},
+	}); err != nil {
 		resp.Diagnostics.AddError("Creating feature table failed", fmt.Sprintf("Creating table %s: %v", full, err))
 		return
 	}
@@ -163,7 +173,9 @@ func (r *featureTableResource) Create(ctx context.Context, req resource.CreateRe
 	if ts := plan.TimeseriesKey.ValueString(); ts != "" {
 		pk.TimeseriesColumns = []string{ts}
 	}
-	if _, err := w.TableConstraints.Create(ctx, catalog.CreateTableConstraint{FullNameArg: full, Constraint: catalog.TableConstraint{PrimaryKeyConstraint: pk}}); err != nil {
+	// The table is this create's (made or adopted above), so a key of the
+	// same name already on it is this create's too, met again by a retry.
+	if _, err := w.TableConstraints.Create(ctx, catalog.CreateTableConstraint{FullNameArg: full, Constraint: catalog.TableConstraint{PrimaryKeyConstraint: pk}}); err != nil && !isAlreadyExists(err) {
 		// Without its key the table is no feature table: do not leave it behind.
 		if delErr := w.Tables.DeleteByFullName(ctx, full); delErr != nil {
 			tflog.Warn(ctx, "could not remove the table after its primary key failed", map[string]any{"table": full, "error": delErr.Error()})
@@ -214,7 +226,7 @@ func syncTableTags(ctx context.Context, w *databricks.WorkspaceClient, full stri
 		switch {
 		case !had:
 			if _, err := w.EntityTagAssignments.Create(ctx, catalog.CreateEntityTagAssignmentRequest{TagAssignment: catalog.EntityTagAssignment{
-				EntityType: "tables", EntityName: full, TagKey: k, TagValue: to[k]}}); err != nil {
+				EntityType: "tables", EntityName: full, TagKey: k, TagValue: to[k]}}); err != nil && !isAlreadyExists(err) {
 				return fmt.Errorf("adding tag %q: %w", k, err)
 			}
 		case v != to[k]:

@@ -6,7 +6,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/databricks/databricks-sdk-go"
 	"github.com/databricks/databricks-sdk-go/service/compute"
 	"github.com/databricks/databricks-sdk-go/service/jobs"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -434,13 +436,13 @@ func (r *jobResource) Create(ctx context.Context, req resource.CreateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	created, err := w.Jobs.Create(ctx, createJobRequest(settings))
+	jobID, err := r.createJob(ctx, w, settings)
 	if err != nil {
 		resp.Diagnostics.AddError("Creating job failed", fmt.Sprintf("Creating job %q: %v", plan.Name.ValueString(), err))
 		return
 	}
-	tflog.Info(ctx, "created job", map[string]any{"job_id": created.JobId, "name": plan.Name.ValueString()})
-	r.readInto(ctx, created.JobId, &plan, &resp.Diagnostics)
+	tflog.Info(ctx, "created job", map[string]any{"job_id": jobID, "name": plan.Name.ValueString()})
+	r.readInto(ctx, jobID, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
@@ -526,6 +528,44 @@ func (r *jobResource) readInto(ctx context.Context, id int64, m *jobModel, diags
 }
 
 // --- model → API ---
+
+// createJob creates the job once (createOnce): jobs/create takes no
+// idempotency key and job names need not be unique, so after a lost answer
+// the job this create made is found by name, creator and creation time.
+func (r *jobResource) createJob(ctx context.Context, w *databricks.WorkspaceClient, settings jobs.JobSettings) (int64, error) {
+	var id int64
+	err := createOnce(ctx, func(ctx context.Context) error {
+		created, err := w.Jobs.Create(ctx, createJobRequest(settings))
+		if err == nil {
+			id = created.JobId
+		}
+		return err
+	}, func(ctx context.Context, since time.Time) (bool, error) {
+		me, err := r.data.principal(ctx, w)
+		if err != nil {
+			return false, err
+		}
+		all, err := w.Jobs.ListAll(ctx, jobs.ListJobsRequest{Name: settings.Name})
+		if err != nil {
+			return false, err
+		}
+		var mine []int64
+		for _, j := range all {
+			if j.CreatorUserName == me && !millis(j.CreatedTime).Before(since) {
+				mine = append(mine, j.JobId)
+			}
+		}
+		switch len(mine) {
+		case 0:
+			return false, nil
+		case 1:
+			id = mine[0]
+			return true, nil
+		}
+		return false, fmt.Errorf("%d jobs named %q were created by %s since this create started; cannot tell which is this one's", len(mine), settings.Name, me)
+	})
+	return id, err
+}
 
 func createJobRequest(s jobs.JobSettings) jobs.CreateJob {
 	return jobs.CreateJob{

@@ -161,7 +161,7 @@ func (r *modelVersionResource) Create(ctx context.Context, req resource.CreateRe
 	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		create.Tags = append(create.Tags, ucregistry.Tag{Key: k, Value: tags[k]})
 	}
-	mv, err := reg.Create(ctx, create)
+	mv, err := r.registerOnce(ctx, reg, create)
 	if err != nil {
 		resp.Diagnostics.AddError("Registering model version failed", fmt.Sprintf("Registering a version of %q from %s: %v", model, create.Source, err))
 		return
@@ -181,6 +181,42 @@ func (r *modelVersionResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	plan.fromAPI(ctx, ready, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// registerOnce creates the version once (createOnce): model-versions/create
+// takes no idempotency key, so after a lost answer the version this create
+// made is found by model, source, run id, creator and creation time.
+func (r *modelVersionResource) registerOnce(ctx context.Context, reg *ucregistry.Client, create ucregistry.CreateRequest) (*ucregistry.ModelVersion, error) {
+	var mv *ucregistry.ModelVersion
+	err := createOnce(ctx, func(ctx context.Context) (err error) {
+		mv, err = reg.Create(ctx, create)
+		return err
+	}, func(ctx context.Context, since time.Time) (bool, error) {
+		w, _ := r.data.workspace()
+		me, err := r.data.principal(ctx, w)
+		if err != nil {
+			return false, err
+		}
+		all, err := reg.Search(ctx, create.Name)
+		if err != nil {
+			return false, err
+		}
+		var mine []ucregistry.ModelVersion
+		for _, v := range all {
+			if v.Source == create.Source && v.RunID == create.RunID && v.UserID == me && !millis(v.CreationTimestamp).Before(since) {
+				mine = append(mine, v)
+			}
+		}
+		switch len(mine) {
+		case 0:
+			return false, nil
+		case 1:
+			mv = &mine[0]
+			return true, nil
+		}
+		return false, fmt.Errorf("%d versions of %q from %s were registered by %s since this create started; cannot tell which is this one's", len(mine), create.Name, create.Source, me)
+	})
+	return mv, err
 }
 
 func (r *modelVersionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -118,19 +118,22 @@ func stringRequiresReplace() planmodifier.String {
 
 // stringRequiresReplaceIgnoringCase replaces the resource when a Unity
 // Catalog name changes other than in letter case (names are stored lower-case).
+// A name unknown at plan time (the source feature table is being renamed,
+// so replaced) may change, so it replaces too: planning an in-place update
+// there made Terraform fail the apply with "inconsistent final plan".
 type stringRequiresReplaceIgnoringCase struct{}
 
 func (stringRequiresReplaceIgnoringCase) Description(context.Context) string {
-	return "Changing the name (other than its letter case) replaces the resource."
+	return "Changing the name (other than its letter case), or a name not known until apply, replaces the resource."
 }
 func (m stringRequiresReplaceIgnoringCase) MarkdownDescription(ctx context.Context) string {
 	return m.Description(ctx)
 }
 func (stringRequiresReplaceIgnoringCase) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.PlanValue.IsUnknown() {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
-	if !strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString()) {
+	if req.PlanValue.IsUnknown() || !strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString()) {
 		resp.RequiresReplace = true
 	}
 }
@@ -163,7 +166,31 @@ func (r *onlineTableResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	name := plan.Name.ValueString()
-	if _, err := w.OnlineTables.Create(ctx, catalog.CreateOnlineTableRequest{Table: catalog.OnlineTable{Name: name, Spec: spec}}); err != nil {
+	if err := r.data.createOrAdopt(ctx, w, adoption{
+		kind: "online table", typeName: "brickops_online_table", importID: strings.ToLower(name),
+		create: func(ctx context.Context) error {
+			_, err := w.OnlineTables.Create(ctx, catalog.CreateOnlineTableRequest{Table: catalog.OnlineTable{Name: name, Spec: spec}})
+			return err
+		},
+		existing: func(ctx context.Context) (origin, error) {
+			// The online table's spec says nothing of its creator; its Unity
+			// Catalog table entry does.
+			o, err := w.OnlineTables.GetByName(ctx, name)
+			if err != nil {
+				return origin{}, err
+			}
+			t, err := w.Tables.GetByFullName(ctx, name)
+			if err != nil {
+				return origin{}, err
+			}
+			var source string
+			if o.Spec != nil {
+				source = o.Spec.SourceTableFullName
+			}
+			return origin{createdBy: t.CreatedBy, createdAt: millis(t.CreatedAt),
+				differs: differs([3]string{"source_table_full_name", strings.ToLower(spec.SourceTableFullName), strings.ToLower(source)})}, nil
+		},
+	}); err != nil {
 		resp.Diagnostics.AddError("Creating online table failed", fmt.Sprintf("Creating online table %s from %s: %v", name, spec.SourceTableFullName, err))
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -79,6 +80,44 @@ func TestAccOnlineTable_onFeatureTable(t *testing.T) {
 					plancheck.ExpectResourceAction(onlineAddr, plancheck.ResourceActionCreate),
 				}},
 			},
+		},
+	})
+}
+
+// Regression (issue 15): renaming the source feature table planned an
+// in-place update (its new name is unknown until apply), and apply failed
+// with "Provider produced inconsistent final plan", leaving the online table
+// ONLINE_PIPELINE_FAILED. The online table is replaced instead.
+func TestAccOnlineTable_replacedWhenSourceRenamed(t *testing.T) {
+	cat := accCatalog()
+	renamed := strings.Replace(onlineTableConfig(cat, "run_triggered = {}"), `name         = "customers"`, `name         = "customers_v2"`, 1)
+	w := testWorkspace(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: onlineTableConfig(cat, "run_triggered = {}")},
+			{
+				Config: renamed,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("brickops_feature_table.customers", plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(onlineAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(onlineAddr, tfjsonpath.New("id"), knownvalue.StringExact(cat+".features.customers_v2_online")),
+					statecheck.ExpectKnownValue(onlineAddr, tfjsonpath.New("detailed_state"), knownvalue.StringExact("ONLINE_NO_PENDING_UPDATE")),
+				},
+				Check: func(*terraform.State) error {
+					o, err := w.OnlineTables.GetByName(context.Background(), cat+".features.customers_v2_online")
+					if err != nil {
+						return err
+					}
+					if o.Spec.SourceTableFullName != cat+".features.customers_v2" {
+						return fmt.Errorf("online table reads %s", o.Spec.SourceTableFullName)
+					}
+					return nil
+				},
+			},
+			{Config: renamed, PlanOnly: true},
 		},
 	})
 }

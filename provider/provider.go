@@ -10,11 +10,13 @@ import (
 	"sync"
 
 	"github.com/databricks/databricks-sdk-go"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/brickops/terraform-provider-brickops/internal/client"
@@ -49,6 +51,9 @@ type providerModel struct {
 	AzureUseMSI              types.Bool   `tfsdk:"azure_use_msi"`
 	AzureWorkspaceResourceID types.String `tfsdk:"azure_workspace_resource_id"`
 	AzureEnvironment         types.String `tfsdk:"azure_environment"`
+	HTTPTimeoutSeconds       types.Int64  `tfsdk:"http_timeout_seconds"`
+	RetryTimeoutSeconds      types.Int64  `tfsdk:"retry_timeout_seconds"`
+	RateLimit                types.Int64  `tfsdk:"rate_limit"`
 	azureModel
 }
 
@@ -105,6 +110,19 @@ func (p *brickopsProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Optional:            true,
 				MarkdownDescription: "Azure cloud: `public` (default), `usgovernment`, `china`, or `custom` (with `azure_authority_host` and `azure_resource_manager_endpoint`, e.g. the BrickOps emulator). Env: `ARM_ENVIRONMENT`.",
 			},
+			"http_timeout_seconds": schema.Int64Attribute{
+				Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
+				MarkdownDescription: "How long one HTTP request may go without progress before it is abandoned (default 60). Env: `DATABRICKS_HTTP_TIMEOUT_SECONDS`.",
+			},
+			"retry_timeout_seconds": schema.Int64Attribute{
+				Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
+				MarkdownDescription: "How long to keep retrying a request the API throttles (429) or cannot serve (503) (default 300), " +
+					"and how long to keep trying a host that refuses connections or cannot be reached (default 30). Env: `DATABRICKS_RETRY_TIMEOUT_SECONDS`.",
+			},
+			"rate_limit": schema.Int64Attribute{
+				Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
+				MarkdownDescription: "Maximum requests per second to the workspace (default 15). Env: `DATABRICKS_RATE_LIMIT`.",
+			},
 		},
 	}
 	for name, a := range azureAttributes() {
@@ -142,6 +160,11 @@ func sdkConfig(m providerModel) *databricks.Config {
 		AzureUseMSI:       m.AzureUseMSI.ValueBool(),
 		AzureResourceID:   m.AzureWorkspaceResourceID.ValueString(),
 		AzureEnvironment:  m.AzureEnvironment.ValueString(),
+		// The official provider's names; the SDK and client.Workspace read
+		// their environment variables when unset.
+		HTTPTimeoutSeconds:  int(m.HTTPTimeoutSeconds.ValueInt64()),
+		RetryTimeoutSeconds: int(m.RetryTimeoutSeconds.ValueInt64()),
+		RateLimitPerSecond:  int(m.RateLimit.ValueInt64()),
 	}
 	if cfg.AzureEnvironment == "" {
 		cfg.AzureEnvironment = os.Getenv("ARM_ENVIRONMENT")
@@ -169,6 +192,13 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newSecretACLResource,
 		newPermissionsResource,
 		newSQLWarehouseResource,
+		newMLflowExperimentResource,
+		newClusterPolicyResource,
+		newInstancePoolResource,
+		newNotebookResource,
+		newWorkspaceFileResource,
+		newDirectoryResource,
+		newGitFolderResource,
 	}
 }
 
@@ -191,6 +221,9 @@ type providerData struct {
 	err  error
 	// refresh answers reads from list calls (refresh_cache.go).
 	refresh refreshCache
+	// me is the calling principal, cached by principal (adopt.go).
+	meMu sync.Mutex
+	me   string
 	azureData
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/databricks/databricks-sdk-go"
@@ -22,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -171,6 +173,8 @@ func (r *qualityMonitorResource) Schema(ctx context.Context, _ resource.SchemaRe
 					"timezone_id":            schema.StringAttribute{Required: true, MarkdownDescription: "Java time zone id, e.g. `UTC`."},
 					"pause_status": schema.StringAttribute{
 						Computed: true, MarkdownDescription: "`UNPAUSED` or `PAUSED` (read only).",
+						// Editing the schedule does not pause or unpause it.
+						PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 					},
 				},
 			},
@@ -264,11 +268,29 @@ func (r *qualityMonitorResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	table := plan.TableName.ValueString()
-	m, err := w.QualityMonitors.Create(ctx, catalog.CreateMonitor{
-		TableName: table, AssetsDir: plan.AssetsDir.ValueString(), OutputSchemaName: s.OutputSchemaName,
-		BaselineTableName: s.BaselineTableName, InferenceLog: s.InferenceLog, TimeSeries: s.TimeSeries, Snapshot: s.Snapshot,
-		Schedule: s.Schedule, SlicingExprs: s.SlicingExprs, CustomMetrics: s.CustomMetrics, Notifications: s.Notifications,
-		DataClassificationConfig: s.DataClassification, SkipBuiltinDashboard: plan.SkipBuiltinDashboard.ValueBool(), WarehouseId: plan.WarehouseID.ValueString(),
+	var m *catalog.MonitorInfo
+	err := r.data.createOrAdopt(ctx, w, adoption{
+		kind: "quality monitor", typeName: "brickops_quality_monitor", importID: table,
+		create: func(ctx context.Context) (err error) {
+			m, err = w.QualityMonitors.Create(ctx, catalog.CreateMonitor{
+				TableName: table, AssetsDir: plan.AssetsDir.ValueString(), OutputSchemaName: s.OutputSchemaName,
+				BaselineTableName: s.BaselineTableName, InferenceLog: s.InferenceLog, TimeSeries: s.TimeSeries, Snapshot: s.Snapshot,
+				Schedule: s.Schedule, SlicingExprs: s.SlicingExprs, CustomMetrics: s.CustomMetrics, Notifications: s.Notifications,
+				DataClassificationConfig: s.DataClassification, SkipBuiltinDashboard: plan.SkipBuiltinDashboard.ValueBool(), WarehouseId: plan.WarehouseID.ValueString(),
+			})
+			return err
+		},
+		existing: func(ctx context.Context) (origin, error) {
+			// Monitors record no creator or creation time: one that was
+			// never updated (monitor_version 1) and matches the plan is
+			// taken as this create's.
+			var err error
+			if m, err = w.QualityMonitors.Get(ctx, catalog.GetQualityMonitorRequest{TableName: table}); err != nil {
+				return origin{}, err
+			}
+			return origin{unattributed: true, fresh: m.MonitorVersion <= 1, differs: differs(
+				[3]string{"assets_dir", plan.AssetsDir.ValueString(), m.AssetsDir}, [3]string{"output_schema_name", strings.ToLower(s.OutputSchemaName), strings.ToLower(m.OutputSchemaName)})}, nil
+		},
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Creating quality monitor failed", fmt.Sprintf("Creating the monitor of table %q: %v", table, err))

@@ -103,6 +103,9 @@ resource "brickops_quality_monitor" "churn" {
   }]`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(monitorAddr, plancheck.ResourceActionUpdate),
+					// Regression (issue 15): editing the schedule planned
+					// pause_status as (known after apply).
+					plancheck.ExpectKnownValue(monitorAddr, tfjsonpath.New("schedule").AtMapKey("pause_status"), knownvalue.StringExact("UNPAUSED")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(monitorAddr, tfjsonpath.New("monitor_version"), knownvalue.Int64Exact(2)),

@@ -86,7 +86,19 @@ func (r *registeredModelResource) Create(ctx context.Context, req resource.Creat
 		Comment: plan.Comment.ValueString(), StorageLocation: plan.StorageLocation.ValueString(),
 	}
 	full := create.CatalogName + "." + create.SchemaName + "." + create.Name
-	info, err := w.RegisteredModels.Create(ctx, create)
+	var info *catalog.RegisteredModelInfo
+	err := r.data.createOrAdopt(ctx, w, adoption{
+		kind: "registered model", typeName: "brickops_registered_model", importID: full,
+		create: func(ctx context.Context) (err error) { info, err = w.RegisteredModels.Create(ctx, create); return err },
+		existing: func(ctx context.Context) (origin, error) {
+			var err error
+			if info, err = w.RegisteredModels.Get(ctx, catalog.GetRegisteredModelRequest{FullName: full}); err != nil {
+				return origin{}, err
+			}
+			return origin{createdBy: info.CreatedBy, createdAt: millis(info.CreatedAt), differs: differs(
+				[3]string{"comment", create.Comment, info.Comment}, [3]string{"storage_location", create.StorageLocation, info.StorageLocation})}, nil
+		},
+	})
 	if err != nil {
 		resp.Diagnostics.AddError("Creating registered model failed", fmt.Sprintf("Creating registered model %q: %v", full, err))
 		return
@@ -120,6 +132,10 @@ func (r *registeredModelResource) Read(ctx context.Context, req resource.ReadReq
 }
 
 func (r *registeredModelResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if onlyForceDestroyChanged(req.Plan, req.State) {
+		setForceDestroyOnly(ctx, req, resp)
+		return
+	}
 	var plan, state registeredModelModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

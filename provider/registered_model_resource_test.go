@@ -3,6 +3,8 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/databricks/databricks-sdk-go/service/catalog"
@@ -159,4 +161,70 @@ func checkModelAPI(t *testing.T, full string, check func(*catalog.RegisteredMode
 		}
 		return check(m)
 	}
+}
+
+// Regression (issue 15): after importing a catalog, a schema and a model,
+// plan showed "+ force_destroy = true" on each. Import cannot read it (only
+// Terraform keeps it): the plan sets it, and applying that changes state
+// alone — no Unity Catalog request — after which the plan is empty.
+func TestAccRegisteredModel_importThenForceDestroyTouchesNoAPI(t *testing.T) {
+	cat := uniqueName("cat")
+	config := strings.Replace(registeredModelConfig(cat, "churn", "force_destroy = true"),
+		"  name         = \"ml\"\n", "  name          = \"ml\"\n  force_destroy = true\n", 1)
+	var before int
+	writes := func() int {
+		n := 0
+		for _, r := range requestLog(t, "/api/") {
+			if r.Method != http.MethodGet && strings.Contains(r.Path, cat) {
+				n++
+			}
+		}
+		return n
+	}
+	imported := func(addr, id string) resource.TestStep {
+		return resource.TestStep{ResourceName: addr, ImportState: true, ImportStateId: id, ImportStatePersist: true, Config: config}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The objects exist already, made outside Terraform.
+				PreConfig: func() {
+					w, ctx := testWorkspace(t), context.Background()
+					if _, err := w.Catalogs.Create(ctx, catalog.CreateCatalog{Name: cat}); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := w.Schemas.Create(ctx, catalog.CreateSchema{CatalogName: cat, Name: "ml"}); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := w.RegisteredModels.Create(ctx, catalog.CreateRegisteredModelRequest{CatalogName: cat, SchemaName: "ml", Name: "churn"}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				ResourceName: "brickops_catalog.test", ImportState: true, ImportStateId: cat, ImportStatePersist: true, Config: config,
+			},
+			imported("brickops_schema.ml", cat+".ml"),
+			imported(modelAddr, cat+".ml.churn"),
+			{
+				PreConfig: func() { before = writes() },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("brickops_catalog.test", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("brickops_schema.ml", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(modelAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(modelAddr, tfjsonpath.New("force_destroy"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("brickops_catalog.test", tfjsonpath.New("force_destroy"), knownvalue.Bool(true)),
+				},
+				Check: func(*terraform.State) error {
+					if after := writes(); after != before {
+						return fmt.Errorf("setting force_destroy after import sent %d write request(s) to Unity Catalog", after-before)
+					}
+					return nil
+				},
+			},
+			{Config: config, PlanOnly: true},
+		},
+	})
 }

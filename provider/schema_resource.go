@@ -84,7 +84,19 @@ func (r *schemaResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	full := create.CatalogName + "." + create.Name
-	info, err := w.Schemas.Create(ctx, create)
+	var info *catalog.SchemaInfo
+	err := r.data.createOrAdopt(ctx, w, adoption{
+		kind: "schema", typeName: "brickops_schema", importID: full,
+		create: func(ctx context.Context) (err error) { info, err = w.Schemas.Create(ctx, create); return err },
+		existing: func(ctx context.Context) (origin, error) {
+			var err error
+			if info, err = w.Schemas.GetByFullName(ctx, full); err != nil {
+				return origin{}, err
+			}
+			return origin{createdBy: info.CreatedBy, createdAt: millis(info.CreatedAt), differs: differs(
+				[3]string{"comment", create.Comment, info.Comment}, [3]string{"storage_root", create.StorageRoot, info.StorageRoot})}, nil
+		},
+	})
 	if err != nil {
 		resp.Diagnostics.AddError("Creating schema failed", fmt.Sprintf("Creating schema %q: %v", full, err))
 		return
@@ -119,6 +131,10 @@ func (r *schemaResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *schemaResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if onlyForceDestroyChanged(req.Plan, req.State) {
+		setForceDestroyOnly(ctx, req, resp)
+		return
+	}
 	var plan, state schemaModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

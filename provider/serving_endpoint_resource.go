@@ -352,8 +352,22 @@ func (r *servingEndpointResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	name := plan.Name.ValueString()
-	if _, err := w.ServingEndpoints.Create(ctx, serving.CreateServingEndpoint{
-		Name: name, Description: plan.Description.ValueString(), Config: &config, Tags: tags, AiGateway: plan.AIGateway.config(),
+	if err := r.data.createOrAdopt(ctx, w, adoption{
+		kind: "serving endpoint", typeName: "brickops_serving_endpoint", importID: name,
+		create: func(ctx context.Context) error {
+			_, err := w.ServingEndpoints.Create(ctx, serving.CreateServingEndpoint{
+				Name: name, Description: plan.Description.ValueString(), Config: &config, Tags: tags, AiGateway: plan.AIGateway.config(),
+			})
+			return err
+		},
+		existing: func(ctx context.Context) (origin, error) {
+			e, err := w.ServingEndpoints.Get(ctx, serving.GetServingEndpointRequest{Name: name})
+			if err != nil {
+				return origin{}, err
+			}
+			return origin{createdBy: e.Creator, createdAt: millis(e.CreationTimestamp),
+				differs: differs([3]string{"description", plan.Description.ValueString(), e.Description})}, nil
+		},
 	}); err != nil {
 		resp.Diagnostics.AddError("Creating serving endpoint failed", fmt.Sprintf("Creating serving endpoint %q: %v", name, err))
 		return

@@ -174,23 +174,24 @@ func TestAccServingEndpoint_canary(t *testing.T) {
 	})
 }
 
-// An endpoint pointing at a version that does not exist fails with the
-// endpoint's own message; state stays consistent with what is served.
+// An endpoint pointing at a version that does not exist is refused by the
+// API at create and at update, with its message; no endpoint is left
+// behind and state stays consistent with what is served.
 func TestAccServingEndpoint_missingVersion(t *testing.T) {
 	model := seedServedModel(t, 1)
 	name := acctest.RandomWithPrefix("churn")
 	good := endpointConfig(name, model, entity("champion", "1"), "")
 	bad := endpointConfig(name, model, entity("champion", "99"), "")
-	versionMissing := wrapped(`Served entity 'champion' failed to deploy: Model version 99 of Routine or Model '` + model + `' does not exist.`)
+	versionMissing := wrapped(`Model version 99 of Routine or Model '` + model + `' does not exist.`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: bad, ExpectError: versionMissing},
 			{
-				// The failed endpoint is tainted: the fixed config replaces it.
+				// Nothing was created: the fixed config creates it.
 				Config: good,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(endpointAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(endpointAddr, plancheck.ResourceActionCreate),
 				}},
 			},
 			{Config: bad, ExpectError: versionMissing},

@@ -11,11 +11,15 @@ import (
 	dbclient "github.com/databricks/databricks-sdk-go/client"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/brickops/terraform-provider-brickops/internal/ucregistry"
 )
@@ -102,7 +106,39 @@ func propertiesAttribute(kind string) schema.MapAttribute {
 }
 
 func forceDestroyAttribute(desc string) schema.BoolAttribute {
-	return schema.BoolAttribute{Optional: true, MarkdownDescription: desc}
+	return schema.BoolAttribute{Optional: true, MarkdownDescription: desc +
+		" A Terraform-side setting: Databricks does not store it, so import cannot read it, and the first plan " +
+		"after an import shows it being set; applying that changes nothing in the workspace."}
+}
+
+// onlyForceDestroyChanged reports whether an update changes nothing but
+// force_destroy — a setting only Terraform keeps (import cannot read it, so
+// the first plan after an import sets it). Such an update is applied to
+// state alone: no API call. Values still unknown in the plan are computed
+// ones the update would not change either.
+func onlyForceDestroyChanged(plan tfsdk.Plan, state tfsdk.State) bool {
+	var p, s map[string]tftypes.Value
+	if plan.Raw.As(&p) != nil || state.Raw.As(&s) != nil {
+		return false
+	}
+	for k, v := range p {
+		if k == "force_destroy" || !v.IsFullyKnown() {
+			continue
+		}
+		if !v.Equal(s[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// setForceDestroyOnly applies such an update: the prior state with the
+// planned force_destroy.
+func setForceDestroyOnly(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var force types.Bool
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("force_destroy"), &force)...)
+	resp.State.Raw = req.State.Raw.Copy()
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force_destroy"), force)...)
 }
 
 // ucNameValidators check one Unity Catalog name part the way the service

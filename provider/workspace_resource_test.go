@@ -434,7 +434,7 @@ resource "brickops_cluster" "train" {
 // A managed identity on an App Service-like host: IDENTITY_ENDPOINT and
 // IDENTITY_HEADER lead azidentity to the emulator's identity endpoint.
 func TestAccWorkspace_managedIdentity(t *testing.T) {
-	emu := azureEmulator(t)
+	emu := azureEmulator(t, emulatortest.WithManagedIdentities(accSP.ClientID))
 	name := acctest.RandomWithPrefix("dbw")
 	t.Setenv("IDENTITY_ENDPOINT", emu.URL+"/msi/token")
 	t.Setenv("IDENTITY_HEADER", emu.Token)

@@ -111,6 +111,7 @@ func TestRender_outputIsValid(t *testing.T) {
 		checkWorkflow(t, filepath.Join(dir, ".github", "workflows", wf+".yml"))
 		workflows = append(workflows, filepath.Join(dir, ".github", "workflows", wf+".yml"))
 	}
+	checkApplyAppliesTheGatedPlan(t, filepath.Join(dir, ".github", "workflows", "apply.yml"), d.Envs)
 	// actionlint (a go tool of this module) checks expressions, contexts,
 	// job dependencies and step shapes the way GitHub does.
 	lint := exec.Command("go", append([]string{"tool", "actionlint", "-shellcheck=", "-pyflakes="}, workflows...)...)
@@ -126,12 +127,72 @@ func TestRender_outputIsValid(t *testing.T) {
 	if out, err := fmtCmd.CombinedOutput(); err != nil {
 		t.Errorf("terraform fmt -check: %v\n%s", err, out)
 	}
+	// The workflows initialise with -backend-config=backend.hcl; with
+	// --emulator's local backend that once failed ("An argument named
+	// \"use_oidc\" is not expected here"), found by the workflow test.
+	// The backend files alone need no provider, so this runs offline.
+	backend := t.TempDir()
+	for _, f := range []string{"backend.tf", "backend_override.tf", "backend.hcl"} {
+		raw, err := os.ReadFile(filepath.Join(dir, "environments", "staging", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(backend, f), raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	initCmd := exec.Command("terraform", "init", "-input=false", "-no-color", "-backend-config=backend.hcl")
+	initCmd.Dir = backend
+	initCmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+os.DevNull, "CHECKPOINT_DISABLE=1")
+	if out, err := initCmd.CombinedOutput(); err != nil {
+		t.Errorf("terraform init -backend-config=backend.hcl with --emulator: %v\n%s", err, out)
+	}
 	providerDir := tftest.ProviderDir(t)
 	for _, env := range d.Envs {
 		w := tftest.At(t, filepath.Join(dir, "environments", env))
 		w.UseProvider(t, providerDir, "http://127.0.0.1:9", "unused")
 		w.Init(t)
 		w.Run(t, "validate", "-no-color")
+	}
+}
+
+// checkApplyAppliesTheGatedPlan: every environment's apply job gates the
+// plan it made and applies exactly that saved plan. The workflow test found
+// apply.yml gating, then running `terraform apply -auto-approve`, which
+// plans again: what it applied was never what the gate (or a reviewer) saw,
+// and the first environment had no gate at all.
+func checkApplyAppliesTheGatedPlan(t *testing.T, path string, envs []string) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Name string `yaml:"name"`
+				Run  string `yaml:"run"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(raw, &wf); err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range envs {
+		var runs []string
+		for _, s := range wf.Jobs[env].Steps {
+			if s.Run != "" {
+				runs = append(runs, s.Name+": "+strings.TrimSpace(s.Run))
+			}
+		}
+		want := []string{
+			"Plan: terraform init -input=false -backend-config=backend.hcl\nterraform plan -input=false -out=tfplan\nterraform show -json tfplan > plan.json",
+			"Gate: brickops gate --env " + env + " --plan environments/" + env + "/plan.json",
+			"Apply: terraform apply -input=false tfplan",
+		}
+		if !slices.Equal(runs, want) {
+			t.Errorf("apply.yml job %s runs\n%s\nwant\n%s", env, strings.Join(runs, "\n"), strings.Join(want, "\n"))
+		}
 	}
 }
 
@@ -173,5 +234,24 @@ func checkWorkflow(t *testing.T, path string) {
 				t.Errorf("%s: %s is not pinned to a version", path, uses)
 			}
 		}
+	}
+}
+
+// TestScaffoldPolicyTestsPass runs `brickops policy test` the way the
+// scaffolded repository does, on the policies and tests it ships.
+func TestScaffoldPolicyTestsPass(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := templates.Render(dir, acme, false); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := policy.RunTests(context.Background(), policy.TestOptions{Paths: []string{filepath.Join(dir, "policies")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Passed != 4 || rep.Failed+rep.Errored != 0 {
+		t.Errorf("policy test: %+v", rep.Results)
+	}
+	if rep.Coverage != 100 || len(rep.Files) != 1 || !strings.HasSuffix(rep.Files[0].File, "mlops.rego") {
+		t.Errorf("coverage %.1f%% over %+v, want 100%% of mlops.rego", rep.Coverage, rep.Files)
 	}
 }

@@ -125,6 +125,7 @@ resource "brickops_cluster" "investigations" {
 	run = h.act("pull_request", "apply.yml", h.prEvent("closed", pr2, true))
 	run.want(t, map[string]string{"dev": "succeeded", "staging": "failed", "prod": ""})
 	run.contains(t, "FAIL  1 approval(s) from acme/ml-reviewers — 0 of 1")
+	run.exited(t, "staging", 1) // a check said no, not "could not complete"
 	if h.champion("staging.ml.churn") != "" {
 		t.Fatal("staging got a champion without an approval")
 	}
@@ -147,6 +148,10 @@ resource "brickops_cluster" "investigations" {
 	run.want(t, map[string]string{"dev": "succeeded", "staging": "failed", "prod": ""})
 	run.contains(t, "PASS  1 approval(s) from acme/ml-reviewers — 1 of 1 (alice)")
 	run.contains(t, `module.mlops.brickops_registered_model.model["churn"]: update, not in the reviewed plan`)
+	run.exited(t, "staging", 1)
+	if gate := h.comment(pr2.GetNumber(), "gate-staging"); !strings.Contains(gate, "| `reviewed plan` | ❌ fail |") {
+		t.Errorf("the gate comment does not explain the refusal:\n%s", gate)
+	}
 	if h.champion("staging.ml.churn") != "" {
 		t.Fatal("staging was promoted on a plan nobody reviewed")
 	}
@@ -170,6 +175,23 @@ resource "brickops_cluster" "investigations" {
 	run.contains(t, "PASS  reviewed plan — the plan (sha256:")
 	if got := h.champion("staging.ml.churn"); got != "1" {
 		t.Errorf("staging champion after the approved apply: %q, want version 1", got)
+	}
+	// The runs leave nothing in the checkout that git would offer to
+	// commit, besides the test's own edits and Terraform's lock files.
+	status := exec.Command("git", "status", "--porcelain", "--untracked-files=all")
+	status.Dir = h.repo
+	out, err := status.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, line := range strings.Split(strings.TrimRight(string(out), "\n"), "\n") {
+		if !strings.HasSuffix(line, ".terraform.lock.hcl") {
+			left = append(left, line)
+		}
+	}
+	if want := []string{" M environments/staging/main.tf", "?? environments/staging/models.auto.tfvars.json"}; !slices.Equal(left, want) {
+		t.Errorf("git status after the runs:\n%s\nwant:\n%s", strings.Join(left, "\n"), strings.Join(want, "\n"))
 	}
 	t.Logf("%d workflow runs in %s", h.runs, time.Since(h.start).Round(time.Second))
 }
@@ -496,6 +518,16 @@ func (h *harness) comments(pr int) map[string]*gh.IssueComment {
 	return out
 }
 
+// comment is the body of the pull request's BrickOps comment with key.
+func (h *harness) comment(pr int, key string) string {
+	h.t.Helper()
+	c, err := github.Repo{Client: h.gh, Owner: owner, Name: repoName}.Comment(context.Background(), pr, key)
+	if err != nil || c == nil {
+		h.t.Fatalf("comment %s on #%d: %v", key, pr, err)
+	}
+	return c.GetBody()
+}
+
 func (h *harness) issues(state string) []*gh.Issue {
 	h.t.Helper()
 	list, _, err := h.gh.Issues.ListByRepo(context.Background(), owner, repoName, &gh.IssueListByRepoOptions{State: state})
@@ -637,6 +669,16 @@ func (r *actRun) contains(t *testing.T, want string) {
 	t.Helper()
 	if !strings.Contains(r.log, want) {
 		t.Fatalf("%s: the log lacks %q\n%s", r.name, want, r.output())
+	}
+}
+
+// exited checks the exit status of job's failed step.
+func (r *actRun) exited(t *testing.T, job string, code int) {
+	t.Helper()
+	re := regexp.MustCompile(`(?m)^\[[^/\]]+/` + regexp.QuoteMeta(job) + `\s*\] exit status (\d+)$`)
+	m := re.FindStringSubmatch(r.log)
+	if m == nil || m[1] != fmt.Sprint(code) {
+		t.Fatalf("%s: job %s's failed step exit status %v, want %d\n%s", r.name, job, m, code, r.output())
 	}
 }
 

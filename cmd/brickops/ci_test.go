@@ -181,7 +181,7 @@ func TestCIInputErrors(t *testing.T) {
 	}{
 		{"not json", []string{"policy", "check", notJSON}, notJSON + ": not a JSON plan: invalid JSON at byte 1"},
 		{"state file", []string{"plan", "summarize", state}, state + ": this is a Terraform state file, not a plan"},
-		{"future format", []string{"policy", "check", future}, future + `: not a supported Terraform plan: unsupported plan format version: "2.0.0"`},
+		{"future format", []string{"policy", "check", future}, future + `: unsupported plan format version: "2.0.0" (this tool reads format 1.x`},
 		{"rego does not compile", []string{"policy", "check", "--policy", filepath.Dir(badRego), plan}, badRego + ":4: rego_unsafe_var_error: var "},
 		{"unknown rule id", []string{"policy", "check", "--config", unknownRule, plan}, unknownRule + `: line 3: policy.rules: unknown rule ID "BO077"`},
 		{"malformed date", []string{"policy", "check", "--config", badDate, plan}, badDate + `: line 3: expires "31/12/2026" is not a date (want YYYY-MM-DD)`},

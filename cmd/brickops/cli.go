@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
+	"github.com/brickops/terraform-provider-brickops/internal/github"
 	"github.com/brickops/terraform-provider-brickops/internal/markdown"
 	"github.com/brickops/terraform-provider-brickops/internal/output"
 )
@@ -63,6 +64,9 @@ func appendStepSummary(md []byte) error {
 	if path == "" {
 		return nil
 	}
+	// The job summary is public to whoever can read the run: mask secrets
+	// as the comment and log masking do.
+	md = []byte(github.NewMasker(os.Getenv).Mask(string(md)))
 	if cut, truncated := markdown.Truncate(string(md), stepSummaryChars, func(total int) string {
 		return fmt.Sprintf("Truncated to fit GitHub's 1 MiB job summary limit (the full text has %d characters); run the command locally for all of it.", total)
 	}); truncated {

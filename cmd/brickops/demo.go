@@ -1,6 +1,10 @@
 package main
 
 import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,17 +23,29 @@ with the locally built provider, trains in dev, promotes through pull requests
 on the emulated GitHub (gates refuse, reviewers approve, gates pass, merge,
 apply), rolls out a canary in prod and completes it, shows brickops status,
 rolls back, destroys everything and prints what happened.
+
+With --keep it destroys nothing: the emulator stays up with the whole estate,
+and the demo prints the URL of the emulator console (/_console/) and the
+operator token to log in with, then waits until Ctrl-C.
 Needs terraform on PATH; downloads nothing. 'make demo' runs it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Out = cmd.OutOrStdout()
-			return demo.Run(cmd.Context(), opts)
+			ctx := cmd.Context()
+			if opts.Keep {
+				// Ctrl-C ends the wait for a person looking at the console
+				// and stops the emulator cleanly.
+				var stop context.CancelFunc
+				ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+				defer stop()
+			}
+			return demo.Run(ctx, opts)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.BinDir, "bin", "bin", "directory holding brickops and terraform-provider-brickops")
 	f.StringVar(&opts.Terraform, "terraform", "", "terraform binary (default: the one on PATH)")
 	f.DurationVar(&opts.AsyncDelay, "async-delay", 300*time.Millisecond, "emulator transition time")
-	f.BoolVar(&opts.Keep, "keep", false, "keep the work directory (state, logs, emulator data)")
+	f.BoolVar(&opts.Keep, "keep", false, "destroy nothing and keep the emulator up (with its console) and the work directory until Ctrl-C")
 	return cmd
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/brickops/terraform-provider-brickops/internal/emulator"
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 )
 
 func newEmulatorCmd() *cobra.Command {
@@ -51,9 +53,12 @@ needs https: use --tls for azidentity-based clients (brickops_workspace).`,
 			for _, v := range sps {
 				sp, err := emulator.ParseServicePrincipal(v)
 				if err != nil {
-					return err
+					return exitcode.Invalid(err)
 				}
 				opts.ServicePrincipals = append(opts.ServicePrincipals, sp)
+			}
+			if _, _, err := net.SplitHostPort(addr); err != nil {
+				return exitcode.Invalidf("--addr %q: %v (want HOST:PORT, e.g. 127.0.0.1:8470)", addr, err)
 			}
 			opts.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
 			srv, err := emulator.NewServer(opts)
@@ -63,7 +68,7 @@ needs https: use --tls for azidentity-based clients (brickops_workspace).`,
 			if fault.LatencyMs > 0 || fault.Rate429 > 0 || fault.Rate503 > 0 || fault.RateLostAnswer > 0 || fault.Status > 0 {
 				if err := srv.SetFaults(emulator.FaultConfig{Rules: []emulator.FaultRule{fault}}); err != nil {
 					_ = srv.Close()
-					return err
+					return exitcode.Invalid(err)
 				}
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -81,7 +86,8 @@ needs https: use --tls for azidentity-based clients (brickops_workspace).`,
 	f.IntVar(&opts.RequestLogSize, "request-log-size", emulator.DefaultRequestLogSize, "how many recent requests /_emulator/requests keeps")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log operational messages")
 	f.DurationVar(&opts.AsyncDelay, "async-delay", 2*time.Second, "how long asynchronous transitions (cluster start, endpoint updates, …) take")
-	f.StringArrayVar(&sps, "service-principal", nil, "application the emulated Entra ID issues tokens to, as client-id:secret:tenant-id (repeatable); the first is also the managed identity")
+	f.StringArrayVar(&sps, "service-principal", nil, "application the emulated Entra ID issues tokens to, as client-id:secret:tenant-id (repeatable)")
+	f.StringArrayVar(&opts.ManagedIdentities, "managed-identity", nil, "client id of a --service-principal the managed-identity endpoints (IMDS, App Service) answer for (repeatable; the first is system-assigned); without it they issue no token")
 	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a self-signed certificate kept in --data-dir (Azure's identity library requires https); prints the SSL_CERT_FILE to trust")
 	f.StringVar(&fault.PathPrefix, "fault-path-prefix", "/api/", "path prefix the --fault-* flags apply to")
 	f.IntVar(&fault.LatencyMs, "fault-latency-ms", 0, "added latency per request, in milliseconds")

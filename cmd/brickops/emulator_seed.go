@@ -28,22 +28,32 @@ func newEmulatorSeedCmd() *cobra.Command {
 parameters and metrics, creates the catalog, schema and registered model when
 missing, registers a version from the run, tags it and waits until it is READY.
 
+With --no-register it only logs the run and prints its id, for Terraform to
+register the version itself (brickops_model_version with
+source = "runs:/<run id>/model" and run_id = "<run id>").
+
 It talks to the API over HTTP like any client: --host and --token default to
 DATABRICKS_HOST and DATABRICKS_TOKEN, then to a local emulator.`,
-		Example: `  brickops emulator seed --model dev.ml.churn --metric auc=0.91 --param max_depth=6 --tag validated=true`,
-		Args:    cobra.NoArgs,
+		Example: `  brickops emulator seed --model dev.ml.churn --metric auc=0.91 --param max_depth=6 --tag validated=true
+  brickops emulator seed --model dev.ml.churn --metric auc=0.91 --no-register`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
 			if spec.Metrics, err = parseMetrics(metrics); err != nil {
 				return exitcode.Invalid(err)
 			}
-			w, err := client.Workspace(client.Isolated(host, token))
+			w, err := client.Workspace(client.Isolated(host, token), client.Progress(cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}
 			res, err := seed.Run(cmd.Context(), w, spec)
 			if err != nil {
 				return fmt.Errorf("seeding %s: %w", spec.Model, err)
+			}
+			if res.Version == nil {
+				fmt.Fprintf(cmd.OutOrStdout(), "experiment %s, run %s: logged, not registered (register it from runs:/%s/model)\n",
+					res.ExperimentID, res.RunID, res.RunID)
+				return nil
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "experiment %s, run %s: registered %s version %s (%s)\n",
 				res.ExperimentID, res.RunID, res.Version.Name, res.Version.Version, res.Version.Status)
@@ -61,6 +71,7 @@ DATABRICKS_HOST and DATABRICKS_TOKEN, then to a local emulator.`,
 	f.StringArrayVar(&metrics, "metric", nil, "final metric value key=number (repeatable)")
 	f.StringToStringVar(&spec.Tags, "tag", nil, "version tag key=value (repeatable)")
 	f.DurationVar(&spec.Timeout, "timeout", time.Minute, "how long to wait for the version to be READY")
+	f.BoolVar(&spec.NoRegister, "no-register", false, "only log the run (and print its id); register no version")
 	_ = cmd.MarkFlagRequired("model")
 	return cmd
 }

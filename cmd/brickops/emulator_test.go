@@ -21,6 +21,7 @@ import (
 
 	"github.com/brickops/terraform-provider-brickops/internal/client"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator"
+	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 )
 
 // syncBuffer is written by the command's goroutine and read by the test.
@@ -138,7 +139,7 @@ func TestEmulatorCmd_badFlagsFailClearly(t *testing.T) {
 		t.Errorf("bad service principal: %v", err)
 	}
 	_, err = runCLI(t, "emulator", "--addr", "not-an-address", "--data-dir", t.TempDir())
-	if err == nil || !strings.Contains(err.Error(), "listening on not-an-address") {
+	if err == nil || exitcode.Of(err) != exitcode.BadInput || !strings.Contains(err.Error(), `--addr "not-an-address": address not-an-address: missing port in address`) {
 		t.Errorf("bad address: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -58,6 +59,11 @@ scaffolded repository changes nothing.`,
 				fmt.Fprintf(out, "  kept    %s (differs from the template; --force overwrites)\n", f)
 			}
 			fmt.Fprintf(out, "%d written, %d unchanged, %d kept in %s\n", len(res.Written), len(res.Unchanged), len(res.Kept), dir)
+			fmt.Fprintln(out, "\nNext:")
+			if !providerInstalled() {
+				fmt.Fprintln(out, "  brickops provider install       # the Terraform provider, where terraform init finds it offline")
+			}
+			fmt.Fprintf(out, "  brickops config validate\n  cd %s && terraform init && terraform plan\n", filepath.Join(dir, "environments", data.Envs[0]))
 			return nil
 		},
 	}

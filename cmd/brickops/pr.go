@@ -27,6 +27,7 @@ func newPRCommentCmd() *cobra.Command {
 		pr       int
 		bodyFile string
 		key      string
+		masks    []string
 	)
 	cmd := &cobra.Command{
 		Use:   "comment",
@@ -35,6 +36,10 @@ func newPRCommentCmd() *cobra.Command {
 edits the comment posted by an earlier run: each comment starts with a hidden
 marker (<!-- brickops:KEY -->), so re-runs update instead of piling up.
 Bodies over GitHub's 65,536-character limit are truncated with a note.
+
+The values of GITHUB_TOKEN, DATABRICKS_TOKEN, ARM_CLIENT_SECRET,
+ACTIONS_ID_TOKEN_REQUEST_TOKEN and of every --mask are replaced by *** before
+the body is posted, as Actions does in logs.
 
 Reads the Actions environment: GITHUB_TOKEN, GITHUB_REPOSITORY,
 GITHUB_API_URL (GitHub Enterprise Server, or the BrickOps emulator's
@@ -47,6 +52,9 @@ unless --pr is given.`,
 			env, err := github.EnvFrom(os.Getenv)
 			if err != nil {
 				return exitcode.Invalid(err)
+			}
+			for _, v := range masks {
+				env.Mask.Add(v)
 			}
 			if pr == 0 {
 				if pr, err = github.PullRequestNumber(env.EventPath); err != nil {
@@ -80,6 +88,7 @@ unless --pr is given.`,
 	f := cmd.Flags()
 	f.IntVar(&pr, "pr", 0, "pull request number (default: from GITHUB_EVENT_PATH)")
 	f.StringVar(&bodyFile, "body-file", "", "file holding the comment body (default: stdin)")
+	f.StringArrayVar(&masks, "mask", nil, "a secret value to replace with *** in the posted body (repeatable), besides the tokens in the environment")
 	f.StringVar(&key, "key", "brickops", "which BrickOps comment to upsert (e.g. plan, policy): one comment per key")
 	return cmd
 }

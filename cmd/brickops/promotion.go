@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -20,9 +21,12 @@ type promotionFlags struct {
 	configPath string
 	repoDir    string
 	openPR     bool
+	// cmd is the command the flags belong to; its stderr gets retry progress.
+	cmd *cobra.Command
 }
 
 func (f *promotionFlags) register(cmd *cobra.Command, withOpenPR bool) {
+	f.cmd = cmd
 	cmd.Flags().StringVar(&f.configPath, "config", "", "brickops.yaml to read (default: found in the working directory or the nearest parent)")
 	cmd.Flags().StringVar(&f.repoDir, "repo-dir", "", "root of the MLOps repository checkout, where pin files live under environments/ (default: brickops.yaml's directory)")
 	if withOpenPR {
@@ -42,7 +46,7 @@ func (f *promotionFlags) promoter(useGitHub bool) (*promote.Promoter, *github.Re
 	if root == "" {
 		root = cfg.Dir()
 	}
-	p := &promote.Promoter{Config: cfg, Registry: registries(), Pins: promote.LocalPins{Root: root}}
+	p := &promote.Promoter{Config: cfg, Registry: registries(f.cmd.ErrOrStderr()), Pins: promote.LocalPins{Root: root}}
 	if !useGitHub {
 		return p, nil, nil
 	}
@@ -59,8 +63,9 @@ func (f *promotionFlags) promoter(useGitHub bool) (*promote.Promoter, *github.Re
 	return p, &repo, nil
 }
 
-// registries opens each environment's workspace once per host.
-func registries() func(config.Environment) (promote.Registry, error) {
+// registries opens each environment's workspace once per host; retries
+// past the first are reported on stderr.
+func registries(stderr io.Writer) func(config.Environment) (promote.Registry, error) {
 	var mu sync.Mutex
 	byHost := map[string]promote.Registry{}
 	return func(env config.Environment) (promote.Registry, error) {
@@ -73,7 +78,7 @@ func registries() func(config.Environment) (promote.Registry, error) {
 		if r, ok := byHost[host]; ok {
 			return r, nil
 		}
-		w, err := client.Workspace(&databricks.Config{Host: host})
+		w, err := client.Workspace(&databricks.Config{Host: host}, client.Progress(stderr))
 		if err != nil {
 			return nil, err
 		}

@@ -29,7 +29,8 @@ document with "version" and "command" fields.
 		SilenceErrors: true,
 	}
 	root.AddCommand(newEmulatorCmd(), newDemoCmd(), newPlanCmd(), newPolicyCmd(), newPRCmd(),
-		newPromoteCmd(), newGateCmd(), newRollbackCmd(), newStatusCmd(), newConfigCmd(), newInitCmd(), newDriftCmd())
+		newPromoteCmd(), newGateCmd(), newRollbackCmd(), newStatusCmd(), newConfigCmd(), newInitCmd(), newDriftCmd(),
+		newProviderCmd())
 	// A bad flag is a usage error: exit 2, like a bad input file.
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return exitcode.Invalid(err) })
 	return root

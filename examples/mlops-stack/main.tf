@@ -1,5 +1,15 @@
-# The BrickOps demo stack: what `make demo` applies against the local
-# emulator. Credentials come from DATABRICKS_HOST / DATABRICKS_TOKEN.
+# An MLOps stack that composes every workspace resource of the provider: a
+# dev environment where a model is trained on a cluster and retrained by a
+# job, registered in Unity Catalog from its MLflow run, served behind an
+# endpoint whose inference table a quality monitor watches, with features
+# online, credentials in a secret scope, and access granted to the teams.
+# brickops_workspace, which creates the workspace itself through Azure
+# Resource Manager, has its own example (examples/resources/brickops_workspace).
+#
+# Against the local emulator (credentials from DATABRICKS_HOST and
+# DATABRICKS_TOKEN):
+#   brickops emulator seed --model dev.ml.churn --metric val_auc=0.87 --no-register
+#   terraform apply -var training_run_id=<the run id it prints>
 terraform {
   required_providers {
     brickops = {
@@ -9,6 +19,18 @@ terraform {
 }
 
 provider "brickops" {}
+
+variable "training_run_id" {
+  description = "MLflow run that trained the model (brickops emulator seed --no-register prints one)."
+  type        = string
+}
+
+variable "openai_api_key" {
+  description = "Key the serving side reads from the secret scope; write-only, never in state."
+  type        = string
+  sensitive   = true
+  default     = "sk-example"
+}
 
 data "brickops_spark_version" "ml" {
   long_term_support = true
@@ -37,6 +59,174 @@ resource "brickops_cluster" "training" {
   }
 }
 
+# Unity Catalog: the environment's catalog, with models and features.
+resource "brickops_catalog" "dev" {
+  name          = "dev"
+  comment       = "Development environment"
+  force_destroy = true
+}
+
+# Holds the inference table and the monitor's metric tables too, which
+# Terraform does not manage: destroying dev drops them with the schema.
+resource "brickops_schema" "ml" {
+  catalog_name  = brickops_catalog.dev.name
+  name          = "ml"
+  force_destroy = true
+}
+
+resource "brickops_schema" "features" {
+  catalog_name = brickops_catalog.dev.name
+  name         = "features"
+}
+
+resource "brickops_grants" "dev" {
+  catalog = brickops_catalog.dev.name
+
+  grant {
+    principal  = "data-scientists"
+    privileges = ["USE_CATALOG", "USE_SCHEMA", "SELECT"]
+  }
+}
+
+resource "brickops_registered_model" "churn" {
+  catalog_name = brickops_schema.ml.catalog_name
+  schema_name  = brickops_schema.ml.name
+  name         = "churn"
+  comment      = "Predicts 30-day customer churn"
+}
+
+resource "brickops_model_version" "churn" {
+  model_name  = brickops_registered_model.churn.id
+  source      = "runs:/${var.training_run_id}/model"
+  run_id      = var.training_run_id
+  description = "Trained on the training cluster"
+}
+
+resource "brickops_model_alias" "champion" {
+  model_name = brickops_registered_model.churn.id
+  alias      = "champion"
+  version    = brickops_model_version.churn.version
+}
+
+# Features, and their latest values online for serving.
+resource "brickops_feature_table" "customers" {
+  catalog_name = brickops_schema.features.catalog_name
+  schema_name  = brickops_schema.features.name
+  name         = "customers"
+
+  columns = [
+    { name = "customer_id", type_name = "LONG" },
+    { name = "ts", type_name = "TIMESTAMP", comment = "Feature time" },
+    { name = "spend_30d", type_name = "DOUBLE" },
+  ]
+  primary_keys   = ["customer_id", "ts"]
+  timeseries_key = "ts"
+}
+
+resource "brickops_online_table" "customers" {
+  name                   = "${brickops_feature_table.customers.id}_online"
+  source_table_full_name = brickops_feature_table.customers.id
+  primary_key_columns    = ["customer_id"]
+  timeseries_key         = brickops_feature_table.customers.timeseries_key
+  run_triggered          = {}
+}
+
+# Serving, with requests and responses captured in an inference table that
+# a quality monitor profiles daily on a SQL warehouse.
+resource "brickops_serving_endpoint" "churn" {
+  name = "churn-dev"
+
+  served_entities = [{
+    name                  = "champion"
+    entity_name           = brickops_registered_model.churn.id
+    entity_version        = brickops_model_version.churn.version
+    workload_size         = "Small"
+    scale_to_zero_enabled = true
+  }]
+
+  auto_capture_config = {
+    catalog_name = brickops_schema.ml.catalog_name
+    schema_name  = brickops_schema.ml.name
+  }
+}
+
+resource "brickops_sql_warehouse" "monitoring" {
+  name                      = "ml-monitoring"
+  cluster_size              = "2X-Small"
+  enable_serverless_compute = true
+  auto_stop_mins            = 10
+}
+
+resource "brickops_quality_monitor" "churn" {
+  table_name         = brickops_serving_endpoint.churn.inference_table_name
+  assets_dir         = "/Workspace/Shared/monitoring/churn-dev"
+  output_schema_name = "${brickops_schema.ml.catalog_name}.${brickops_schema.ml.name}"
+  warehouse_id       = brickops_sql_warehouse.monitoring.id
+
+  inference_log = {
+    granularities  = ["1 day"]
+    timestamp_col  = "timestamp_ms"
+    model_id_col   = "client_request_id"
+    prediction_col = "response"
+    problem_type   = "PROBLEM_TYPE_CLASSIFICATION"
+  }
+
+  schedule = {
+    quartz_cron_expression = "0 0 6 * * ?"
+    timezone_id            = "UTC"
+  }
+}
+
+# Weekly retraining, which the ML engineers manage.
+resource "brickops_job" "retrain" {
+  name = "churn-retrain"
+
+  tasks = [{
+    task_key            = "train"
+    existing_cluster_id = brickops_cluster.training.cluster_id
+    notebook_task = {
+      notebook_path   = "/Shared/churn/train"
+      base_parameters = { model = brickops_registered_model.churn.id }
+    }
+  }]
+
+  schedule = {
+    quartz_cron_expression = "0 0 3 ? * MON"
+    timezone_id            = "UTC"
+  }
+}
+
+resource "brickops_permissions" "retrain" {
+  job_id = brickops_job.retrain.id
+
+  access_control {
+    group_name       = "ml-engineers"
+    permission_level = "CAN_MANAGE"
+  }
+}
+
+# Credentials the training job and the endpoint read.
+resource "brickops_secret_scope" "ml" {
+  name = "ml-dev"
+}
+
+resource "brickops_secret" "openai" {
+  scope                   = brickops_secret_scope.ml.name
+  key                     = "openai-api-key"
+  string_value_wo         = var.openai_api_key
+  string_value_wo_version = 1
+}
+
+resource "brickops_secret_acl" "ml_engineers" {
+  scope      = brickops_secret_scope.ml.name
+  principal  = "ml-engineers"
+  permission = "READ"
+}
+
 output "training_cluster_id" {
   value = brickops_cluster.training.cluster_id
+}
+
+output "champion_version" {
+  value = brickops_model_alias.champion.version
 }

@@ -39,9 +39,31 @@ type Options struct {
 	// AsyncDelay is the emulator's transition time: long enough to show
 	// real waiting, short enough to keep the demo brisk.
 	AsyncDelay time.Duration
-	// Keep leaves the work directory (repository, state, logs) in place.
+	// Keep leaves the estate and the emulator up at the end instead of
+	// destroying them, prints the console's URL, and stops the emulator
+	// only once Hold returns; the work directory (repository, state, logs)
+	// stays in place.
 	Keep bool
+	// Hold runs, with Keep, once the demo finished while the emulator is
+	// still up. Nil waits until ctx is done (Ctrl-C).
+	Hold func(ctx context.Context, k Kept) error
 	Out  io.Writer
+}
+
+// Kept is the emulator a Keep run leaves up.
+type Kept struct {
+	// ConsoleURL is the emulator console; it takes OperatorToken.
+	ConsoleURL, OperatorToken string
+	// Host and Token reach the workspace API.
+	Host, Token string
+	// WorkDir holds the repository, state, logs and emulator data.
+	WorkDir string
+}
+
+// waitForInterrupt is the default Hold: until the user stops the demo.
+func waitForInterrupt(ctx context.Context, _ Kept) error {
+	<-ctx.Done()
+	return nil
 }
 
 const (
@@ -120,10 +142,7 @@ func Run(ctx context.Context, opts Options) (err error) {
 	if err := tfcli.WriteMirror(tfrc, filepath.Join(r.work, "providers"), binDir, "0.1.0"); err != nil {
 		return err
 	}
-	for _, s := range []struct {
-		name string
-		fn   func(context.Context) (string, error)
-	}{
+	for _, s := range []demoStep{
 		{"Start the emulator", func(ctx context.Context) (string, error) { return r.startEmulator(ctx, tfrc) }},
 		{"Scaffold the repository (brickops init)", r.scaffold},
 		{"Publish it on GitHub (emulated)", r.publish},
@@ -142,9 +161,22 @@ func Run(ctx context.Context, opts Options) (err error) {
 		{"Canary in prod: 10 % to version 2, then complete", r.canary},
 		{"brickops status", r.status},
 		{"Roll prod back (brickops rollback)", r.rollback},
-		{"terraform destroy prod, staging, dev", r.destroyAll},
+		r.lastStep(),
 	} {
 		if err := r.step(ctx, s.name, s.fn); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(opts.Out, "\nWhat happened:\n")
+	tw := tabwriter.NewWriter(opts.Out, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "  STEP\tOUTCOME\tTIME\n")
+	for _, res := range r.results {
+		fmt.Fprintf(tw, "  %s\t%s\t%.1f s\n", res.step, firstLine(res.outcome), res.took.Seconds())
+	}
+	tw.Flush()
+	took := time.Since(start)
+	if opts.Keep {
+		if err := r.hold(ctx); err != nil {
 			return err
 		}
 	}
@@ -153,16 +185,46 @@ func Run(ctx context.Context, opts Options) (err error) {
 	if err := emu.Stop(); err != nil {
 		return err
 	}
-
-	fmt.Fprintf(opts.Out, "\nWhat happened:\n")
-	tw := tabwriter.NewWriter(opts.Out, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "  STEP\tOUTCOME\tTIME\n")
-	for _, res := range r.results {
-		fmt.Fprintf(tw, "  %s\t%s\t%.1f s\n", res.step, firstLine(res.outcome), res.took.Seconds())
-	}
-	tw.Flush()
 	fmt.Fprintf(opts.Out, "\nDemo finished in %.1f s: %d pull requests, every promotion gated and applied, the emulator stopped cleanly.\n",
-		time.Since(start).Seconds(), r.pr)
+		took.Seconds(), r.pr)
+	return nil
+}
+
+// demoStep is one narrated step.
+type demoStep struct {
+	name string
+	fn   func(context.Context) (string, error)
+}
+
+// lastStep destroys the estate, or with Keep leaves it for the console.
+func (r *run) lastStep() demoStep {
+	if r.opts.Keep {
+		return demoStep{"Keep the estate for the console (--keep)", func(context.Context) (string, error) {
+			return "terraform destroy skipped: dev, staging and prod stay up", nil
+		}}
+	}
+	return demoStep{"terraform destroy prod, staging, dev", r.destroyAll}
+}
+
+// hold prints where the kept emulator is and waits for Hold.
+func (r *run) hold(ctx context.Context) error {
+	k := Kept{
+		ConsoleURL: r.emu.Host + "/_console/", OperatorToken: r.emu.OperatorToken,
+		Host: r.emu.Host, Token: r.emu.Token, WorkDir: r.work,
+	}
+	fmt.Fprintf(r.opts.Out, "\nThe emulator keeps running (--keep). Look at what happened in the console:\n")
+	fmt.Fprintf(r.opts.Out, "  console:         %s\n", k.ConsoleURL)
+	fmt.Fprintf(r.opts.Out, "  operator token:  %s   (the console's login)\n", k.OperatorToken)
+	fmt.Fprintf(r.opts.Out, "  workspace API:   export DATABRICKS_HOST=%s DATABRICKS_TOKEN=%s\n", k.Host, k.Token)
+	fmt.Fprintf(r.opts.Out, "  work directory:  %s\n", k.WorkDir)
+	fmt.Fprintf(r.opts.Out, "Press Ctrl-C to stop the emulator.\n")
+	hold := r.opts.Hold
+	if hold == nil {
+		hold = waitForInterrupt
+	}
+	if err := hold(ctx, k); err != nil {
+		return fmt.Errorf("while the emulator was kept up: %w", err)
+	}
 	return nil
 }
 

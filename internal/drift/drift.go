@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -118,6 +119,9 @@ func Check(ctx context.Context, opts Options, env string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The report names the environment's directory in the repository, not
+	// the runner's checkout path or a file deleted when Check returns.
+	plan.Path = path.Join("environments", env)
 	isProd := opts.IsProd
 	if isProd == nil {
 		isProd = func(string) bool { return false }

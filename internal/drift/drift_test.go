@@ -71,6 +71,10 @@ func TestDrift_detectReportAndClose(t *testing.T) {
 	if !strings.Contains(md, "brickops_cluster.etl") || !strings.Contains(md, "num_workers") {
 		t.Errorf("drift report does not name the cluster and attribute:\n%s", md)
 	}
+	// Found by the workflow test: the issue named the runner's checkout path.
+	if strings.Contains(md, root) || !strings.Contains(md, "(`environments/prod`, plan `sha256:") {
+		t.Errorf("drift report names a local path instead of environments/prod:\n%s", md)
+	}
 
 	emu.SeedGitHubRepo(t, emulator.GitHubRepoSeed{Owner: "acme", Name: "mlops"})
 	client := gh.NewClient(nil).WithAuthToken(emu.Token)

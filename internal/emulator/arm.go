@@ -449,6 +449,20 @@ func (s *Server) listWorkspacesInSubscription(r *http.Request) (*armResponse, er
 }
 
 func (s *Server) listWorkspaces(prefix string, check func(Tx) error) (*armResponse, error) {
+	all, err := s.armWorkspaces(prefix, check)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]armWorkspace, len(all))
+	for i, w := range all {
+		out[i] = w.view()
+	}
+	return &armResponse{status: http.StatusOK, body: map[string]any{"value": out}}, nil
+}
+
+// armWorkspaces returns the workspaces whose key starts with prefix, due
+// transitions applied (stored documents, bookkeeping included).
+func (s *Server) armWorkspaces(prefix string, check func(Tx) error) ([]armWorkspace, error) {
 	out := []armWorkspace{}
 	err := s.updateARM(func(tx Tx, onDeleted func(armWorkspace)) error {
 		if err := check(tx); err != nil {
@@ -464,15 +478,12 @@ func (s *Server) listWorkspaces(prefix string, check func(Tx) error) (*armRespon
 				return err
 			}
 			if found {
-				out = append(out, w.view())
+				out = append(out, w)
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &armResponse{status: http.StatusOK, body: map[string]any{"value": out}}, nil
+	return out, err
 }
 
 // putWorkspace is Workspaces.CreateOrUpdate: 201 (new) or 200 (update) with

@@ -11,6 +11,9 @@ import (
 type credential struct {
 	// present: an Authorization header was sent at all.
 	present bool
+	// ambiguous: more than one was sent; which one counts is up to each
+	// proxy on the way, so none does.
+	ambiguous bool
 	// static: one of the --token values, accepted by every family.
 	static bool
 	// claims of an emulator-issued Entra ID token (valid signature), with
@@ -22,10 +25,14 @@ type credential struct {
 // credentialOf reads r's bearer token: a static token, a token the emulated
 // Entra ID issued, or something else.
 func (s *Server) credentialOf(r *http.Request) credential {
-	h := r.Header.Get("Authorization")
-	if h == "" {
+	hs := r.Header.Values("Authorization")
+	if len(hs) == 0 || hs[0] == "" {
 		return credential{}
 	}
+	if len(hs) > 1 {
+		return credential{present: true, ambiguous: true}
+	}
+	h := hs[0]
 	token, found := strings.CutPrefix(h, "Bearer ")
 	if !found {
 		return credential{present: true}
@@ -42,6 +49,11 @@ func (s *Server) credentialOf(r *http.Request) credential {
 	}
 	return credential{present: true, claims: &c}
 }
+
+// errMultipleAuthorization answers a request with two Authorization
+// headers: taking the first, as net/http's Header.Get does, would let a
+// proxy and the service disagree about who is calling.
+const errMultipleAuthorization = "More than one Authorization header was sent; send exactly one."
 
 // knownToken reports whether token is one of the static --token values,
 // which every family (workspace, ARM, GitHub) accepts.
@@ -66,6 +78,8 @@ func (s *Server) checkWorkspaceAuth(r *http.Request) error {
 	switch {
 	case !c.present:
 		return apiErr(http.StatusUnauthorized, codeUnauthenticated, "Credential was not sent or was of an unsupported type for this API.")
+	case c.ambiguous:
+		return apiErr(http.StatusUnauthorized, codeUnauthenticated, errMultipleAuthorization)
 	case c.static:
 		return nil
 	case c.claims == nil:
@@ -93,6 +107,8 @@ func (s *Server) checkARMAuth(r *http.Request) *ARMError {
 	switch {
 	case !c.present:
 		return armErr(http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
+	case c.ambiguous:
+		return armErr(http.StatusUnauthorized, "AuthenticationFailed", errMultipleAuthorization)
 	case c.static:
 		return nil
 	case c.claims == nil:

@@ -10,6 +10,9 @@ func stackBadInputs() []badInput {
 	rows = append(rows, secretsBadInputs()...)
 	rows = append(rows, permissionsBadInputs()...)
 	rows = append(rows, warehouseBadInputs()...)
+	rows = append(rows, experimentAdminBadInputs()...)
+	rows = append(rows, policyAndPoolBadInputs()...)
+	rows = append(rows, workspaceTreeBadInputs()...)
 	return rows
 }
 
@@ -106,5 +109,103 @@ func warehouseBadInputs() []badInput {
 		{route: "POST " + p + "/{id}/start", name: "unknown id", path: p + "/nope/start", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Unable to find SQL warehouse nope."},
 		{route: "POST " + p + "/{id}/stop", name: "unknown id", path: p + "/nope/stop", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Unable to find SQL warehouse nope."},
 		{route: "DELETE " + p + "/{id}", name: "unknown id", path: p + "/nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Unable to find SQL warehouse nope."},
+	}
+}
+
+// experimentAdminBadInputs: an unknown experiment is 404
+// RESOURCE_DOES_NOT_EXIST "Node ID <id> does not exist.".
+func experimentAdminBadInputs() []badInput {
+	p := "/api/2.0/mlflow/experiments/"
+	var rows []badInput
+	for _, op := range []string{"update", "delete", "restore", "set-experiment-tag"} {
+		route := "POST " + p + op
+		rows = append(rows,
+			badInput{route: route, name: "malformed JSON", path: p + op, body: `{"experiment_id":`, status: 400, code: malformed, message: "failed to parse"},
+			badInput{route: route, name: "missing id", path: p + op, body: `{}`, status: 400, code: badParam, message: "Missing required field: experiment_id"},
+			badInput{route: route, name: "unknown id", path: p + op, body: `{"experiment_id":"42","new_name":"/x","key":"k"}`, status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Node ID 42 does not exist."},
+		)
+	}
+	return rows
+}
+
+// policyAndPoolBadInputs: unknown policies and pools are 404
+// RESOURCE_DOES_NOT_EXIST; definitions must be JSON objects of typed rules.
+func policyAndPoolBadInputs() []badInput {
+	cp, ip := "/api/2.0/policies/clusters/", "/api/2.0/instance-pools/"
+	notFound := "RESOURCE_DOES_NOT_EXIST"
+	pool := `"instance_pool_name":"p","node_type_id":"Standard_DS3_v2"`
+	return []badInput{
+		{route: "POST " + cp + "create", name: "malformed JSON", path: cp + "create", body: `{"name":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: "POST " + cp + "create", name: "missing name", path: cp + "create", body: `{"definition":"{}"}`, status: 400, code: badParam, message: "Missing required field: name"},
+		{route: "POST " + cp + "create", name: "no definition", path: cp + "create", body: `{"name":"p"}`, status: 400, code: badParam, message: "Either definition or policy_family_id must be specified."},
+		{route: "POST " + cp + "create", name: "definition not JSON", path: cp + "create", body: `{"name":"p","definition":"{nope"}`, status: 400, code: badParam, message: "Invalid policy definition: it must be a JSON object"},
+		{route: "POST " + cp + "create", name: "unknown rule type", path: cp + "create", body: `{"name":"p","definition":"{\"spark_version\":{\"type\":\"pinned\"}}"}`, status: 400, code: badParam, message: `rule for "spark_version" has type "pinned"`},
+		{route: "POST " + cp + "create", name: "negative max clusters", path: cp + "create", body: `{"name":"p","definition":"{}","max_clusters_per_user":-1}`, status: 400, code: badParam, message: "max_clusters_per_user must be positive"},
+		{route: "GET " + cp + "get", name: "missing id", path: cp + "get", status: 400, code: badParam, message: "Missing required field: policy_id"},
+		{route: "GET " + cp + "get", name: "unknown id", path: cp + "get?policy_id=NOPE", status: 404, code: notFound, message: "Can't find a cluster policy with id: NOPE."},
+		{route: "GET " + cp + "list", name: "junk query is ignored", path: cp + "list?x=%ff", status: 200},
+		{route: "POST " + cp + "edit", name: "missing id", path: cp + "edit", body: `{"name":"p","definition":"{}"}`, status: 400, code: badParam, message: "Missing required field: policy_id"},
+		{route: "POST " + cp + "edit", name: "unknown id", path: cp + "edit", body: `{"policy_id":"NOPE","name":"p","definition":"{}"}`, status: 404, code: notFound, message: "Can't find a cluster policy with id: NOPE."},
+		{route: "POST " + cp + "delete", name: "unknown id", path: cp + "delete", body: `{"policy_id":"NOPE"}`, status: 404, code: notFound, message: "Can't find a cluster policy with id: NOPE."},
+		{route: "POST " + cp + "delete", name: "missing id", path: cp + "delete", body: `{}`, status: 400, code: badParam, message: "Missing required field: policy_id"},
+
+		{route: "POST " + ip + "create", name: "malformed JSON", path: ip + "create", body: `{"instance_pool_name":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: "POST " + ip + "create", name: "missing name", path: ip + "create", body: `{"node_type_id":"Standard_DS3_v2"}`, status: 400, code: badParam, message: "Missing required field: instance_pool_name"},
+		{route: "POST " + ip + "create", name: "unknown node type", path: ip + "create", body: `{"instance_pool_name":"p","node_type_id":"Standard_Z9"}`, status: 400, code: badParam, message: "Node type Standard_Z9 is not supported"},
+		{route: "POST " + ip + "create", name: "capacity below idle", path: ip + "create", body: `{` + pool + `,"min_idle_instances":3,"max_capacity":2}`, status: 400, code: badParam, message: "max_capacity (2) must be at least min_idle_instances (3)"},
+		{route: "POST " + ip + "create", name: "idle minutes out of range", path: ip + "create", body: `{` + pool + `,"idle_instance_autotermination_minutes":10001}`, status: 400, code: badParam, message: "between 0 and 10000"},
+		{route: "POST " + ip + "create", name: "unknown availability", path: ip + "create", body: `{` + pool + `,"azure_attributes":{"availability":"SPOT"}}`, status: 400, code: badParam, message: `Invalid azure_attributes.availability "SPOT"`},
+		{route: "POST " + ip + "create", name: "unknown spark version", path: ip + "create", body: `{` + pool + `,"preloaded_spark_versions":["9.9.x"]}`, status: 400, code: badParam, message: "Invalid spark version 9.9.x"},
+		{route: "POST " + ip + "create", name: "reserved tag", path: ip + "create", body: `{` + pool + `,"custom_tags":{"Vendor":"me"}}`, status: 400, code: badParam, message: `"Vendor" is reserved`},
+		{route: "GET " + ip + "get", name: "missing id", path: ip + "get", status: 400, code: badParam, message: "Missing required field: instance_pool_id"},
+		{route: "GET " + ip + "get", name: "unknown id", path: ip + "get?instance_pool_id=nope", status: 404, code: notFound, message: "Can't find an instance pool with id: nope."},
+		{route: "GET " + ip + "list", name: "junk query is ignored", path: ip + "list?x=%ff", status: 200},
+		{route: "POST " + ip + "edit", name: "unknown id", path: ip + "edit", body: `{"instance_pool_id":"nope",` + pool + `}`, status: 404, code: notFound, message: "Can't find an instance pool with id: nope."},
+		{route: "POST " + ip + "edit", name: "missing id", path: ip + "edit", body: `{` + pool + `}`, status: 400, code: badParam, message: "Missing required field: instance_pool_id"},
+		{route: "POST " + ip + "delete", name: "unknown id", path: ip + "delete", body: `{"instance_pool_id":"nope"}`, status: 404, code: notFound, message: "Can't find an instance pool with id: nope."},
+		{route: "POST " + ip + "delete", name: "missing id", path: ip + "delete", body: `{}`, status: 400, code: badParam, message: "Missing required field: instance_pool_id"},
+	}
+}
+
+// workspaceTreeBadInputs: a missing path is 404 RESOURCE_DOES_NOT_EXIST
+// "Path (<p>) doesn't exist."; unknown repos likewise.
+func workspaceTreeBadInputs() []badInput {
+	p, rp := "/api/2.0/workspace/", "/api/2.0/repos"
+	notFound := "RESOURCE_DOES_NOT_EXIST"
+	imp := "POST " + p + "import"
+	return []badInput{
+		{route: imp, name: "malformed JSON", path: p + "import", body: `{"path":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: imp, name: "missing path", path: p + "import", body: `{"content":""}`, status: 400, code: badParam, message: "Missing required field: path"},
+		{route: imp, name: "relative path", path: p + "import", body: `{"path":"x/y","language":"PYTHON"}`, status: 400, code: badParam, message: "Path (x/y) must be absolute."},
+		{route: imp, name: "unknown format", path: p + "import", body: `{"path":"/Shared/x","format":"ZIP"}`, status: 400, code: badParam, message: `Invalid format "ZIP"`},
+		{route: imp, name: "unknown language", path: p + "import", body: `{"path":"/Shared/x","language":"JAVA"}`, status: 400, code: badParam, message: `Invalid language "JAVA"`},
+		{route: imp, name: "content not base64", path: p + "import", body: `{"path":"/Shared/x","language":"PYTHON","content":"!!"}`, status: 400, code: badParam, message: "content must be base64-encoded"},
+		{route: imp, name: "notebook without language", path: p + "import", body: `{"path":"/Shared/x","format":"SOURCE","content":""}`, status: 400, code: badParam, message: "The language must be specified"},
+		{route: imp, name: "missing parent", path: p + "import", body: `{"path":"/Shared/nope/x","format":"RAW","content":""}`, status: 404, code: notFound, message: "The parent folder (/Shared/nope) does not exist."},
+		{route: imp, name: "over a folder", path: p + "import", body: `{"path":"/Shared","format":"RAW","content":"","overwrite":true}`, status: 400, code: "RESOURCE_ALREADY_EXISTS", message: "Path (/Shared) already exists."},
+		{route: imp, name: "archive format", path: p + "import", body: `{"path":"/Shared/x","format":"DBC","content":""}`, status: 400, code: badParam, message: "does not import DBC archives"},
+		{route: "GET " + p + "export", name: "missing path", path: p + "export", status: 400, code: badParam, message: "Missing required field: path"},
+		{route: "GET " + p + "export", name: "unknown path", path: p + "export?path=/Shared/nope", status: 404, code: notFound, message: "Path (/Shared/nope) doesn't exist."},
+		{route: "GET " + p + "export", name: "a folder", path: p + "export?path=/Shared", status: 400, code: badParam, message: "directories export only as DBC archives"},
+		{route: "GET " + p + "export", name: "unknown format", path: p + "export?path=/Shared&format=PDF", status: 400, code: badParam, message: `Invalid format "PDF"`},
+		{route: "GET " + p + "get-status", name: "unknown path", path: p + "get-status?path=/Shared/nope", status: 404, code: notFound, message: "Path (/Shared/nope) doesn't exist."},
+		{route: "GET " + p + "get-status", name: "NUL in path", path: p + "get-status?path=/Shared/%00", status: 400, code: badParam, message: "is invalid"},
+		{route: "GET " + p + "list", name: "unknown path", path: p + "list?path=/Shared/nope", status: 404, code: notFound, message: "Path (/Shared/nope) doesn't exist."},
+		{route: "POST " + p + "mkdirs", name: "relative path", path: p + "mkdirs", body: `{"path":"Shared/x"}`, status: 400, code: badParam, message: "must be absolute"},
+		{route: "POST " + p + "mkdirs", name: "path as number", path: p + "mkdirs", body: `{"path":1}`, status: 400, code: badParam, message: "path"},
+		{route: "POST " + p + "delete", name: "unknown path", path: p + "delete", body: `{"path":"/Shared/nope"}`, status: 404, code: notFound, message: "Path (/Shared/nope) doesn't exist."},
+		{route: "POST " + p + "delete", name: "system folder", path: p + "delete", body: `{"path":"/Shared","recursive":true}`, status: 403, code: "PERMISSION_DENIED", message: "is a system folder"},
+
+		{route: "POST " + rp, name: "malformed JSON", path: rp, body: `{"url":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: "POST " + rp, name: "missing url", path: rp, body: `{"provider":"gitHub"}`, status: 400, code: badParam, message: "Missing required field: url"},
+		{route: "POST " + rp, name: "ssh url", path: rp, body: `{"url":"git@github.com:a/b.git","provider":"gitHub"}`, status: 400, code: badParam, message: "only HTTPS git urls"},
+		{route: "POST " + rp, name: "missing provider", path: rp, body: `{"url":"https://github.com/a/b.git"}`, status: 400, code: badParam, message: "Missing required field: provider"},
+		{route: "POST " + rp, name: "unknown provider", path: rp, body: `{"url":"https://github.com/a/b.git","provider":"svn"}`, status: 400, code: badParam, message: `Invalid git provider "svn"`},
+		{route: "POST " + rp, name: "missing parent", path: rp, body: `{"url":"https://github.com/a/b.git","provider":"gitHub","path":"/Shared/nope/b"}`, status: 404, code: notFound, message: "The parent folder (/Shared/nope) does not exist."},
+		{route: "GET " + rp, name: "bad page token", path: rp + "?page_token=zzz!", status: 400, code: badParam, message: "Invalid page_token"},
+		{route: "GET " + rp + "/{id}", name: "unknown id", path: rp + "/42", status: 404, code: notFound, message: "Repo 42 does not exist."},
+		{route: "PATCH " + rp + "/{id}", name: "branch and tag", path: rp + "/42", body: `{"branch":"main","tag":"v1"}`, status: 400, code: badParam, message: "Only one of branch and tag"},
+		{route: "PATCH " + rp + "/{id}", name: "unknown id", path: rp + "/42", body: `{"branch":"main"}`, status: 404, code: notFound, message: "Repo 42 does not exist."},
+		{route: "DELETE " + rp + "/{id}", name: "unknown id", path: rp + "/42", status: 404, code: notFound, message: "Repo 42 does not exist."},
 	}
 }

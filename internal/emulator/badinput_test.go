@@ -97,6 +97,11 @@ func clusterBadInputs(v string, fx fixtures) []badInput {
 		{route: create, name: "map as string", path: p + "create", body: `{` + valid + `,"custom_tags":"owner=me"}`, status: 400, code: badParam, message: "custom_tags"},
 		{route: create, name: "bool as number", path: p + "create", body: `{` + valid + `,"enable_elastic_disk":1}`, status: 400, code: badParam, message: "enable_elastic_disk"},
 		{route: create, name: "missing spark_version", path: p + "create", body: `{"node_type_id":"Standard_DS3_v2"}`, status: 400, code: badParam, message: "Missing required field: spark_version"},
+		{route: create, name: "empty cluster_name", path: p + "create", body: `{` + valid + `,"cluster_name":""}`, status: 400, code: badParam, message: "cluster_name"},
+		{route: create, name: "blank cluster_name", path: p + "create", body: `{` + valid + `,"cluster_name":"   "}`, status: 400, code: badParam, message: "cluster_name"},
+		{route: create, name: "NUL in cluster_name", path: p + "create", body: `{` + valid + `,"cluster_name":"a\u0000b"}`, status: 400, code: badParam, message: "control characters"},
+		{route: create, name: "tab cluster_name", path: p + "create", body: `{` + valid + `,"cluster_name":"\t"}`, status: 400, code: badParam, message: "cluster_name"},
+		{route: edit, name: "empty cluster_name", path: p + "edit", body: `{"cluster_id":"x",` + valid + `,"cluster_name":""}`, status: 400, code: badParam, message: "cluster_name"},
 		{route: create, name: "missing node_type_id", path: p + "create", body: `{"spark_version":"15.4.x-scala2.12"}`, status: 400, code: badParam, message: "Missing required field: node_type_id"},
 		{route: create, name: "unknown spark version", path: p + "create", body: `{"spark_version":"99.9.x","node_type_id":"Standard_DS3_v2"}`, status: 400, code: badParam, message: "Invalid spark version 99.9.x"},
 		{route: create, name: "unknown node type", path: p + "create", body: `{"spark_version":"15.4.x-scala2.12","node_type_id":"Standard_Z9"}`, status: 400, code: badParam, message: "Node type Standard_Z9 is not supported"},
@@ -207,6 +212,7 @@ func operatorBadInputs() []badInput {
 		{route: "PUT " + faults, name: "relative path prefix", path: faults, body: `{"rules":[{"path_prefix":"api/"}]}`, status: 400, code: badParam, message: "must start with '/'"},
 		{route: "PUT " + faults, name: "rates over 1", path: faults, body: `{"rules":[{"path_prefix":"/","rate_429":0.6,"rate_503":0.6}]}`, status: 400, code: badParam, message: "sum to at most 1"},
 		{route: "PUT " + faults, name: "lost answers over 1", path: faults, body: `{"rules":[{"path_prefix":"/","rate_503":0.5,"rate_lost_answer":0.6}]}`, status: 400, code: badParam, message: "rate_lost_answer"},
+		{route: "PUT " + faults, name: "negative times", path: faults, body: `{"rules":[{"path_prefix":"/","times":-1}]}`, status: 400, code: badParam, message: "times"},
 		{route: "PUT " + faults, name: "success status", path: faults, body: `{"rules":[{"path_prefix":"/","status":200}]}`, status: 400, code: badParam, message: "HTTP error status"},
 		{route: "PUT " + faults, name: "negative latency", path: faults, body: `{"rules":[{"path_prefix":"/","latency_ms":-5}]}`, status: 400, code: badParam, message: "latency_ms"},
 		{route: "DELETE " + faults, name: "body is ignored", path: faults, body: `nope`, status: 200},
@@ -220,7 +226,12 @@ func operatorBadInputs() []badInput {
 // service/catalog; unity_catalog.go).
 func unityCatalogBadInputs() []badInput {
 	const wb, b = "/api/2.1/unity-catalog/workspace-bindings/catalogs/", "/api/2.1/unity-catalog/bindings/"
+	long := strings.Repeat("x", 65537)
 	return []badInput{
+		{route: "POST /api/2.1/unity-catalog/catalogs", name: "name over 255", path: "/api/2.1/unity-catalog/catalogs", body: `{"name":"` + strings.Repeat("c", 256) + `"}`, status: 400, code: badParam, message: "at most 255 characters"},
+		{route: "POST /api/2.1/unity-catalog/catalogs", name: "comment over the limit", path: "/api/2.1/unity-catalog/catalogs", body: `{"name":"c","comment":"` + long + `"}`, status: 400, code: badParam, message: "a comment must be at most 65536 characters"},
+		{route: "POST /api/2.1/unity-catalog/schemas", name: "comment over the limit", path: "/api/2.1/unity-catalog/schemas", body: `{"catalog_name":"c","name":"s","comment":"` + long + `"}`, status: 400, code: badParam, message: "a comment must be at most"},
+		{route: "POST /api/2.1/unity-catalog/models", name: "comment over the limit", path: "/api/2.1/unity-catalog/models", body: `{"catalog_name":"c","schema_name":"s","name":"m","comment":"` + long + `"}`, status: 400, code: badParam, message: "a comment must be at most"},
 		{route: "GET /api/2.1/unity-catalog/current-metastore-assignment", name: "junk query is ignored", path: "/api/2.1/unity-catalog/current-metastore-assignment?x=%ff", status: 200},
 		{route: "GET /api/2.1/unity-catalog/metastore_summary", name: "junk query is ignored", path: "/api/2.1/unity-catalog/metastore_summary?x=%ff", status: 200},
 		{route: "GET " + wb + "{name}", name: "unknown catalog", path: wb + "nope", status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "Catalog 'nope' does not exist."},

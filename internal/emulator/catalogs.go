@@ -48,6 +48,9 @@ func (s *Server) createCatalog(r *http.Request) (any, error) {
 	if err := validateName("catalog", "name", req.Name); err != nil {
 		return nil, err
 	}
+	if err := validateComment("catalog", req.Comment); err != nil {
+		return nil, err
+	}
 	name := strings.ToLower(req.Name)
 	c := catalogInfo{
 		Name: name, FullName: name, Comment: req.Comment, Properties: req.Properties,
@@ -117,6 +120,11 @@ func (u securableUpdate) apply(kind string, comment, owner *string, props *map[s
 	}
 	if u.Owner != nil && *u.Owner == "" {
 		return invalidParam("Owner cannot be empty.")
+	}
+	if u.Comment != nil {
+		if err := validateComment(kind, *u.Comment); err != nil {
+			return err
+		}
 	}
 	if u.Comment != nil {
 		*comment = *u.Comment

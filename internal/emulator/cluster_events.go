@@ -220,7 +220,11 @@ func (s *Server) clusterEvents(r *http.Request) (any, error) {
 		lo, hi := min(offset, len(events)), min(offset+size, len(events))
 		out["events"] = events[lo:hi]
 		if hi < len(events) {
-			out["next_page_token"] = pageToken(hi)
+			// next_page too: "the parameters necessary to request the
+			// next page", which the SDK's iterator follows.
+			next := req
+			next.PageToken, next.PageSize = pageToken(hi), size
+			out["next_page_token"], out["next_page"] = next.PageToken, next
 		}
 		if lo > 0 {
 			out["prev_page_token"] = pageToken(max(0, lo-size))

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Clusters: /api/2.1/clusters/*. Field names, enums and lifecycle follow the
@@ -178,14 +179,23 @@ func (s *Server) createCluster(r *http.Request) (any, error) {
 	var req struct {
 		clusterSpec
 		IdempotencyToken string `json:"idempotency_token"`
+		// ClusterName shadows the spec's to tell an absent name (allowed:
+		// the cluster is then unnamed) from a sent empty one (refused).
+		ClusterName *string `json:"cluster_name"`
 	}
 	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	if err := validateClusterName(req.ClusterName); err != nil {
 		return nil, err
 	}
 	if len(req.IdempotencyToken) > 64 {
 		return nil, invalidParam("idempotency_token must be at most 64 characters long.")
 	}
 	spec := req.clusterSpec
+	if req.ClusterName != nil {
+		spec.ClusterName = *req.ClusterName
+	}
 	if err := validateClusterSpec(&spec); err != nil {
 		return nil, err
 	}
@@ -368,12 +378,19 @@ func (s *Server) editCluster(r *http.Request) (any, error) {
 	var req struct {
 		ClusterID string `json:"cluster_id"`
 		clusterSpec
+		ClusterName *string `json:"cluster_name"` // as in createCluster
 	}
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
 	}
 	if err := requireString("cluster_id", req.ClusterID); err != nil {
 		return nil, err
+	}
+	if err := validateClusterName(req.ClusterName); err != nil {
+		return nil, err
+	}
+	if req.ClusterName != nil {
+		req.clusterSpec.ClusterName = *req.ClusterName
 	}
 	if err := validateClusterSpec(&req.clusterSpec); err != nil {
 		return nil, err
@@ -394,7 +411,7 @@ func (s *Server) editCluster(r *http.Request) (any, error) {
 		c.clusterSpec = req.clusterSpec
 		spec := req.clusterSpec
 		c.Spec = &spec
-		c.DefaultTags["ClusterName"] = req.ClusterName
+		c.DefaultTags["ClusterName"] = req.clusterSpec.ClusterName
 		c.sizeFromNodeType()
 		return nil
 	})
@@ -567,6 +584,23 @@ func titleCase(s string) string {
 	return s[:1] + strings.ToLower(s[1:])
 }
 
+// validateClusterName: a cluster_name that is sent (clusters/create and
+// edit) must be visible — not empty, not blank, no control characters
+// (NUL, tab, newline). Leaving it out is allowed, as in the API reference.
+func validateClusterName(sent *string) error {
+	if sent == nil {
+		return nil
+	}
+	name := *sent
+	if strings.TrimSpace(name) == "" {
+		return invalidParam("Missing required field: cluster_name (it must not be empty or blank).")
+	}
+	if strings.ContainsFunc(name, unicode.IsControl) {
+		return invalidParam("Invalid cluster_name %q: it must not contain control characters.", name)
+	}
+	return nil
+}
+
 func validateClusterSpec(spec *clusterSpec) error {
 	if err := requireString("spark_version", spec.SparkVersion); err != nil {
 		return err
@@ -608,11 +642,18 @@ func validateClusterSpec(spec *clusterSpec) error {
 			return err
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(spec.CustomTags)) {
+	return validateCustomTags(spec.CustomTags)
+}
+
+// validateCustomTags applies the rules clusters and instance pools share
+// for custom_tags: no reserved default-tag key, keys 1-127 and values at
+// most 255 characters.
+func validateCustomTags(tags map[string]string) error {
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		if slices.Contains(reservedClusterTags, k) {
 			return invalidParam("Custom tag key %q is reserved for default tags.", k)
 		}
-		if k == "" || len(k) > 127 || len(spec.CustomTags[k]) > 255 {
+		if k == "" || len(k) > 127 || len(tags[k]) > 255 {
 			return invalidParam("Custom tag %q: keys must be 1-127 and values at most 255 characters.", k)
 		}
 	}

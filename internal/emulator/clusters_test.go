@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/databricks/databricks-sdk-go"
 	"github.com/databricks/databricks-sdk-go/apierr"
 	"github.com/databricks/databricks-sdk-go/service/compute"
 
@@ -201,14 +202,14 @@ func TestClusters_pinFilterEventsAndAutoscaleShape(t *testing.T) {
 	emu := emulatortest.Start(t)
 	w := emu.WorkspaceClient(t)
 	ctx := context.Background()
-	auto, err := w.Clusters.CreateAndWait(ctx, compute.CreateCluster{
+	auto, err := createRunning(ctx, w, compute.CreateCluster{
 		ClusterName: "auto", SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2",
 		Autoscale: &compute.AutoScale{MinWorkers: 1, MaxWorkers: 3},
 	})
 	if err != nil {
 		t.Fatalf("create autoscale: %v", err)
 	}
-	fixed, err := w.Clusters.CreateAndWait(ctx, compute.CreateCluster{
+	fixed, err := createRunning(ctx, w, compute.CreateCluster{
 		ClusterName: "fixed", SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 2,
 	})
 	if err != nil {
@@ -264,13 +265,21 @@ func TestClusters_pinFilterEventsAndAutoscaleShape(t *testing.T) {
 	if got, want := strings.Join(types, ","), "UNPINNED,PINNED,RUNNING,CREATING"; got != want {
 		t.Errorf("events = %s, want %s", got, want)
 	}
-	asc, err := w.Clusters.EventsAll(ctx, compute.GetEvents{ClusterId: fixed.ClusterId, Order: compute.GetEventsOrderAsc, Limit: 1, EventTypes: []compute.EventType{compute.EventTypePinned, compute.EventTypeUnpinned}})
-	if err != nil || len(asc) != 1 || asc[0].Type != compute.EventTypePinned {
-		t.Errorf("first pin event in ascending order: %+v (%v)", asc, err)
+	asc, err := w.Clusters.EventsAll(ctx, compute.GetEvents{ClusterId: fixed.ClusterId, Order: compute.GetEventsOrderAsc, PageSize: 1, EventTypes: []compute.EventType{compute.EventTypePinned, compute.EventTypeUnpinned}})
+	if err != nil || len(asc) != 2 || asc[0].Type != compute.EventTypePinned || asc[1].Type != compute.EventTypeUnpinned {
+		t.Errorf("pin events in ascending order, a page each: %+v (%v)", asc, err)
 	}
-	paged, err := w.Clusters.EventsAll(ctx, compute.GetEvents{ClusterId: fixed.ClusterId, Limit: 0, Offset: 0})
-	if err != nil || len(paged) != 4 {
-		t.Errorf("all events through next_page: %d (%v)", len(paged), err)
+	// The older offset/limit pages, as the official provider sends them.
+	var legacy struct {
+		Events   []compute.ClusterEvent `json:"events"`
+		NextPage *struct {
+			Offset int `json:"offset"`
+		} `json:"next_page"`
+		Total int `json:"total_count"`
+	}
+	emu.Do(t, "POST", "/api/2.1/clusters/events", map[string]any{"cluster_id": fixed.ClusterId, "limit": 3}, &legacy)
+	if len(legacy.Events) != 3 || legacy.Total != 4 || legacy.NextPage == nil || legacy.NextPage.Offset != 3 {
+		t.Errorf("offset/limit page: %+v", legacy)
 	}
 }
 
@@ -280,7 +289,7 @@ func TestLibraries_installStatusUninstall(t *testing.T) {
 	emu := emulatortest.Start(t)
 	w := emu.WorkspaceClient(t)
 	ctx := context.Background()
-	c, err := w.Clusters.CreateAndWait(ctx, compute.CreateCluster{SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 1})
+	c, err := createRunning(ctx, w, compute.CreateCluster{SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,4 +350,13 @@ func TestClusters_pinnedClusterIsNotPermanentlyDeleted(t *testing.T) {
 	if err := w.Clusters.PermanentDeleteByClusterId(ctx, c.ClusterId); err != nil {
 		t.Fatalf("permanent delete after unpin: %v", err)
 	}
+}
+
+// createRunning creates a cluster and waits until it runs.
+func createRunning(ctx context.Context, w *databricks.WorkspaceClient, spec compute.CreateCluster) (*compute.ClusterDetails, error) {
+	wait, err := w.Clusters.Create(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	return wait.Get()
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxBodyBytes bounds a request body; the real API refuses far smaller
@@ -33,6 +34,11 @@ func decodeBody(r *http.Request, v any) error {
 	}
 	if raw[0] != '{' {
 		return apiErr(http.StatusBadRequest, codeMalformedRequest, "Invalid JSON given in the body of the request - expected a map")
+	}
+	// encoding/json turns invalid UTF-8 into U+FFFD silently; the real API
+	// refuses such a body rather than store a mangled name.
+	if !utf8.Valid(raw) {
+		return apiErr(http.StatusBadRequest, codeMalformedRequest, "Invalid JSON given in the body of the request - the body is not valid UTF-8")
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		var typeErr *json.UnmarshalTypeError

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -533,8 +534,9 @@ func (s *Server) appServiceIdentityToken(r *http.Request) (any, *aadError) {
 }
 
 // managedIdentityToken issues a managed identity's token. The machine's
-// identity is the first configured service principal (system-assigned), or
-// the one client_id names (user-assigned).
+// identities are the --managed-identity ones: the first is system-assigned,
+// client_id picks another (user-assigned). Without any, every request
+// gets "Identity not found", as IMDS answers on a VM with no identity.
 func (s *Server) managedIdentityToken(r *http.Request) (any, *aadError) {
 	q := r.URL.Query()
 	if q.Get("api-version") == "" {
@@ -547,14 +549,12 @@ func (s *Server) managedIdentityToken(r *http.Request) (any, *aadError) {
 	if classifyAudience(resource, requestBase(r)) == audienceUnknown {
 		return nil, &aadError{Status: http.StatusBadRequest, Error: "invalid_resource", Description: fmt.Sprintf("AADSTS500011: The resource principal named %s was not found in the tenant.", resource)}
 	}
-	var sp ServicePrincipal
-	var ok bool
-	if id := q.Get("client_id"); id != "" {
-		sp, ok = s.entra.principal(id)
-	} else if len(s.entra.principals) > 0 {
-		sp, ok = s.entra.principals[0], true
+	id := q.Get("client_id")
+	if id == "" && len(s.opts.ManagedIdentities) > 0 {
+		id = s.opts.ManagedIdentities[0]
 	}
-	if !ok {
+	sp, ok := s.entra.principal(id)
+	if !ok || !slices.Contains(s.opts.ManagedIdentities, id) {
 		return nil, &aadError{Status: http.StatusBadRequest, Error: "invalid_request", Description: "Identity not found"}
 	}
 	tok, exp, err := s.entra.issue(sp, resource, "1.0")

@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -190,7 +191,7 @@ func (t imdsTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestEntraID_managedIdentity(t *testing.T) {
-	emu := emulatortest.StartTLS(t, emulatortest.WithServicePrincipals(testSP))
+	emu := emulatortest.StartTLS(t, emulatortest.WithServicePrincipals(testSP), emulatortest.WithManagedIdentities(testSP.ClientID))
 	ctx := context.Background()
 	resourceID, host := hostedWorkspace(t, emu)
 	u, _ := url.Parse(emu.URL)
@@ -321,5 +322,46 @@ func TestEntraID_expiredTokensAreRefused(t *testing.T) {
 	_, err = bearerClient(t, emu, host, dbTok.Token).CurrentUser.Me(ctx)
 	if !errors.Is(err, apierr.ErrUnauthenticated) || !strings.Contains(err.Error(), "Token is expired") {
 		t.Errorf("expired workspace token: %v", err)
+	}
+}
+
+// TestEntraID_managedIdentityOnlyWithTheFlag: with service principals but
+// no --managed-identity, the IMDS and App Service endpoints issue nothing
+// (a token with no credential at all would be anyone's for the asking);
+// with it, they answer for that identity only.
+func TestEntraID_managedIdentityOnlyWithTheFlag(t *testing.T) {
+	imds := "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com/"
+	ask := func(emu *emulatortest.Emulator, path string, header map[string]string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, emu.URL+path, nil)
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(raw)
+	}
+	other := emulator.ServicePrincipal{ClientID: "33333333-3333-3333-3333-333333333333", Secret: "x", TenantID: testTenant}
+	without := emulatortest.Start(t, emulatortest.WithServicePrincipals(testSP))
+	for path, header := range map[string]map[string]string{
+		imds: {"Metadata": "true"},
+		"/msi/token?api-version=2019-08-01&resource=https://management.azure.com/": {"X-IDENTITY-HEADER": without.Token},
+	} {
+		if status, body := ask(without, path, header); status != 400 || !strings.Contains(body, "Identity not found") || strings.Contains(body, "access_token") {
+			t.Errorf("%s without --managed-identity: %d %s", path, status, body)
+		}
+	}
+	with := emulatortest.Start(t, emulatortest.WithServicePrincipals(testSP, other), emulatortest.WithManagedIdentities(testSP.ClientID))
+	if status, body := ask(with, imds, map[string]string{"Metadata": "true"}); status != 200 || !strings.Contains(body, "access_token") {
+		t.Errorf("IMDS with --managed-identity: %d %s", status, body)
+	}
+	if status, body := ask(with, imds+"&client_id="+other.ClientID, map[string]string{"Metadata": "true"}); status != 400 {
+		t.Errorf("IMDS for a service principal that is not a managed identity: %d %s", status, body)
+	}
+	if _, err := emulator.NewServer(emulator.Options{DataDir: t.TempDir(), ManagedIdentities: []string{"nobody"}}); err == nil || !strings.Contains(err.Error(), "not one of the --service-principal") {
+		t.Errorf("unknown managed identity: %v", err)
 	}
 }

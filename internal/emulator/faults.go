@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -39,6 +40,10 @@ type FaultRule struct {
 	// duplicate). Drawn after Rate429 and Rate503, which fail before the
 	// handler runs.
 	RateLostAnswer float64 `json:"rate_lost_answer,omitempty"`
+	// Times, when set, retires the rule after it has matched that many
+	// requests (later ones fall through to the next rule): "lose the
+	// answer to the first create" is rate_lost_answer 1 with times 1.
+	Times int `json:"times,omitempty"`
 }
 
 // FaultConfig is the body of PUT /_emulator/faults.
@@ -57,6 +62,9 @@ func (c FaultConfig) validate() error {
 		if r.Status != 0 && (r.Status < 400 || r.Status > 599) {
 			return invalidParam("rules[%d].status must be an HTTP error status (400-599)", i)
 		}
+		if r.Times < 0 {
+			return invalidParam("rules[%d].times must not be negative", i)
+		}
 		if r.LatencyMs < 0 || r.LatencyMs > 60000 {
 			return invalidParam("rules[%d].latency_ms must be between 0 and 60000", i)
 		}
@@ -65,8 +73,10 @@ func (c FaultConfig) validate() error {
 }
 
 type faultInjector struct {
-	mu    sync.RWMutex
+	mu    sync.Mutex
 	rules []FaultRule
+	// matched counts the requests each rule has matched, for Times.
+	matched []int
 }
 
 func newFaultInjector() *faultInjector { return &faultInjector{} }
@@ -75,11 +85,12 @@ func (f *faultInjector) set(c FaultConfig) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.rules = append([]FaultRule(nil), c.Rules...)
+	f.matched = make([]int, len(f.rules))
 }
 
 func (f *faultInjector) get() FaultConfig {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	return FaultConfig{Rules: append([]FaultRule{}, f.rules...)}
 }
 
@@ -95,16 +106,17 @@ type fault struct {
 
 // decide draws the fault for r from the first matching rule.
 func (f *faultInjector) decide(r *http.Request) fault {
-	f.mu.RLock()
+	f.mu.Lock()
 	var rule *FaultRule
-	for i := range f.rules {
-		if strings.HasPrefix(r.URL.Path, f.rules[i].PathPrefix) && (f.rules[i].Method == "" || strings.EqualFold(f.rules[i].Method, r.Method)) {
-			rc := f.rules[i]
-			rule = &rc
+	for i, fr := range f.rules {
+		if strings.HasPrefix(r.URL.Path, fr.PathPrefix) && (fr.Method == "" || strings.EqualFold(fr.Method, r.Method)) &&
+			(fr.Times == 0 || f.matched[i] < fr.Times) {
+			f.matched[i]++
+			rule = &fr
 			break
 		}
 	}
-	f.mu.RUnlock()
+	f.mu.Unlock()
 	if rule == nil {
 		return fault{}
 	}
@@ -127,6 +139,22 @@ func (f *faultInjector) decide(r *http.Request) fault {
 		out.after = true
 	}
 	return out
+}
+
+// describe says what was injected, for the request log ("" for nothing).
+func (f fault) describe() string {
+	var parts []string
+	if f.delay > 0 {
+		parts = append(parts, fmt.Sprintf("latency +%d ms", f.delay.Milliseconds()))
+	}
+	if f.answer != nil {
+		what := fmt.Sprintf("answered %d", f.answer.Status)
+		if f.after {
+			what += " after the handler ran (answer lost)"
+		}
+		parts = append(parts, what)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // isWrite reports whether a request of method may change state.

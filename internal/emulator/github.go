@@ -97,10 +97,14 @@ func (s *Server) githubRoute(pattern string, h ghHandler) {
 // like GitHub does; anything else is 401 "Bad credentials" (no header at
 // all is 401 "Requires authentication").
 func (s *Server) checkGitHubAuth(r *http.Request) error {
-	h := r.Header.Get("Authorization")
-	if h == "" {
+	hs := r.Header.Values("Authorization")
+	if len(hs) == 0 || hs[0] == "" {
 		return &GitHubError{Status: http.StatusUnauthorized, Message: "Requires authentication", DocURL: githubDocs}
 	}
+	if len(hs) > 1 {
+		return &GitHubError{Status: http.StatusUnauthorized, Message: errMultipleAuthorization, DocURL: githubDocs}
+	}
+	h := hs[0]
 	for _, scheme := range []string{"Bearer ", "bearer ", "token "} {
 		if tok, ok := strings.CutPrefix(h, scheme); ok && s.knownToken(tok) {
 			return nil
@@ -275,8 +279,8 @@ func decodeGitHubBody(r *http.Request, v any) error {
 	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
 	if err == nil {
 		raw = bytes.TrimSpace(raw)
-		if len(raw) == 0 || raw[0] != '{' {
-			err = fmt.Errorf("not an object")
+		if len(raw) == 0 || raw[0] != '{' || !utf8.Valid(raw) {
+			err = fmt.Errorf("not a UTF-8 JSON object")
 		} else {
 			err = json.Unmarshal(raw, v)
 		}

@@ -784,16 +784,23 @@ func maxConcurrentRuns(j job) int {
 	return 1
 }
 
+// settingsView decodes j's stored settings into their typed view.
+func (j job) settingsView() (jobSettingsView, error) {
+	var v jobSettingsView
+	raw, err := json.Marshal(j.Settings)
+	if err != nil {
+		return v, err
+	}
+	err = json.Unmarshal(raw, &v)
+	return v, err
+}
+
 // newJobRun builds a run of j: job parameters resolved against their
 // defaults, one task run per task, and the run's outcome decided now (a task
 // on an existing cluster that does not exist fails).
 func (s *Server) newJobRun(tx Tx, j job, params map[string]string, only []string) (jobRun, error) {
-	var v jobSettingsView
-	raw, err := json.Marshal(j.Settings)
+	v, err := j.settingsView()
 	if err != nil {
-		return jobRun{}, err
-	}
-	if err := json.Unmarshal(raw, &v); err != nil {
 		return jobRun{}, err
 	}
 	run := jobRun{

@@ -44,8 +44,11 @@ func (s *Server) checkOperatorAuth(r *http.Request) error {
 		return apiErr(http.StatusUnauthorized, codeUnauthenticated,
 			"The emulator's operator API needs Authorization: Bearer <operator token> (printed by `brickops emulator` at start, or set with --operator-token).")
 	}
+	if len(hs) > 1 {
+		return apiErr(http.StatusUnauthorized, codeUnauthenticated, errMultipleAuthorization)
+	}
 	token, ok := strings.CutPrefix(hs[0], "Bearer ")
-	if len(hs) != 1 || !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.opts.OperatorToken)) != 1 {
+	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.opts.OperatorToken)) != 1 {
 		return apiErr(http.StatusForbidden, codePermissionDenied,
 			"Invalid operator token. The operator API (/_emulator/) accepts only the --operator-token credential, never a workspace, Entra ID or GitHub token.")
 	}

@@ -58,6 +58,14 @@ var permissionTypes = map[string]permissionType{
 			all, err := getAll[servingEndpoint](tx, servingBucket, "")
 			return slices.ContainsFunc(all, func(e servingEndpoint) bool { return e.ID == id }), err
 		}},
+	"cluster-policies": {objectType: "cluster-policy", kind: "Cluster policy", levels: []string{"CAN_USE"},
+		exists: bucketHas(clusterPoliciesBucket)},
+	"instance-pools": {objectType: "instance-pool", kind: "Instance pool", levels: []string{"CAN_ATTACH_TO", "CAN_MANAGE"},
+		exists: bucketHas(instancePoolsBucket)},
+	"notebooks":      {objectType: "notebook", kind: "Notebook", levels: workspaceObjectLevels, exists: workspaceObjectExists(objNotebook)},
+	"directories":    {objectType: "directory", kind: "Directory", levels: workspaceObjectLevels, exists: workspaceObjectExists(objDirectory)},
+	"files":          {objectType: "file", kind: "File", levels: workspaceObjectLevels, exists: workspaceObjectExists(objFile)},
+	"repos":          {objectType: "repo", kind: "Repo", levels: workspaceObjectLevels, exists: workspaceObjectExists(objRepo)},
 	"sql/warehouses": warehousePermissions,
 	// The SDK's Warehouses.GetPermissions says warehouses/<id>.
 	"warehouses": warehousePermissions,
@@ -70,6 +78,8 @@ var permissionTypes = map[string]permissionType{
 			return docExists(tx, experimentsBucket, experimentKey(id))
 		}},
 }
+
+var workspaceObjectLevels = []string{"CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE"}
 
 var warehousePermissions = permissionType{objectType: "warehouses", kind: "SQL warehouse", owned: true,
 	levels: []string{"CAN_USE", "CAN_MANAGE", "CAN_MONITOR", "CAN_VIEW", "IS_OWNER"},

@@ -114,6 +114,9 @@ func (s *Server) createRegisteredModel(r *http.Request) (any, error) {
 	if err := validateName("registered model", "name", req.Name); err != nil {
 		return nil, err
 	}
+	if err := validateComment("registered model", req.Comment); err != nil {
+		return nil, err
+	}
 	m, err := s.insertRegisteredModel(req.CatalogName, req.SchemaName, req.Name, req.Comment, req.StorageLocation)
 	if err != nil {
 		return nil, err

@@ -125,6 +125,11 @@ func (s *Server) routes() {
 	ws("POST "+ml+"experiments/create", s.createExperiment)
 	ws("GET "+ml+"experiments/get", s.getExperiment)
 	ws("GET "+ml+"experiments/get-by-name", s.getExperimentByName)
+	// Experiment management (mlflow_experiment_admin.go).
+	ws("POST "+ml+"experiments/update", s.updateExperiment)
+	ws("POST "+ml+"experiments/delete", s.deleteExperiment)
+	ws("POST "+ml+"experiments/restore", s.restoreExperiment)
+	ws("POST "+ml+"experiments/set-experiment-tag", s.setExperimentTag)
 	ws("POST "+ml+"experiments/search", s.searchExperiments)
 	ws("GET "+ml+"experiments/search", s.searchExperiments)
 	ws("POST "+ml+"runs/create", s.createRun)
@@ -261,6 +266,37 @@ func (s *Server) routes() {
 	ws("POST "+wh+"/{id}/start", s.startWarehouse)
 	ws("POST "+wh+"/{id}/stop", s.stopWarehouse)
 	ws("DELETE "+wh+"/{id}", s.deleteWarehouse)
+
+	// Cluster policies (cluster_policies.go) and instance pools
+	// (instance_pools.go). Paths from databricks-sdk-go
+	// service/compute/impl.go.
+	cp := "/api/2.0/policies/clusters/"
+	ws("POST "+cp+"create", s.createClusterPolicy)
+	ws("GET "+cp+"get", s.getClusterPolicy)
+	ws("GET "+cp+"list", s.listClusterPolicies)
+	ws("POST "+cp+"edit", s.editClusterPolicy)
+	ws("POST "+cp+"delete", s.deleteClusterPolicy)
+	ip := "/api/2.0/instance-pools/"
+	ws("POST "+ip+"create", s.createInstancePool)
+	ws("GET "+ip+"get", s.getInstancePool)
+	ws("GET "+ip+"list", s.listInstancePools)
+	ws("POST "+ip+"edit", s.editInstancePool)
+	ws("POST "+ip+"delete", s.deleteInstancePool)
+
+	// The workspace tree (workspace_objects.go) and git folders (repos.go).
+	// Paths from databricks-sdk-go service/workspace/impl.go.
+	wsp := "/api/2.0/workspace/"
+	ws("POST "+wsp+"import", s.importObject)
+	ws("GET "+wsp+"export", s.exportObject)
+	ws("GET "+wsp+"get-status", s.getObjectStatus)
+	ws("GET "+wsp+"list", s.listObjects)
+	ws("POST "+wsp+"mkdirs", s.mkdirs)
+	ws("POST "+wsp+"delete", s.deleteObject)
+	ws("POST /api/2.0/repos", s.createGitFolder)
+	ws("GET /api/2.0/repos", s.listGitFolders)
+	ws("GET /api/2.0/repos/{id}", s.getGitFolder)
+	ws("PATCH /api/2.0/repos/{id}", s.updateGitFolder)
+	ws("DELETE /api/2.0/repos/{id}", s.deleteGitFolder)
 
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.operatorRoute

@@ -57,6 +57,9 @@ func (s *Server) createSchema(r *http.Request) (any, error) {
 	if err := validateName("schema", "name", req.Name); err != nil {
 		return nil, err
 	}
+	if err := validateComment("schema", req.Comment); err != nil {
+		return nil, err
+	}
 	var sc schemaInfo
 	err := s.store.Update(func(tx Tx) error {
 		var c catalogInfo

@@ -29,6 +29,7 @@ func ListenAndServe(ctx context.Context, srv *Server, addr string, out io.Writer
 		srv.log.Warn("the emulator is listening on a non-loopback address; anyone who can reach it and knows a token can use it", "addr", ln.Addr().String())
 	}
 	fmt.Fprintf(out, "BrickOps emulator listening on %s (data in %s)\n", host, srv.opts.DataDir)
+	fmt.Fprintf(out, "# console: %s%s (log in with the operator token)\n", host, consolePrefix)
 	fmt.Fprintf(out, "# operator API (%s…): Authorization: Bearer $BRICKOPS_EMULATOR_OPERATOR_TOKEN\n", operatorPrefix)
 	fmt.Fprintf(out, "export BRICKOPS_EMULATOR_OPERATOR_TOKEN=%s\n", srv.opts.OperatorToken)
 	fmt.Fprintf(out, "export DATABRICKS_HOST=%s\n", host)

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -56,9 +57,14 @@ type Options struct {
 	// call of a large terraform apply.
 	RequestLogSize int
 	// ServicePrincipals are the applications the emulated Entra ID issues
-	// tokens to (entraid.go); the first one is also the managed identity
-	// the instance metadata endpoint answers for.
+	// tokens to (entraid.go).
 	ServicePrincipals []ServicePrincipal
+	// ManagedIdentities are the client ids of the service principals the
+	// managed-identity endpoints (IMDS, App Service) answer for; the first
+	// is the system-assigned identity. Empty: those endpoints issue
+	// nothing, as on a machine without an identity — otherwise anyone who
+	// can reach them gets a token with no credential at all.
+	ManagedIdentities []string
 	// TLS serves the root listener (ListenAndServe) and the hosted
 	// workspaces over HTTPS, with a self-signed certificate kept in DataDir
 	// (tls.go).
@@ -100,7 +106,9 @@ type Server struct {
 	tlsBundle string
 	// workspaceID is the numeric id of the workspace this server emulates.
 	workspaceID string
-	closeMu     sync.Once
+	// console serves /_console/ (console.go); only the root server has one.
+	console *http.ServeMux
+	closeMu sync.Once
 }
 
 // NewServer opens the store in opts.DataDir and builds the route table.
@@ -116,6 +124,11 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	if err := resolveOperatorToken(&opts); err != nil {
 		return nil, err
+	}
+	for _, id := range opts.ManagedIdentities {
+		if !slices.ContainsFunc(opts.ServicePrincipals, func(sp ServicePrincipal) bool { return sp.ClientID == id }) {
+			return nil, fmt.Errorf("emulator: managed identity %q is not one of the --service-principal applications", id)
+		}
 	}
 	if opts.RequestLogSize <= 0 {
 		opts.RequestLogSize = DefaultRequestLogSize
@@ -171,6 +184,8 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	s.hosted = newWorkspaceHosts(s)
 	s.routes()
+	s.console = http.NewServeMux()
+	s.consoleRoutes()
 	if err := s.rehostWorkspaces(); err != nil {
 		_ = s.Close()
 		return nil, err
@@ -199,8 +214,13 @@ func (s *Server) now() time.Time { return s.opts.Now() }
 
 // ServeHTTP records the request, applies injected faults, recovers from
 // handler panics (a panic is an emulator bug, reported as 500 in the API
-// shape), then dispatches through the route table.
+// shape), then dispatches through the route table. The console
+// (console.go) is served apart: neither logged nor faulted.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.console != nil && strings.HasPrefix(r.URL.Path, consolePrefix) {
+		s.serveConsole(w, r)
+		return
+	}
 	start := time.Now()
 	var tee *teeWriter
 	var reqBody []byte
@@ -210,6 +230,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w = tee
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	var injected string
 	if tee != nil {
 		defer func() { s.rec.write(r, reqBody, rec.status, tee.buf.Bytes()) }()
 	}
@@ -221,7 +242,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		elapsed := time.Since(start)
-		s.reqLog.add(r, rec.status, elapsed)
+		s.reqLog.add(r, rec.status, elapsed, injected)
 		if s.opts.LogRequests {
 			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", elapsed.Round(time.Microsecond))
 		}
@@ -231,6 +252,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !strings.HasPrefix(r.URL.Path, operatorPrefix) {
 		f := s.faults.decide(r)
+		injected = f.describe()
 		if f.delay > 0 {
 			select {
 			case <-time.After(f.delay):

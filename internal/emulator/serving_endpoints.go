@@ -248,6 +248,9 @@ func (s *Server) startDeployment(tx Tx, e *servingEndpoint, in configInput) erro
 	if err != nil {
 		return err
 	}
+	if err := servedVersionsExist(tx, entities); err != nil {
+		return err
+	}
 	version := 1
 	if e.Config != nil {
 		version = e.Config.ConfigVersion + 1
@@ -444,6 +447,34 @@ func (s *Server) resolveDeployment(tx Tx, e *servingEndpoint) (bool, error) {
 
 // servedVersionProblem says why a Unity Catalog model version cannot be
 // served, or "" when it can.
+// servedVersionsExist refuses, at create or config update, a served
+// entity whose model or version does not exist (400 for a version that is
+// no version number, 404 for one that is not there), instead of a
+// deployment that fails later. A version that exists but is not READY yet
+// may still become so; that is checked when the deployment resolves.
+func servedVersionsExist(tx Tx, entities []servedEntity) error {
+	for i, se := range entities {
+		parts, err := splitFullName("model", se.EntityName, 3)
+		if err != nil {
+			return err
+		}
+		n, err := parseVersion(se.EntityVersion)
+		if err != nil {
+			return invalidParam("Invalid served_entities[%d].entity_version '%s': a model version is a positive integer.", i, se.EntityVersion)
+		}
+		full := ucKey(parts...)
+		var m registeredModel
+		if err := loadDoc(tx, modelsBucket, full, modelKind, &m); err != nil {
+			return err
+		}
+		var v modelVersion
+		if err := loadVersion(tx, full, n, &v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func servedVersionProblem(tx Tx, entity, version string, now time.Time) string {
 	parts, err := splitFullName("model", entity, 3)
 	if err != nil {
@@ -524,10 +555,8 @@ func (s *Server) getServingEndpoint(r *http.Request) (any, error) {
 
 // listServingEndpoints answers summaries (serving.ServingEndpoint).
 func (s *Server) listServingEndpoints(r *http.Request) (any, error) {
-	var names []string
-	if err := s.store.View(func(tx Tx) error {
-		return tx.ForEach(servingBucket, "", func(k string, _ []byte) error { names = append(names, k); return nil })
-	}); err != nil {
+	names, err := keysOf(s.store, servingBucket, "")
+	if err != nil {
 		return nil, err
 	}
 	out := make([]map[string]any, 0, len(names))
@@ -691,57 +720,81 @@ func (s *Server) servingEndpointMetrics(w http.ResponseWriter, r *http.Request) 
 	fmt.Fprint(w, renderEndpointMetrics(e, s.now()))
 }
 
-func renderEndpointMetrics(e servingEndpoint, now time.Time) string {
-	var b strings.Builder
-	type series struct {
-		labels string
-		entity servedEntity
-		share  float64
+// entityTraffic is what one served entity of the active config has
+// received by some instant, in the synthetic traffic model the metrics
+// export and the console share.
+type entityTraffic struct {
+	entity                   servedEntity
+	share                    float64
+	requests, err4xx, err5xx float64
+	// expected is the model's exact request count, before rounding down
+	// to whole requests; rates over short windows use it.
+	expected float64
+}
+
+// endpointTraffic is every served entity's traffic at instant at: its
+// traffic share of one request per second since the config went live, 0.5 %
+// of it 4xx and 0.1 % 5xx (endpointErrorShare).
+func endpointTraffic(e servingEndpoint, at time.Time) []entityTraffic {
+	if e.Config == nil {
+		return nil
 	}
-	var all []series
-	if e.Config != nil {
-		for _, se := range e.Config.ServedEntities {
-			share := 0.0
+	elapsed := math.Max(0, float64(at.UnixMilli()-e.ServingSince)/1000)
+	var out []entityTraffic
+	for _, se := range e.Config.ServedEntities {
+		share := 0.0
+		if e.Config.TrafficConfig != nil {
 			for _, rt := range e.Config.TrafficConfig.Routes {
 				if rt.ServedEntityName == se.Name {
 					share = float64(rt.TrafficPercentage) / 100
 				}
 			}
-			all = append(all, series{labels: fmt.Sprintf(`endpoint_name=%q,served_entity_name=%q`, e.Name, se.Name), entity: se, share: share})
 		}
+		n := math.Floor(elapsed * share)
+		out = append(out, entityTraffic{entity: se, share: share, requests: n, err4xx: math.Floor(n / 200), err5xx: math.Floor(n / 1000), expected: elapsed * share})
 	}
-	elapsed := math.Max(0, float64(now.UnixMilli()-e.ServingSince)/1000)
-	metric := func(name, kind, help string, value func(series) float64) {
+	return out
+}
+
+// endpointErrorShare is the share of requests the traffic model fails.
+const endpointErrorShare = 1.0/200 + 1.0/1000
+
+func renderEndpointMetrics(e servingEndpoint, now time.Time) string {
+	var b strings.Builder
+	all := endpointTraffic(e, now)
+	labels := func(s entityTraffic) string {
+		return fmt.Sprintf(`endpoint_name=%q,served_entity_name=%q`, e.Name, s.entity.Name)
+	}
+	metric := func(name, kind, help string, value func(entityTraffic) float64) {
 		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, kind)
 		for _, s := range all {
-			fmt.Fprintf(&b, "%s{%s} %g\n", name, s.labels, value(s))
+			fmt.Fprintf(&b, "%s{%s} %g\n", name, labels(s), value(s))
 		}
 	}
-	requests := func(s series) float64 { return math.Floor(elapsed * s.share) }
-	metric("request_count_total", "counter", "Number of requests processed.", requests)
-	metric("request_4xx_count_total", "counter", "Number of requests that failed with a 4xx status.", func(s series) float64 { return math.Floor(requests(s) / 200) })
-	metric("request_5xx_count_total", "counter", "Number of requests that failed with a 5xx status.", func(s series) float64 { return math.Floor(requests(s) / 1000) })
-	metric("provisioned_concurrent_requests_total", "gauge", "Provisioned concurrency.", func(s series) float64 {
+	metric("request_count_total", "counter", "Number of requests processed.", func(s entityTraffic) float64 { return s.requests })
+	metric("request_4xx_count_total", "counter", "Number of requests that failed with a 4xx status.", func(s entityTraffic) float64 { return s.err4xx })
+	metric("request_5xx_count_total", "counter", "Number of requests that failed with a 5xx status.", func(s entityTraffic) float64 { return s.err5xx })
+	metric("provisioned_concurrent_requests_total", "gauge", "Provisioned concurrency.", func(s entityTraffic) float64 {
 		if s.entity.ScaleToZeroEnabled && s.share == 0 {
 			return 0
 		}
 		return map[string]float64{"Small": 4, "Medium": 16, "Large": 64}[s.entity.WorkloadSize]
 	})
-	metric("cpu_usage_percentage", "gauge", "Average CPU utilization across replicas during the last minute.", func(s series) float64 { return 5 + 60*s.share })
-	metric("mem_usage_percentage", "gauge", "Average memory utilization across replicas during the last minute.", func(s series) float64 { return 20 + 30*s.share })
+	metric("cpu_usage_percentage", "gauge", "Average CPU utilization across replicas during the last minute.", func(s entityTraffic) float64 { return 5 + 60*s.share })
+	metric("mem_usage_percentage", "gauge", "Average memory utilization across replicas during the last minute.", func(s entityTraffic) float64 { return 20 + 30*s.share })
 	// Latency: a histogram whose median grows with the workload's load.
 	bounds := []float64{10, 25, 50, 100, 250, 500, 1000}
 	fmt.Fprint(&b, "# HELP request_latency_ms Request latency in milliseconds.\n# TYPE request_latency_ms histogram\n")
 	for _, s := range all {
-		n := requests(s)
+		n := s.requests
 		median := 40 + 20*s.share
 		for _, le := range bounds {
 			frac := 1 / (1 + math.Pow(median/le, 3))
-			fmt.Fprintf(&b, "request_latency_ms_bucket{%s,le=\"%g\"} %g\n", s.labels, le, math.Floor(n*frac))
+			fmt.Fprintf(&b, "request_latency_ms_bucket{%s,le=\"%g\"} %g\n", labels(s), le, math.Floor(n*frac))
 		}
-		fmt.Fprintf(&b, "request_latency_ms_bucket{%s,le=\"+Inf\"} %g\n", s.labels, n)
-		fmt.Fprintf(&b, "request_latency_ms_sum{%s} %g\n", s.labels, math.Round(n*median*1.1))
-		fmt.Fprintf(&b, "request_latency_ms_count{%s} %g\n", s.labels, n)
+		fmt.Fprintf(&b, "request_latency_ms_bucket{%s,le=\"+Inf\"} %g\n", labels(s), n)
+		fmt.Fprintf(&b, "request_latency_ms_sum{%s} %g\n", labels(s), math.Round(n*median*1.1))
+		fmt.Fprintf(&b, "request_latency_ms_count{%s} %g\n", labels(s), n)
 	}
 	return b.String()
 }

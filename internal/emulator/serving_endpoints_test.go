@@ -155,35 +155,37 @@ func TestServingEndpoints_lifecycleThroughSDK(t *testing.T) {
 	wantAPIError(t, err, http.StatusNotFound, "RESOURCE_DOES_NOT_EXIST", "Endpoint with name 'churn' does not exist.")
 }
 
-// Served entities are validated against the Unity Catalog model versions
-// when the deployment runs: a missing or not READY version fails the update
-// with the reason, and the endpoint keeps serving what it served.
+// A served version that does not exist is refused at create (404, or 400
+// for something that is no version number), leaving no endpoint behind.
+// One that exists but is not READY fails the deployment later, with the
+// reason, and the endpoint keeps serving what it served.
 func TestServingEndpoints_failedUpdates(t *testing.T) {
 	emu := emulatortest.Start(t)
 	w := emu.WorkspaceClient(t)
 	ctx := context.Background()
 	registerVersions(t, w, 1)
 
-	_, err := waitFor[serving.ServingEndpointDetailed](w.ServingEndpoints.Create(ctx, serving.CreateServingEndpoint{Name: "churn", Config: &serving.EndpointCoreConfigInput{
-		ServedEntities: []serving.ServedEntityInput{churnEntity("7", "")},
+	for version, want := range map[string]string{
+		"7":  "Model version 7 of Routine or Model 'dev.ml.churn' does not exist.",
+		"-1": "Invalid served_entities[0].entity_version '-1'",
+	} {
+		_, err := w.ServingEndpoints.Create(ctx, serving.CreateServingEndpoint{Name: "churn", Config: &serving.EndpointCoreConfigInput{
+			ServedEntities: []serving.ServedEntityInput{churnEntity(version, "")},
+		}})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("create serving version %s = %v, want %q", version, err, want)
+		}
+		if _, err := w.ServingEndpoints.GetByName(ctx, "churn"); !errors.Is(err, apierr.ErrResourceDoesNotExist) {
+			t.Fatalf("a refused create left an endpoint: %v", err)
+		}
+	}
+	ok, err := waitFor[serving.ServingEndpointDetailed](w.ServingEndpoints.Create(ctx, serving.CreateServingEndpoint{Name: "churn", Config: &serving.EndpointCoreConfigInput{
+		ServedEntities: []serving.ServedEntityInput{churnEntity("1", "")},
 	}}))
-	if err == nil || !strings.Contains(err.Error(), "UPDATE_FAILED") {
-		t.Fatalf("create with a missing version = %v, want UPDATE_FAILED", err)
-	}
-	got, _ := w.ServingEndpoints.GetByName(ctx, "churn")
-	if got.State.Ready != serving.EndpointStateReadyNotReady || got.State.ConfigUpdate != serving.EndpointStateConfigUpdateUpdateFailed || got.Config != nil {
-		t.Fatalf("failed create: %+v config=%+v", got.State, got.Config)
-	}
-	st := got.PendingConfig.ServedEntities[0].State
-	if st.Deployment != serving.ServedModelStateDeploymentDeploymentFailed || !strings.Contains(st.DeploymentStateMessage, "Model version 7 of Routine or Model 'dev.ml.churn' does not exist.") {
-		t.Fatalf("failed entity state: %+v", st)
-	}
-
-	// A failed update may be retried with a good version.
-	ok, err := waitFor[serving.ServingEndpointDetailed](w.ServingEndpoints.UpdateConfig(ctx, serving.EndpointCoreConfigInput{Name: "churn", ServedEntities: []serving.ServedEntityInput{churnEntity("1", "")}}))
 	if err != nil || ok.State.Ready != serving.EndpointStateReadyReady || ok.Config.ServedEntities[0].EntityVersion != "1" {
-		t.Fatalf("retry with version 1 = %+v, %v", ok, err)
+		t.Fatalf("create with version 1 = %+v, %v", ok, err)
 	}
+	var got *serving.ServingEndpointDetailed
 
 	// A version still PENDING_REGISTRATION cannot be served either.
 	reg := registry(t, w)

@@ -337,6 +337,7 @@ func shapeSteps() []shapeStep {
 			shapeStep{route: r("POST", "delete"), path: p + "delete", body: `{"job_id":{job}}`},
 		)
 	}
+	steps = append(steps, stackShapeSteps()...)
 	// Deletions last, children first.
 	for _, v := range []string{"2.0", "2.1"} {
 		steps = append(steps, shapeStep{route: "POST /api/" + v + "/clusters/permanent-delete", path: "/api/" + v + "/clusters/permanent-delete", body: `{"cluster_id":"{cluster}"}`})
@@ -359,7 +360,7 @@ func urlQuery(s string) string {
 	return strings.NewReplacer(" ", "%20", "'", "%27", "=", "%3D").Replace(s)
 }
 
-var stepVar = regexp.MustCompile(`\{(cluster|experiment|run|job|jobrun|refresh)\}`)
+var stepVar = regexp.MustCompile(`\{(cluster|experiment|run|job|jobrun|refresh|warehouse|policy|pool|exp|repo)\}`)
 
 // textResponseRoutes answer text, not JSON: the SDK hands the body over raw.
 var textResponseRoutes = map[string]string{

@@ -347,3 +347,12 @@ func getAll[T any](tx Tx, bucket, prefix string) ([]T, error) {
 	})
 	return out, err
 }
+
+// keysOf returns the keys under prefix in bucket, in key order.
+func keysOf(st Store, bucket, prefix string) ([]string, error) {
+	var keys []string
+	err := st.View(func(tx Tx) error {
+		return tx.ForEach(bucket, prefix, func(k string, _ []byte) error { keys = append(keys, k); return nil })
+	})
+	return keys, err
+}

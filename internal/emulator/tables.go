@@ -127,6 +127,9 @@ func (s *Server) createTable(r *http.Request) (any, error) {
 	if err := validateName("table", "name", req.Name); err != nil {
 		return nil, err
 	}
+	if err := validateComment("table", req.Comment); err != nil {
+		return nil, err
+	}
 	if !slices.Contains(creatableTableTypes, req.TableType) {
 		return nil, invalidParam("Invalid table_type '%s': tables created through this API are %s.", req.TableType, strings.Join(creatableTableTypes, " or "))
 	}

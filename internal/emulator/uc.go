@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Shared Unity Catalog rules: object names, the three-level namespace and the
@@ -50,6 +51,19 @@ func validateName(kind, field, name string) error {
 		if r == '.' || r == ' ' || r == '/' || unicode.IsControl(r) {
 			return invalidParam("Invalid %s name '%s': names cannot contain a period, a space, a forward slash or control characters.", kind, name)
 		}
+	}
+	return nil
+}
+
+// maxCommentLength caps a securable's comment. The API reference states
+// no limit; this one keeps multi-megabyte comments (which the service
+// refuses) out, and is far above what a description needs.
+const maxCommentLength = 65536
+
+// validateComment refuses an over-long comment.
+func validateComment(kind, comment string) error {
+	if n := utf8.RuneCountInString(comment); n > maxCommentLength {
+		return invalidParam("Invalid %s comment: a comment must be at most %d characters long, got %d.", kind, maxCommentLength, n)
 	}
 	return nil
 }

@@ -123,6 +123,17 @@ func (h *workspaceHosts) closeAll() {
 	}
 }
 
+// servers returns the hosted workspaces' servers by workspace id.
+func (h *workspaceHosts) servers() map[string]*Server {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make(map[string]*Server, len(h.hosts))
+	for id, wh := range h.hosts {
+		out[id] = wh.srv
+	}
+	return out
+}
+
 // childServer builds the Server of hosted workspace id.
 func (s *Server) childServer(id string) (*Server, error) {
 	bolt, ok := s.store.(*boltStore)

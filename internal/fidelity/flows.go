@@ -29,6 +29,11 @@ resource "databricks_cluster" "fixed" {
   custom_tags = {
     team = "ml"
   }
+  library {
+    pypi {
+      package = "xgboost==2.0.3"
+    }
+  }
 }
 `},
 	{name: "cluster_autoscale", hcl: `

@@ -29,12 +29,15 @@ type Env struct {
 	APIURL string
 	// EventPath is GITHUB_EVENT_PATH, the JSON of the triggering event.
 	EventPath string
+	// Mask holds the secrets never to post (SecretEnvVars' values; add
+	// --mask values to it): NewClient masks every request body with it.
+	Mask *Masker
 }
 
 // EnvFrom reads the Actions environment through getenv (os.Getenv in the
 // CLI, a map in tests).
 func EnvFrom(getenv func(string) string) (Env, error) {
-	e := Env{Token: getenv("GITHUB_TOKEN"), APIURL: getenv("GITHUB_API_URL"), EventPath: getenv("GITHUB_EVENT_PATH")}
+	e := Env{Token: getenv("GITHUB_TOKEN"), APIURL: getenv("GITHUB_API_URL"), EventPath: getenv("GITHUB_EVENT_PATH"), Mask: NewMasker(getenv)}
 	if e.Token == "" {
 		return e, errors.New("GITHUB_TOKEN is not set (in a workflow: env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }})")
 	}
@@ -53,6 +56,7 @@ func EnvFrom(getenv func(string) string) (Env, error) {
 // NewClient builds a go-github client for env. The base URL is taken as
 // given (with a trailing slash): GITHUB_API_URL already ends in /api/v3 on
 // GitHub Enterprise Server, and WithEnterpriseURLs would add another.
+// Every request body is masked with env.Mask before it leaves.
 func NewClient(env Env, hc *http.Client) (*gh.Client, error) {
 	base, err := url.Parse(env.APIURL)
 	if err != nil || base.Scheme == "" || base.Host == "" {
@@ -60,6 +64,18 @@ func NewClient(env Env, hc *http.Client) (*gh.Client, error) {
 	}
 	if !strings.HasSuffix(base.Path, "/") {
 		base.Path += "/"
+	}
+	if env.Mask != nil {
+		masked := http.Client{}
+		if hc != nil {
+			masked = *hc
+		}
+		base := masked.Transport
+		if base == nil {
+			base = http.DefaultTransport
+		}
+		masked.Transport = maskingTransport{base: base, masker: env.Mask}
+		hc = &masked
 	}
 	c := gh.NewClient(hc).WithAuthToken(env.Token)
 	c.BaseURL = base

@@ -9,13 +9,29 @@ import (
 	"unicode/utf8"
 )
 
-// Cell escapes s for a table cell: pipes would end the cell and newlines
-// the row.
+// htmlEscaper neutralises HTML: text from plans and policies (resource
+// names, Rego messages) is data, never markup in a comment.
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// Text escapes s for running text: HTML is shown, not rendered.
+func Text(s string) string { return htmlEscaper.Replace(s) }
+
+// Cell escapes s for a table cell: HTML is shown, not rendered; pipes
+// would end the cell and newlines the row.
 func Cell(s string) string {
+	s = htmlEscaper.Replace(s)
 	s = strings.ReplaceAll(s, `\`, `\\`)
 	s = strings.ReplaceAll(s, "|", `\|`)
 	s = strings.ReplaceAll(s, "\r\n", "<br>")
 	return strings.ReplaceAll(s, "\n", "<br>")
+}
+
+// CodeCell is a code span inside a table cell: GitHub splits the row at a
+// pipe even inside backticks unless it is escaped, and shows \| there as |.
+// Newlines become spaces (a code span cannot hold a line break).
+func CodeCell(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", " "), "\n", " ")
+	return strings.ReplaceAll(Code(s), "|", `\|`)
 }
 
 // Code wraps s in a code span, with a longer fence when s holds backticks.

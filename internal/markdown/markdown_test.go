@@ -43,3 +43,15 @@ func TestTruncate(t *testing.T) {
 		t.Errorf("short body changed: %q %v", same, ok)
 	}
 }
+
+func TestEscapesHTMLAndPipesInCells(t *testing.T) {
+	if got := Cell(`<b>x</b> & y|z`); got != `&lt;b&gt;x&lt;/b&gt; &amp; y\|z` {
+		t.Errorf("Cell = %q", got)
+	}
+	if got := CodeCell("a|b\nc"); got != "`a\\|b c`" {
+		t.Errorf("CodeCell = %q", got)
+	}
+	if got := Text("<script>"); got != "&lt;script&gt;" {
+		t.Errorf("Text = %q", got)
+	}
+}

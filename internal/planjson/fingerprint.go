@@ -10,8 +10,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-
-	tfjson "github.com/hashicorp/terraform-json"
 )
 
 // Fingerprint identifies what a plan would do, so an approval given on one
@@ -33,7 +31,7 @@ type Fingerprint struct {
 	Changes map[string]string `json:"changes"`
 }
 
-// FingerprintOf computes p's fingerprint. It reads the sanitized plan: a
+// FingerprintOf computes p's fingerprint. It reads the redacted plan: a
 // sensitive value never reaches a digest a comment carries.
 func FingerprintOf(p *Plan) Fingerprint {
 	type entry struct {
@@ -42,25 +40,25 @@ func FingerprintOf(p *Plan) Fingerprint {
 		Change  any    `json:"change"`
 	}
 	var entries []entry
-	for _, rc := range p.Sanitized.ResourceChanges {
-		if rc.Change == nil {
-			continue
-		}
-		action := ActionOf(rc.Change.Actions)
-		if action == ActionNoOp {
+	for i := range p.Changes {
+		rc := &p.Changes[i]
+		if rc.Change == nil || rc.Action == ActionNoOp {
 			continue
 		}
 		addr := rc.Address
 		if rc.DeposedKey != "" {
 			addr += " (deposed " + rc.DeposedKey + ")"
 		}
-		entries = append(entries, entry{addr, action, changeValues(rc.Change)})
+		entries = append(entries, entry{addr, rc.Action, changeValues(rc.Change)})
 	}
-	for name, oc := range p.Sanitized.OutputChanges {
-		if oc == nil || ActionOf(oc.Actions) == ActionNoOp {
+	for name, c := range Object(p.Doc["output_changes"]) {
+		oc := Object(c)
+		if oc == nil {
 			continue
 		}
-		entries = append(entries, entry{"output." + name, ActionOf(oc.Actions), changeValues(oc)})
+		if action := ActionOf(actionList(oc)); action != ActionNoOp {
+			entries = append(entries, entry{"output." + name, action, changeValues(oc)})
+		}
 	}
 	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.Address, b.Address) })
 
@@ -83,17 +81,14 @@ func FingerprintOf(p *Plan) Fingerprint {
 	return f
 }
 
-// changeValues is the part of a change that says what will happen.
-func changeValues(c *tfjson.Change) map[string]any {
-	return map[string]any{
-		"actions":          c.Actions,
-		"before":           c.Before,
-		"after":            c.After,
-		"after_unknown":    c.AfterUnknown,
-		"before_sensitive": c.BeforeSensitive,
-		"after_sensitive":  c.AfterSensitive,
-		"replace_paths":    c.ReplacePaths,
+// changeValues is the part of a change (redacted) that says what will
+// happen.
+func changeValues(c map[string]any) map[string]any {
+	out := make(map[string]any, 7)
+	for _, k := range []string{"actions", "before", "after", "after_unknown", "before_sensitive", "after_sensitive", "replace_paths"} {
+		out[k] = c[k]
 	}
+	return out
 }
 
 // Short is the hash as a reviewer reads it.

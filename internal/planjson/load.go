@@ -1,21 +1,22 @@
-// Package planjson loads `terraform show -json` plan output through
-// hashicorp/terraform-json, rejects what is not a plan (a state file, another
-// JSON document, an unsupported format version) with one clear message, and
-// summarizes the changes per environment without ever printing a sensitive
-// value.
+// Package planjson loads `terraform show -json` plan output, rejects what is
+// not a plan (a state file, another JSON document, an unsupported format
+// version) with one clear message, and summarizes the changes per
+// environment without ever printing a sensitive value.
+//
+// A plan is parsed once into plain Go values (what `encoding/json` gives
+// for an `any`, the same document conftest hands its policies). Sensitive
+// values are replaced in place, where the plan marks them; nothing is
+// copied, so a 20 MB plan costs one parse.
 package planjson
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strconv"
 	"strings"
-
-	tfjson "github.com/hashicorp/terraform-json"
-	"github.com/hashicorp/terraform-json/sanitize"
 )
 
 // Plan is one loaded plan file for one environment.
@@ -24,21 +25,47 @@ type Plan struct {
 	Path string
 	// Env is the environment the plan is for (dev, staging, prod, ...).
 	Env string
-	// Sanitized is the plan with every sensitive value replaced by
-	// RedactedValue: what summaries and built-in rules read, so nothing
-	// they print can leak a secret.
-	Sanitized *tfjson.Plan
-	// Raw is the file's bytes, the document user Rego policies receive
-	// as input exactly as conftest would.
-	Raw []byte
+	// FormatVersion, TerraformVersion and Timestamp are the plan's own
+	// fields.
+	FormatVersion, TerraformVersion, Timestamp string
+	// Doc is the whole document with every sensitive value (marked so in
+	// the plan, or an argument of a provider block that carries a
+	// credential) replaced by RedactedValue: what Rego policies receive as
+	// input, and what every report reads.
+	Doc map[string]any
+	// Changes are the plan's resource changes in file order.
+	Changes []ResourceChange
 
-	// unredacted still holds sensitive values. Only the summary reads it,
-	// and only to tell which attributes changed: a sensitive attribute
-	// whose value changes is redacted identically before and after.
-	unredacted *tfjson.Plan
+	configIndex map[string]map[string]any
 }
 
-// RedactedValue replaces sensitive values in Sanitized.
+// ResourceChange is one entry of the plan's resource_changes, with the
+// fields reports and rules read. Values are those of Doc (redacted).
+type ResourceChange struct {
+	Address       string
+	ModuleAddress string
+	// Mode is "managed" or "data"; a hand-written fixture that leaves it
+	// out is read as managed.
+	Mode         string
+	Type         string
+	Name         string
+	DeposedKey   string
+	ActionReason string
+	Action       Action
+	Before       map[string]any
+	After        map[string]any
+	AfterUnknown map[string]any
+	// Change is the whole change object (nil when the entry has none).
+	Change map[string]any
+	// SensitiveChanged names the top-level attributes whose (redacted)
+	// sensitive value changes: redacted, before and after look the same.
+	SensitiveChanged []string
+}
+
+// Managed reports whether the change is to a managed resource.
+func (rc *ResourceChange) Managed() bool { return rc.Mode != "data" }
+
+// RedactedValue replaces sensitive values.
 const RedactedValue = "(sensitive value)"
 
 // Target is a plan file and the environment it is for.
@@ -118,59 +145,164 @@ func Load(path, env string) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot read plan: %w", path, unwrapPathError(err))
 	}
-	p, err := parse(raw)
+	p, err := Parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	clean, err := redact(p)
+	p.Path, p.Env = path, env
+	return p, nil
+}
+
+// Parse reads a plan document: the complete output of `terraform show
+// -json`, or the minimal one policy fixtures hold (format_version and
+// resource_changes).
+func Parse(raw []byte) (*Plan, error) {
+	// Parsing builds what stays in use: a collection while the heap
+	// grows would only scan it over and over.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	v, err := decodeJSON(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: redacting sensitive values: %w", path, err)
-	}
-	return &Plan{Path: path, Env: env, Sanitized: clean, Raw: raw, unredacted: p}, nil
-}
-
-// redact replaces sensitive values. terraform-json's sanitizer assumes the
-// complete structure Terraform writes (configuration, planned_values, a
-// change in every resource change) and dereferences nil pointers on
-// anything less; a truncated or hand-made plan is bad input, reported as
-// an error rather than a crash.
-func redact(p *tfjson.Plan) (clean *tfjson.Plan, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			clean, err = nil, fmt.Errorf("not a complete Terraform plan (%v); produce it with `terraform show -json PLANFILE`", r)
-		}
-	}()
-	return sanitize.SanitizePlanWithValue(p, RedactedValue)
-}
-
-// parse decodes `terraform show -json` plan output.
-func parse(raw []byte) (*tfjson.Plan, error) {
-	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		var syn *json.SyntaxError
+		var syn *SyntaxError
 		if errors.As(err, &syn) {
 			return nil, fmt.Errorf("not a JSON plan: invalid JSON at byte %d: %v (produce it with `terraform show -json PLANFILE`)", syn.Offset, err)
 		}
 		return nil, fmt.Errorf("not a JSON plan: %v (produce it with `terraform show -json PLANFILE`)", err)
 	}
-	if err := notAState(probe); err != nil {
+	doc, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("not a Terraform plan: the document is not a JSON object (produce it with `terraform show -json PLANFILE`)")
+	}
+	if err := notAState(doc); err != nil {
 		return nil, err
 	}
-	if _, ok := probe["format_version"]; !ok {
+	p := &Plan{Doc: doc, TerraformVersion: str(doc["terraform_version"]), Timestamp: str(doc["timestamp"])}
+	fv, present := doc["format_version"]
+	if !present {
 		return nil, errors.New("not a Terraform plan: format_version is missing (produce it with `terraform show -json PLANFILE`)")
 	}
-	var p tfjson.Plan
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := dec.Decode(&p); err != nil {
-		return nil, fmt.Errorf("not a supported Terraform plan: %v", err)
+	p.FormatVersion = str(fv)
+	if err := checkFormatVersion(p.FormatVersion); err != nil {
+		return nil, err
 	}
-	return &p, nil
+	if err := p.index(); err != nil {
+		return nil, err
+	}
+	redact(p)
+	return p, nil
+}
+
+// checkFormatVersion accepts the 1.x plan formats (Terraform 0.12 to now).
+func checkFormatVersion(v string) error {
+	parts := strings.Split(v, ".")
+	for len(parts) < 3 {
+		parts = append(parts, "0")
+	}
+	major, err := strconv.Atoi(parts[0])
+	if err != nil || major != 1 {
+		return fmt.Errorf("unsupported plan format version: %q (this tool reads format 1.x, from Terraform 0.12 and later)", strings.Join(parts, "."))
+	}
+	return nil
+}
+
+// index reads resource_changes. A field of the wrong type is an error
+// naming the change: policies would otherwise judge a plan they cannot see.
+func (p *Plan) index() error {
+	raw, present := p.Doc["resource_changes"]
+	if !present || raw == nil {
+		return nil
+	}
+	list, ok := raw.([]any)
+	if !ok {
+		return errors.New("not a supported Terraform plan: resource_changes is not a list")
+	}
+	p.Changes = make([]ResourceChange, 0, len(list))
+	for i, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return fmt.Errorf("not a supported Terraform plan: resource_changes[%d] is not an object", i)
+		}
+		rc := ResourceChange{Address: str(m["address"]), ModuleAddress: str(m["module_address"]), Mode: str(m["mode"]),
+			Type: str(m["type"]), Name: str(m["name"]), DeposedKey: str(m["deposed"]), ActionReason: str(m["action_reason"])}
+		change, _ := m["change"].(map[string]any)
+		if change == nil {
+			rc.Action = ActionNoOp
+			p.Changes = append(p.Changes, rc)
+			continue
+		}
+		rc.Change = change
+		rc.Action = ActionOf(actionList(change))
+		rc.Before, _ = change["before"].(map[string]any)
+		rc.After, _ = change["after"].(map[string]any)
+		rc.AfterUnknown, _ = change["after_unknown"].(map[string]any)
+		p.Changes = append(p.Changes, rc)
+	}
+	return nil
+}
+
+// actionList reads a change's actions.
+func actionList(change map[string]any) []string {
+	var actions []string
+	for _, a := range list(change["actions"]) {
+		actions = append(actions, str(a))
+	}
+	return actions
+}
+
+// ConfigResource finds a resource's block in the plan's configuration,
+// following module calls ("module.net[0].module.sub" → calls net, then
+// sub); nil when the plan has no configuration or no such block.
+func (p *Plan) ConfigResource(moduleAddr, typ, name string) map[string]any {
+	if p.configIndex == nil {
+		p.configIndex = map[string]map[string]any{}
+		indexConfig(Object(Object(p.Doc["configuration"])["root_module"]), "", p.configIndex)
+	}
+	var calls []string
+	for _, part := range strings.Split(moduleAddr, "module.") {
+		part = strings.TrimSuffix(part, ".")
+		if i := strings.IndexByte(part, '['); i >= 0 {
+			part = part[:i]
+		}
+		if part != "" {
+			calls = append(calls, part)
+		}
+	}
+	return p.configIndex[configKey(strings.Join(calls, "."), typ, name)]
+}
+
+func configKey(calls, typ, name string) string { return calls + " " + typ + " " + name }
+
+// indexConfig maps every managed resource block of a configuration module
+// and of the modules it calls by call path, type and name.
+func indexConfig(m map[string]any, calls string, idx map[string]map[string]any) {
+	for _, r := range list(m["resources"]) {
+		if cr := Object(r); cr != nil && str(cr["mode"]) != "data" {
+			idx[configKey(calls, str(cr["type"]), str(cr["name"]))] = cr
+		}
+	}
+	for name, c := range Object(m["module_calls"]) {
+		sub := name
+		if calls != "" {
+			sub = calls + "." + name
+		}
+		indexConfig(Object(Object(c)["module"]), sub, idx)
+	}
+}
+
+// Object reads a JSON object (nil when v is something else).
+func Object(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
 }
 
 // notAState recognises the two shapes of Terraform state a user may pass by
 // mistake: the raw terraform.tfstate and `terraform show -json` without a
 // plan file.
-func notAState(doc map[string]json.RawMessage) error {
+func notAState(doc map[string]any) error {
 	if _, ok := doc["lineage"]; ok {
 		return errors.New("this is a Terraform state file, not a plan (run `terraform plan -out=tfplan && terraform show -json tfplan`)")
 	}

@@ -71,14 +71,14 @@ func (s *Summary) WriteMarkdown(w io.Writer) {
 		}
 		rows := make([][]string, 0, len(e.ByType))
 		for _, t := range e.ByType {
-			rows = append(rows, []string{markdown.Code(t.Type), count(t.Add), count(t.Change), count(t.Replace), count(t.Destroy)})
+			rows = append(rows, []string{markdown.CodeCell(t.Type), count(t.Add), count(t.Change), count(t.Replace), count(t.Destroy)})
 		}
 		markdown.Table(w, "lrrrr", []string{"Resource type", "Add", "Change", "Replace", "Destroy"}, rows)
 		fmt.Fprintf(w, "\n<details><summary>All %d changes</summary>\n\n", e.Total())
 		var detail [][]string
 		for _, t := range e.ByType {
 			for _, c := range t.Changes {
-				detail = append(detail, []string{actionIcon[c.Action] + " " + string(c.Action), markdown.Code(c.Address), markdown.Cell(strings.Join(c.ChangedAttributes, ", "))})
+				detail = append(detail, []string{actionIcon[c.Action] + " " + string(c.Action), markdown.CodeCell(c.Address), markdown.Cell(strings.Join(c.ChangedAttributes, ", "))})
 			}
 		}
 		markdown.Table(w, "lll", []string{"Action", "Address", "Changed attributes"}, detail)

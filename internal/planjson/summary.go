@@ -2,9 +2,8 @@ package planjson
 
 import (
 	"reflect"
+	"slices"
 	"sort"
-
-	tfjson "github.com/hashicorp/terraform-json"
 )
 
 // Action is what a plan does to one resource instance, with a replacement
@@ -21,20 +20,22 @@ const (
 	ActionForget  Action = "forget"
 )
 
-// ActionOf folds Terraform's action list into one Action.
-func ActionOf(a tfjson.Actions) Action {
+// ActionOf folds Terraform's action list into one Action: a delete and a
+// create together are a replacement, in either order.
+func ActionOf(a []string) Action {
+	has := func(s string) bool { return slices.Contains(a, s) }
 	switch {
-	case a.Replace():
+	case has("delete") && has("create"):
 		return ActionReplace
-	case a.Create():
+	case len(a) == 1 && a[0] == "create":
 		return ActionCreate
-	case a.Update():
+	case len(a) == 1 && a[0] == "update":
 		return ActionUpdate
-	case a.Delete():
+	case len(a) == 1 && a[0] == "delete":
 		return ActionDelete
-	case a.Read():
+	case len(a) == 1 && a[0] == "read":
 		return ActionRead
-	case a.Forget():
+	case has("forget"):
 		return ActionForget
 	default:
 		return ActionNoOp
@@ -120,25 +121,24 @@ func Summarize(plans []*Plan, isProd func(env string) bool) *Summary {
 }
 
 func summarizeOne(p *Plan, prod bool) EnvSummary {
-	e := EnvSummary{Env: p.Env, PlanFile: p.Path, Prod: prod, TerraformVersion: p.Sanitized.TerraformVersion,
+	e := EnvSummary{Env: p.Env, PlanFile: p.Path, Prod: prod, TerraformVersion: p.TerraformVersion,
 		ByType: []TypeSummary{}, Destructive: []Change{}, Fingerprint: FingerprintOf(p)}
 	byType := map[string]*TypeSummary{}
-	// The unredacted plan is read for names and actions only; no value
-	// from it reaches the summary.
-	for _, rc := range p.unredacted.ResourceChanges {
-		if rc.Mode != tfjson.ManagedResourceMode || rc.Change == nil {
+	for i := range p.Changes {
+		rc := &p.Changes[i]
+		if !rc.Managed() {
 			continue
 		}
-		action := ActionOf(rc.Change.Actions)
+		action := rc.Action
 		if action == ActionNoOp || action == ActionRead {
 			continue
 		}
-		c := Change{Address: rc.Address, Type: rc.Type, Action: action, Reason: string(rc.ActionReason)}
+		c := Change{Address: rc.Address, Type: rc.Type, Action: action, Reason: rc.ActionReason}
 		if rc.DeposedKey != "" {
 			c.Address += " (deposed " + rc.DeposedKey + ")"
 		}
 		if action == ActionUpdate || action == ActionReplace {
-			c.ChangedAttributes = changedAttributes(rc.Change)
+			c.ChangedAttributes = changedAttributes(rc)
 		}
 		ts := byType[rc.Type]
 		if ts == nil {
@@ -160,12 +160,14 @@ func summarizeOne(p *Plan, prod bool) EnvSummary {
 }
 
 // changedAttributes compares before and after at the top level; an
-// attribute whose new value is unknown until apply counts as changed.
-func changedAttributes(c *tfjson.Change) []string {
-	before, _ := c.Before.(map[string]any)
-	after, _ := c.After.(map[string]any)
-	unknown, _ := c.AfterUnknown.(map[string]any)
+// attribute whose new value is unknown until apply counts as changed, and
+// so does a sensitive one whose value changed (redacted, both look alike).
+func changedAttributes(rc *ResourceChange) []string {
+	before, after, unknown := rc.Before, rc.After, rc.AfterUnknown
 	names := map[string]bool{}
+	for _, k := range rc.SensitiveChanged {
+		names[k] = true
+	}
 	for k, v := range after {
 		if !reflect.DeepEqual(before[k], v) {
 			names[k] = true

@@ -253,7 +253,7 @@ policy:
 		"WAIVED  [prod] BO010 brickops_registered_model.fraud",
 		"waived until 2026-12-31: model retired, versions archived (CHG-1234)",
 		"waiver expired on 2026-10-01 (line 9: legacy clusters, migrated in Q4); it no longer applies",
-		"DENIED: 1 denied, 0 warning(s), 1 waived across 1 plan(s)",
+		"DENIED: 1 denied, 0 warning(s), 1 waived, 0 exception(s) across 1 plan(s)",
 		"note: waiver for BO001 on brickops_cluster.legacy_* (brickops.yaml line 9) expired on 2026-10-01; it no longer applies: remove or renew it",
 	} {
 		if !strings.Contains(text.String(), want) {

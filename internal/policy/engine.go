@@ -25,11 +25,22 @@ type Options struct {
 	// PolicyPaths are directories (searched recursively) or files of Rego
 	// policies.
 	PolicyPaths []string
+	// DataPaths are JSON/YAML files or directories policies read as data
+	// (conftest --data).
+	DataPaths []string
 	// Namespaces are the Rego packages whose deny/warn/violation rules
-	// count; empty means conftest's default, "main".
+	// count, or globs matching them; empty means conftest's default, "main".
 	Namespaces []string
 	// AllNamespaces evaluates every package, like conftest --all-namespaces.
 	AllNamespaces bool
+	// RegoVersion is "v0" or "v1" (conftest --rego-version); empty accepts
+	// either, file by file.
+	RegoVersion string
+	// Combine evaluates the Rego policies once on all plans together, as
+	// conftest --combine: input is a list of {path, contents}.
+	Combine bool
+	// NoBuiltin runs only the Rego policies, as conftest would.
+	NoBuiltin bool
 	// Now decides which waivers have expired; zero means time.Now.
 	Now time.Time
 	// SourceDir holds the Terraform configuration, where findings are
@@ -78,7 +89,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	for _, r := range Builtin() {
 		s := cfg.Policy.Rules[r.ID]
-		if s.Enabled != nil && !*s.Enabled {
+		if opts.NoBuiltin || s.Enabled != nil && !*s.Enabled {
 			continue
 		}
 		params, err := r.decodeParams(s.Params)
@@ -92,7 +103,11 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		e.rules = append(e.rules, activeRule{Rule: r, severity: sev, params: params})
 	}
 	if len(opts.PolicyPaths) > 0 {
-		rp, err := loadRego(ctx, opts.PolicyPaths, opts.Namespaces, opts.AllNamespaces)
+		if opts.RegoVersion != "" && opts.RegoVersion != RegoV0 && opts.RegoVersion != RegoV1 {
+			return nil, fmt.Errorf("--rego-version %q: want v0 or v1", opts.RegoVersion)
+		}
+		rp, err := loadRego(ctx, regoOptions{paths: opts.PolicyPaths, data: opts.DataPaths, namespaces: opts.Namespaces,
+			all: opts.AllNamespaces, combine: opts.Combine, regoVersion: opts.RegoVersion})
 		if err != nil {
 			return nil, err
 		}
@@ -146,8 +161,10 @@ func (f Finding) Denies() bool { return f.Severity == SeverityError && f.Waived 
 
 // RuleInfo describes a rule that ran, for reports (SARIF lists them).
 type RuleInfo struct {
-	ID        string   `json:"id"`
-	Name      string   `json:"name"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Title is a Rego rule's METADATA title.
+	Title     string   `json:"title,omitempty"`
 	Severity  Severity `json:"severity"`
 	Rationale string   `json:"rationale,omitempty"`
 	Fix       string   `json:"fix,omitempty"`
@@ -161,14 +178,53 @@ type PlanRef struct {
 	Prod bool   `json:"prod"`
 }
 
+// Exception is a Rego rule switched off by the policy's own `exception`
+// rule (conftest's EXCP): reported and counted, never denying.
+type Exception struct {
+	RuleID    string `json:"rule_id"`
+	Namespace string `json:"namespace"`
+	Rule      string `json:"rule"`
+	// Query is the exception query that matched, as conftest prints it.
+	Query    string `json:"query"`
+	Env      string `json:"env,omitempty"`
+	PlanFile string `json:"plan_file"`
+}
+
 // Report is the outcome of checking one or more plans.
 type Report struct {
 	Plans    []PlanRef  `json:"plans"`
 	Rules    []RuleInfo `json:"rules"`
 	Findings []Finding  `json:"findings"`
+	// Exceptions are Rego rules a policy's exception rule switched off.
+	Exceptions []Exception `json:"exceptions"`
 	// ExpiredWaivers lists every waiver in brickops.yaml past its expiry,
 	// whether or not it matched a finding, so stale waivers get noticed.
 	ExpiredWaivers []ExpiredWaiver `json:"expired_waivers"`
+	// Prints is what Rego policies printed (print()), "file:row: text".
+	Prints []string `json:"prints"`
+	// RegoTests and RegoPassed count Rego rule evaluations the way
+	// conftest's "N tests, M passed" does.
+	RegoTests  int `json:"rego_tests"`
+	RegoPassed int `json:"rego_passed"`
+	// Waivers are brickops.yaml's waivers with how many findings each
+	// waived in this check.
+	Waivers []WaiverStatus `json:"waivers"`
+	// FailOnWarn makes unwaived warnings fail the check (--fail-on-warn).
+	FailOnWarn bool `json:"-"`
+	// FullReportURL is where the complete report is kept (a workflow
+	// run's artifacts); a folded markdown report points there.
+	FullReportURL string `json:"-"`
+}
+
+// WaiverStatus is a waiver of brickops.yaml and what it did.
+type WaiverStatus struct {
+	Rule     string `json:"rule"`
+	Resource string `json:"resource,omitempty"`
+	Env      string `json:"env,omitempty"`
+	WaiverRef
+	Expired bool `json:"expired"`
+	// Waived counts the findings it waived.
+	Waived int `json:"waived"`
 }
 
 // ExpiredWaiver is a waiver that no longer applies.
@@ -192,17 +248,15 @@ func (w ExpiredWaiver) String() string {
 	return fmt.Sprintf("waiver for %s (%s line %d) expired on %s; it no longer applies: remove or renew it", scope, w.File, w.Line, w.Expires)
 }
 
-// Denied reports whether any finding fails the check.
+// Denied reports whether any finding fails the check (with FailOnWarn, a
+// warning too).
 func (r *Report) Denied() bool {
-	for _, f := range r.Findings {
-		if f.Denies() {
-			return true
-		}
-	}
-	return false
+	denied, warnings, _ := r.Counts()
+	return denied > 0 || r.FailOnWarn && warnings > 0
 }
 
 // Counts returns denied, warning (or note), and waived finding numbers.
+// Rego exceptions are counted apart (len(Exceptions)).
 func (r *Report) Counts() (denied, warnings, waived int) {
 	for _, f := range r.Findings {
 		switch {
@@ -228,7 +282,7 @@ func (e *Engine) Rules() []RuleInfo {
 
 // Check evaluates every plan.
 func (e *Engine) Check(ctx context.Context, plans []*planjson.Plan) (*Report, error) {
-	rep := &Report{Rules: e.Rules(), Findings: []Finding{}, ExpiredWaivers: []ExpiredWaiver{}}
+	rep := &Report{Rules: e.Rules(), Findings: []Finding{}, Exceptions: []Exception{}, ExpiredWaivers: []ExpiredWaiver{}, Prints: []string{}}
 	for _, w := range e.waivers {
 		if w.ExpiredAt(e.now) {
 			rep.ExpiredWaivers = append(rep.ExpiredWaivers, ExpiredWaiver{Rule: w.Rule, Resource: w.Resource, Env: w.Env, File: e.cfg.Where(),
@@ -250,34 +304,74 @@ func (e *Engine) Check(ctx context.Context, plans []*planjson.Plan) (*Report, er
 					Message: v.Message, Address: v.Address, Env: p.Env, PlanFile: p.Path, Source: "builtin", Fix: r.Fix})
 			}
 		}
-		if e.rego != nil {
-			regoFound, err := e.rego.eval(ctx, p)
+		if e.rego != nil && !e.rego.combine {
+			out, err := e.rego.eval(ctx, p.Path, p.Env, regoInput(p))
 			if err != nil {
 				return nil, err
 			}
-			found = append(found, regoFound...)
+			found = append(found, out.findings...)
+			rep.addRego(out)
 		}
-		idx := e.sources(p, indexes)
-		for i := range found {
-			e.applyWaivers(&found[i])
-			if loc, ok := idx.locate(found[i].Address); ok {
-				found[i].File, found[i].Line = loc.File, loc.Line
+		rep.Findings = append(rep.Findings, e.finish(found, e.sources(p, indexes))...)
+	}
+	if e.rego != nil && e.rego.combine {
+		input, err := combinedInput(plans)
+		if err != nil {
+			return nil, fmt.Errorf("combining the plans for Rego: %w", err)
+		}
+		out, err := e.rego.eval(ctx, "Combined", "", input)
+		if err != nil {
+			return nil, err
+		}
+		rep.addRego(out)
+		rep.Findings = append(rep.Findings, e.finish(out.findings, nil)...)
+	}
+	if e.rego != nil {
+		rep.Prints = append(rep.Prints, e.rego.prints.take()...)
+	}
+	rep.Waivers = []WaiverStatus{}
+	for _, w := range e.waivers {
+		st := WaiverStatus{Rule: w.Rule, Resource: w.Resource, Env: w.Env, Expired: w.ExpiredAt(e.now),
+			WaiverRef: WaiverRef{Reason: w.Reason, Expires: w.Expires.String(), Line: w.Line}}
+		for _, f := range rep.Findings {
+			if f.Waived != nil && f.Waived.Line == w.Line {
+				st.Waived++
 			}
 		}
-		// Within a plan: what denies first, then by rule and resource.
-		sort.SliceStable(found, func(i, j int) bool {
-			a, b := found[i], found[j]
-			if ra, rb := severityRank(a), severityRank(b); ra != rb {
-				return ra < rb
-			}
-			if a.RuleID != b.RuleID {
-				return a.RuleID < b.RuleID
-			}
-			return a.Address < b.Address
-		})
-		rep.Findings = append(rep.Findings, found...)
+		rep.Waivers = append(rep.Waivers, st)
 	}
 	return rep, nil
+}
+
+func (r *Report) addRego(out *regoOutcome) {
+	r.Exceptions = append(r.Exceptions, out.exceptions...)
+	r.RegoTests += out.tests
+	r.RegoPassed += out.passed
+}
+
+// finish applies waivers and source locations to one plan's findings and
+// sorts them: what denies first, then by rule and resource.
+func (e *Engine) finish(found []Finding, idx sourceIndex) []Finding {
+	for i := range found {
+		e.applyWaivers(&found[i])
+		if loc, ok := idx.locate(found[i].Address); ok {
+			found[i].File, found[i].Line = loc.File, loc.Line
+		}
+	}
+	sort.SliceStable(found, func(i, j int) bool {
+		a, b := found[i], found[j]
+		if ra, rb := severityRank(a), severityRank(b); ra != rb {
+			return ra < rb
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		if a.Address != b.Address {
+			return a.Address < b.Address
+		}
+		return a.Message < b.Message
+	})
+	return found
 }
 
 // sources indexes the configuration directory of plan p once per directory.

@@ -27,6 +27,11 @@ type sourceIndex map[string][]sourceLoc
 // skipped (locations are a convenience, not part of the verdict).
 func indexSources(dir string) sourceIndex {
 	idx := sourceIndex{}
+	// A configuration directory has .tf files at its top; anything else
+	// (a plan written to /tmp) is not walked.
+	if tf, _ := filepath.Glob(filepath.Join(dir, "*.tf")); len(tf) == 0 {
+		return idx
+	}
 	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil

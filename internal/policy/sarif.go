@@ -1,7 +1,12 @@
 package policy
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -21,6 +26,13 @@ type sarifLog struct {
 type sarifRun struct {
 	Tool    sarifTool     `json:"tool"`
 	Results []sarifResult `json:"results"`
+	// OriginalURIBaseIDs says where the relative artifact URIs start:
+	// %SRCROOT% is the repository (code scanning's checkout).
+	OriginalURIBaseIDs map[string]sarifBase `json:"originalUriBaseIds"`
+}
+
+type sarifBase struct {
+	URI string `json:"uri"`
 }
 
 type sarifTool struct {
@@ -81,7 +93,8 @@ type sarifPhysical struct {
 }
 
 type sarifArtifact struct {
-	URI string `json:"uri"`
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId"`
 }
 
 type sarifRegion struct {
@@ -110,7 +123,10 @@ func (r *Report) SARIF(toolVersion string) any {
 	for i, ru := range r.Rules {
 		index[ru.ID] = i
 		short := ru.Name
-		if ru.Rationale != "" {
+		switch {
+		case ru.Title != "":
+			short = ru.Title
+		case ru.Rationale != "":
 			short = ru.Rationale
 		}
 		help := ru.Rationale
@@ -132,16 +148,18 @@ func (r *Report) SARIF(toolVersion string) any {
 			Properties:           sarifRuleProps{Tags: tags, SecuritySeverity: securitySeverity[ru.Severity]},
 		})
 	}
+	bases := newURIBases()
 	results := make([]sarifResult, 0, len(r.Findings))
 	for _, f := range r.Findings {
 		res := sarifResult{
 			RuleID: f.RuleID, RuleIndex: index[f.RuleID], Level: sarifLevel[f.Severity],
 			Message:   sarifText{Text: "[" + f.Env + "] " + f.where() + ": " + f.Message},
-			Locations: []sarifLocation{{PhysicalLocation: physicalLocation(f)}},
-			// Code scanning matches alerts across runs by fingerprint:
-			// the same rule on the same resource in the same env is the
-			// same alert.
-			PartialFingerprints: map[string]string{"brickopsFinding/v1": f.Env + "|" + f.RuleID + "|" + f.where()},
+			Locations: []sarifLocation{{PhysicalLocation: bases.physicalLocation(f)}},
+			// Code scanning matches alerts across runs by fingerprint and
+			// merges results that share one: the same rule, resource and
+			// message in the same env is the same alert, anything else is
+			// another (string-returning Rego rules name no resource).
+			PartialFingerprints: map[string]string{"brickopsFinding/v2": fingerprint(f)},
 			Properties:          map[string]any{"env": f.Env},
 		}
 		if f.Address != "" {
@@ -158,18 +176,100 @@ func (r *Report) SARIF(toolVersion string) any {
 		Runs: []sarifRun{{
 			Tool: sarifTool{Driver: sarifDriver{Name: "brickops", Version: toolVersion,
 				InformationURI: "https://github.com/brickops/terraform-provider-brickops", Rules: rules}},
-			Results: results,
+			Results:            results,
+			OriginalURIBaseIDs: bases.ids,
 		}},
 	}
 }
 
+// fingerprint identifies a finding across runs.
+func fingerprint(f Finding) string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{f.Env, f.RuleID, f.Address, f.PlanFile, f.Message}, "\x00")))
+	return hex.EncodeToString(sum[:16])
+}
+
+// uriBases makes artifact URIs relative, percent-encoded references:
+// against %SRCROOT% (the repository: GITHUB_WORKSPACE, else the git
+// work tree around the working directory, else the working directory)
+// when the file is inside it, else against a base of its own directory.
+type uriBases struct {
+	root string
+	ids  map[string]sarifBase
+	dirs map[string]string
+}
+
+func newURIBases() *uriBases {
+	b := &uriBases{root: sourceRoot(), ids: map[string]sarifBase{}, dirs: map[string]string{}}
+	b.ids["%SRCROOT%"] = sarifBase{URI: fileURI(b.root)}
+	return b
+}
+
+func sourceRoot() string {
+	if ws := os.Getenv("GITHUB_WORKSPACE"); ws != "" {
+		if abs, err := filepath.Abs(ws); err == nil {
+			return abs
+		}
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "/"
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return dir
+		}
+		if filepath.Dir(dir) == dir {
+			return wd
+		}
+	}
+}
+
+// fileURI is the file: URI of a directory, ending in a slash as a base
+// URI must.
+func fileURI(dir string) string {
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}
+	s := u.String()
+	if !strings.HasSuffix(s, "/") {
+		s += "/"
+	}
+	return s
+}
+
+// artifact returns the relative URI of path and its base id.
+func (b *uriBases) artifact(path string) sarifArtifact {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	if rel, err := filepath.Rel(b.root, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return sarifArtifact{URI: escapePath(rel), URIBaseID: "%SRCROOT%"}
+	}
+	dir := filepath.Dir(abs)
+	id, ok := b.dirs[dir]
+	if !ok {
+		id = "PLANDIR" + strconv.Itoa(len(b.dirs)+1)
+		b.dirs[dir] = id
+		b.ids[id] = sarifBase{URI: fileURI(dir)}
+	}
+	return sarifArtifact{URI: escapePath(filepath.Base(abs)), URIBaseID: id}
+}
+
+// escapePath percent-encodes each segment of a relative path.
+func escapePath(rel string) string {
+	parts := strings.Split(filepath.ToSlash(rel), "/")
+	for i, p := range parts {
+		parts[i] = url.PathEscape(p)
+	}
+	return strings.Join(parts, "/")
+}
+
 // physicalLocation is the resource block when it was found, else the
 // plan file.
-func physicalLocation(f Finding) sarifPhysical {
+func (b *uriBases) physicalLocation(f Finding) sarifPhysical {
 	if f.File != "" {
-		return sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(f.File)}, Region: sarifRegion{StartLine: f.Line}}
+		return sarifPhysical{ArtifactLocation: b.artifact(f.File), Region: sarifRegion{StartLine: f.Line}}
 	}
-	return sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(f.PlanFile)}, Region: sarifRegion{StartLine: 1}}
+	return sarifPhysical{ArtifactLocation: b.artifact(f.PlanFile), Region: sarifRegion{StartLine: 1}}
 }
 
 // sarifRuleName makes a PascalCase name, the convention SARIF viewers show.
@@ -179,17 +279,4 @@ func sarifRuleName(name string) string {
 		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
 	}
 	return b.String()
-}
-
-// artifactURI makes the plan path relative (code scanning resolves URIs
-// against the repository root) with forward slashes.
-func artifactURI(path string) string {
-	if filepath.IsAbs(path) {
-		if wd, err := filepath.Abs("."); err == nil {
-			if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
-				path = rel
-			}
-		}
-	}
-	return filepath.ToSlash(path)
 }

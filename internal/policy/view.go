@@ -1,10 +1,6 @@
 package policy
 
 import (
-	"strings"
-
-	tfjson "github.com/hashicorp/terraform-json"
-
 	"github.com/brickops/terraform-provider-brickops/internal/planjson"
 )
 
@@ -31,7 +27,9 @@ type resource struct {
 	Action  planjson.Action
 	Values  map[string]any
 	unknown map[string]any
-	config  *tfjson.ConfigResource
+	// config is the resource's block in the plan's configuration (nil in
+	// a plan without one).
+	config map[string]any
 }
 
 // changing reports whether the plan creates or modifies the resource: the
@@ -70,38 +68,33 @@ func (r *resource) configured(attr string) bool {
 	return r.expression(attr) != nil
 }
 
-func (r *resource) expression(attr string) *tfjson.Expression {
-	if r.config == nil {
-		return nil
-	}
-	return r.config.Expressions[attr]
+func (r *resource) expression(attr string) any {
+	return planjson.Object(r.config["expressions"])[attr]
 }
 
 // references lists what the attribute's configuration expression refers to.
 func (r *resource) references(attr string) []string {
-	if e := r.expression(attr); e != nil && e.ExpressionData != nil {
-		return e.References
-	}
-	return nil
+	return asStrings(planjson.Object(r.expression(attr))["references"])
 }
 
 func newPlanView(p *planjson.Plan, prod bool) *planView {
 	v := &planView{plan: p, prod: prod, byType: map[string][]*resource{}}
-	for _, rc := range p.Sanitized.ResourceChanges {
-		if rc.Mode != tfjson.ManagedResourceMode || rc.Change == nil {
+	for i := range p.Changes {
+		rc := &p.Changes[i]
+		if !rc.Managed() {
 			continue
 		}
-		action := planjson.ActionOf(rc.Change.Actions)
-		cfg := configResource(p.Sanitized.Config, rc.ModuleAddress, rc.Type, rc.Name)
+		action := rc.Action
+		cfg := p.ConfigResource(rc.ModuleAddress, rc.Type, rc.Name)
 		if action.Destructive() {
 			v.destroyed = append(v.destroyed, &resource{Address: rc.Address, Type: rc.Type, Action: action,
-				Values: asObject(rc.Change.Before), config: cfg})
+				Values: rc.Before, config: cfg})
 		}
 		if action == planjson.ActionDelete || action == planjson.ActionForget || rc.DeposedKey != "" {
 			continue
 		}
 		r := &resource{Address: rc.Address, Type: rc.Type, Action: action,
-			Values: asObject(rc.Change.After), unknown: asObject(rc.Change.AfterUnknown), config: cfg}
+			Values: rc.After, unknown: rc.AfterUnknown, config: cfg}
 		v.planned = append(v.planned, r)
 		v.byType[rc.Type] = append(v.byType[rc.Type], r)
 	}
@@ -117,35 +110,6 @@ func (v *planView) changed(t string) []*resource {
 		}
 	}
 	return out
-}
-
-// configResource finds a resource's configuration block, following module
-// calls ("module.net[0].module.sub" → calls net, then sub).
-func configResource(cfg *tfjson.Config, moduleAddr, typ, name string) *tfjson.ConfigResource {
-	if cfg == nil || cfg.RootModule == nil {
-		return nil
-	}
-	m := cfg.RootModule
-	for _, part := range strings.Split(moduleAddr, "module.") {
-		part = strings.TrimSuffix(part, ".")
-		if part == "" {
-			continue
-		}
-		if i := strings.IndexByte(part, '['); i >= 0 {
-			part = part[:i]
-		}
-		call := m.ModuleCalls[part]
-		if call == nil || call.Module == nil {
-			return nil
-		}
-		m = call.Module
-	}
-	for _, r := range m.Resources {
-		if r.Mode == tfjson.ManagedResourceMode && r.Type == typ && r.Name == name {
-			return r
-		}
-	}
-	return nil
 }
 
 // asObject reads a JSON object, or the single element of a list-nested

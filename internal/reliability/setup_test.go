@@ -33,6 +33,9 @@ type stackOptions struct {
 	resources int
 	token     string
 	emuArgs   []string
+	// write, when set, writes the configuration into the stack's
+	// directory instead of the generated clusters.
+	write func(dir string) error
 }
 
 func newStack(t *testing.T, o stackOptions) *stack {
@@ -57,12 +60,13 @@ func newStack(t *testing.T, o stackOptions) *stack {
 		t.Fatal(err)
 	}
 	s.tf = tfcli.Terraform{Bin: testbin.Terraform(t), Env: proc.Env(tfrc)}
-	// Clusters only: their create carries an idempotency token, so a
-	// create retried after a lost answer cannot duplicate. Unity Catalog
-	// creates are keyed by name instead: one retried after a lost answer
-	// meets RESOURCE_ALREADY_EXISTS, which the provider reports as a
-	// failure (a known limitation of name-keyed APIs, not tested here).
-	if err := stackgen.Write(s.dir, o.resources, []stackgen.Kind{stackgen.Cluster}); err != nil {
+	// By default clusters only; the lost-answers suite brings its own
+	// stack of every resource type (lostanswers.go).
+	write := func(dir string) error { return stackgen.Write(dir, o.resources, []stackgen.Kind{stackgen.Cluster}) }
+	if o.write != nil {
+		write = o.write
+	}
+	if err := write(s.dir); err != nil {
 		t.Fatal(err)
 	}
 	return s

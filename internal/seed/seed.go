@@ -41,6 +41,10 @@ type Spec struct {
 	Description string
 	// Timeout bounds the wait for READY; default one minute.
 	Timeout time.Duration
+	// NoRegister stops after logging the run: a model version can then be
+	// registered from it by Terraform (brickops_model_version with
+	// source = "runs:/<run id>/model"), as in the provider's examples.
+	NoRegister bool
 }
 
 // Result is what the run produced.
@@ -50,7 +54,8 @@ type Result struct {
 	Version      *ucregistry.ModelVersion
 }
 
-// Run logs the run and registers the version.
+// Run logs the run and, unless spec.NoRegister, registers the version
+// (Result.Version is nil when it does not).
 func Run(ctx context.Context, w *databricks.WorkspaceClient, spec Spec) (*Result, error) {
 	parts := strings.Split(spec.Model, ".")
 	if len(parts) != 3 || slices.Contains(parts, "") {
@@ -69,6 +74,9 @@ func Run(ctx context.Context, w *databricks.WorkspaceClient, spec Spec) (*Result
 	expID, runID, err := LogRun(ctx, w, spec)
 	if err != nil {
 		return nil, err
+	}
+	if spec.NoRegister {
+		return &Result{ExperimentID: expID, RunID: runID}, nil
 	}
 	if err := ensureModel(ctx, w, parts[0], parts[1], parts[2]); err != nil {
 		return nil, err

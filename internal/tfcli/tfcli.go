@@ -74,16 +74,7 @@ func Tail(s string, n int) string {
 // takes brickops/brickops from it. Unlike dev_overrides this lets
 // `terraform init` run — backends included — entirely offline.
 func WriteMirror(path, mirrorDir, binDir, version string) error {
-	platform := runtime.GOOS + "_" + runtime.GOARCH
-	dir := filepath.Join(mirrorDir, "registry.terraform.io", "brickops", "brickops", version, platform)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	raw, err := os.ReadFile(filepath.Join(binDir, "terraform-provider-brickops"))
-	if err != nil {
-		return fmt.Errorf("reading the provider binary: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "terraform-provider-brickops_v"+version), raw, 0o755); err != nil {
+	if _, err := InstallProvider(mirrorDir, filepath.Join(binDir, "terraform-provider-brickops"), version); err != nil {
 		return err
 	}
 	rc := fmt.Sprintf(`provider_installation {
@@ -100,4 +91,61 @@ func WriteMirror(path, mirrorDir, binDir, version string) error {
 		return fmt.Errorf("writing the Terraform CLI config: %w", err)
 	}
 	return nil
+}
+
+// ProviderVersion is the version a local build installs as. Terraform never
+// selects a pre-release unless a configuration pins it exactly, so the
+// "-dev" of a development build is dropped: `terraform init` with no
+// version constraint then finds it.
+func ProviderVersion(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	if i := strings.IndexAny(v, "-+"); i >= 0 {
+		v = v[:i]
+	}
+	return v
+}
+
+// ImpliedMirrorDir is the directory Terraform searches for providers when
+// no CLI configuration says otherwise (its "implied local mirror"):
+// ~/.terraform.d/plugins, or %APPDATA%\terraform.d\plugins on Windows.
+func ImpliedMirrorDir() (string, error) {
+	if runtime.GOOS == "windows" {
+		if dir := os.Getenv("APPDATA"); dir != "" {
+			return filepath.Join(dir, "terraform.d", "plugins"), nil
+		}
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("finding Terraform's plugin directory: %w", err)
+	}
+	return filepath.Join(home, ".terraform.d", "plugins"), nil
+}
+
+// ProviderDir is where version of brickops/brickops for this platform lives
+// in a mirror (Terraform's unpacked layout).
+func ProviderDir(mirrorDir, version string) string {
+	return filepath.Join(mirrorDir, "registry.terraform.io", "brickops", "brickops", version, runtime.GOOS+"_"+runtime.GOARCH)
+}
+
+// InstallProvider copies the provider binary into mirrorDir as version and
+// returns the installed file. The copy is written beside and renamed into
+// place, so a terraform running meanwhile never sees half a binary.
+func InstallProvider(mirrorDir, binary, version string) (string, error) {
+	raw, err := os.ReadFile(binary)
+	if err != nil {
+		return "", fmt.Errorf("reading the provider binary: %w", err)
+	}
+	dir := ProviderDir(mirrorDir, version)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("installing the provider: %w", err)
+	}
+	dst := filepath.Join(dir, "terraform-provider-brickops_v"+version)
+	tmp := dst + ".tmp"
+	if err := os.WriteFile(tmp, raw, 0o755); err != nil {
+		return "", fmt.Errorf("installing the provider: %w", err)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return "", fmt.Errorf("installing the provider: %w", err)
+	}
+	return dst, nil
 }

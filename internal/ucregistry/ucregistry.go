@@ -114,9 +114,18 @@ func (c *Client) Create(ctx context.Context, req CreateRequest) (*ModelVersion, 
 }
 
 // Finalize ends the registration; the version then becomes READY (or
-// FAILED_REGISTRATION) asynchronously.
+// FAILED_REGISTRATION) asynchronously. A version that is no longer pending
+// registration was finalized already — typically by this very call, whose
+// first answer was lost and which the SDK retried — so that is success.
 func (c *Client) Finalize(ctx context.Context, name, version string) (*ModelVersion, error) {
-	return c.call(ctx, http.MethodPost, "model-versions/finalize", map[string]string{"name": name, "version": version})
+	mv, err := c.call(ctx, http.MethodPost, "model-versions/finalize", map[string]string{"name": name, "version": version})
+	if err == nil {
+		return mv, nil
+	}
+	if got, getErr := c.Get(ctx, name, version); getErr == nil && got.Status != StatusPendingRegistration {
+		return got, nil
+	}
+	return nil, err
 }
 
 // Get reads a version with its tags and aliases.

@@ -1,8 +1,14 @@
+# The MLflow run that trained the model. Against the local emulator, log one
+# with: brickops emulator seed --model dev.ml.churn --metric val_auc=0.87 --no-register
+variable "training_run_id" {
+  type = string
+}
+
 # In dev: register what a training run produced.
 resource "brickops_model_version" "dev" {
   model_name  = "dev.ml.churn"
-  source      = "runs:/4f2a9c1e8b7d4e3fa1c2b3d4e5f60718/model"
-  run_id      = "4f2a9c1e8b7d4e3fa1c2b3d4e5f60718"
+  source      = "runs:/${var.training_run_id}/model"
+  run_id      = var.training_run_id
   description = "Nightly retraining"
 }
 

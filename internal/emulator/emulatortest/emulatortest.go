@@ -47,6 +47,12 @@ func WithServicePrincipals(sps ...emulator.ServicePrincipal) Option {
 	return func(o *emulator.Options) { o.ServicePrincipals = append(o.ServicePrincipals, sps...) }
 }
 
+// WithManagedIdentities lets the managed-identity endpoints answer for
+// these service principals (client ids; the first is system-assigned).
+func WithManagedIdentities(clientIDs ...string) Option {
+	return func(o *emulator.Options) { o.ManagedIdentities = append(o.ManagedIdentities, clientIDs...) }
+}
+
 // WithAsyncDelay sets how long asynchronous transitions take.
 func WithAsyncDelay(d time.Duration) Option {
 	return func(o *emulator.Options) { o.AsyncDelay = d }

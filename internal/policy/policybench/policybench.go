@@ -19,18 +19,18 @@ import (
 	"github.com/brickops/terraform-provider-brickops/internal/policy"
 )
 
-// RegoPolicy is the user policy of the benchmark: a typical conftest rule
-// scanning every resource change.
+// RegoPolicy is the user policy of the benchmark: typical conftest rules
+// scanning every resource change, in Rego v1 (conftest's default syntax).
 const RegoPolicy = `package main
 
-deny[msg] {
+deny contains msg if {
 	rc := input.resource_changes[_]
 	rc.type == "brickops_cluster"
 	rc.change.after.num_workers > 8
 	msg := sprintf("%s: more than 8 workers needs a capacity review", [rc.address])
 }
 
-warn[msg] {
+warn contains msg if {
 	rc := input.resource_changes[_]
 	rc.change.actions[_] == "delete"
 	msg := sprintf("%s is deleted", [rc.address])
@@ -39,9 +39,14 @@ warn[msg] {
 
 // Plan generates `terraform show -json` output for an apply of n resource
 // changes across the resource types the rule pack reads, with a share of
-// violations so every rule has work to report.
+// violations so every rule has work to report. Like Terraform's output,
+// every value carries the resource's whole schema (unset attributes as
+// null or empty blocks), planned_values repeats the planned state and
+// prior_state holds what exists: about 2 KB per change.
 func Plan(n int) ([]byte, error) {
 	changes := make([]any, 0, n)
+	planned := make([]any, 0, n)
+	var prior []any
 	var configs []any
 	kinds := []struct {
 		typ, name string
@@ -65,9 +70,19 @@ func Plan(n int) ([]byte, error) {
 			case j%5 == 0:
 				actions, before = []string{"update"}, values(k.typ, j+1)
 			}
+			if after != nil {
+				after = withSchema(k.typ, after)
+				planned = append(planned, map[string]any{"address": addr, "mode": "managed", "type": k.typ, "name": k.name, "index": j,
+					"provider_name": provider, "schema_version": 0, "values": after, "sensitive_values": map[string]any{}})
+			}
+			if before != nil {
+				before = withSchema(k.typ, before.(map[string]any))
+				prior = append(prior, map[string]any{"address": addr, "mode": "managed", "type": k.typ, "name": k.name, "index": j,
+					"provider_name": provider, "schema_version": 0, "values": before, "sensitive_values": map[string]any{}})
+			}
 			changes = append(changes, map[string]any{
 				"address": addr, "mode": "managed", "type": k.typ, "name": k.name, "index": j,
-				"provider_name": "registry.terraform.io/brickops/brickops",
+				"provider_name": provider,
 				"change": map[string]any{"actions": actions, "before": before, "after": after,
 					"after_unknown": map[string]any{"id": true}, "before_sensitive": map[string]any{}, "after_sensitive": map[string]any{}},
 			})
@@ -84,10 +99,49 @@ func Plan(n int) ([]byte, error) {
 	}
 	return json.Marshal(map[string]any{
 		"format_version": "1.2", "terraform_version": "1.11.4",
-		"planned_values":   map[string]any{"root_module": map[string]any{}},
+		"planned_values":   map[string]any{"root_module": map[string]any{"resources": planned}},
 		"resource_changes": changes,
-		"configuration":    map[string]any{"root_module": map[string]any{"resources": configs}},
+		"prior_state": map[string]any{"format_version": "1.0", "terraform_version": "1.11.4",
+			"values": map[string]any{"root_module": map[string]any{"resources": prior}}},
+		"configuration": map[string]any{"provider_config": map[string]any{"brickops": map[string]any{"name": "brickops",
+			"full_name": provider, "expressions": map[string]any{"host": map[string]any{"references": []string{"var.host"}}}}},
+			"root_module": map[string]any{"resources": configs}},
 	})
+}
+
+const provider = "registry.terraform.io/brickops/brickops"
+
+// schemaAttributes are attributes of each type a plan shows unset: what
+// makes a real plan several times larger than the values a policy reads.
+var schemaAttributes = map[string][]string{
+	"brickops_cluster": {"apply_policy_default_values", "autoscale", "azure_attributes", "cluster_log_conf", "data_security_mode",
+		"docker_image", "driver_instance_pool_id", "enable_elastic_disk", "enable_local_disk_encryption", "idempotency_token",
+		"init_scripts", "instance_pool_id", "is_pinned", "policy_id", "runtime_engine", "single_user_name", "spark_conf",
+		"spark_env_vars", "ssh_public_keys", "workload_type", "cluster_id", "default_tags", "state", "url"},
+	"brickops_registered_model": {"comment", "storage_location", "full_name", "metastore_id", "created_at", "created_by",
+		"updated_at", "updated_by", "browse_only", "aliases"},
+	"brickops_serving_endpoint": {"ai_gateway", "budget_policy_id", "description", "rate_limits", "route_optimized",
+		"traffic_config", "endpoint_id", "state", "creator", "creation_timestamp", "last_updated_timestamp", "permission_level"},
+	"brickops_quality_monitor": {"assets_dir", "baseline_table_name", "custom_metrics", "data_classification_config",
+		"inference_log", "notifications", "schedule", "skip_builtin_dashboard", "slicing_exprs", "snapshot", "time_series",
+		"warehouse_id", "dashboard_id", "drift_metrics_table_name", "profile_metrics_table_name", "status", "monitor_version"},
+	"brickops_grants": {"catalog", "function", "model", "table", "volume", "external_location", "storage_credential", "id"},
+}
+
+// withSchema adds the type's unset attributes to v, as Terraform writes
+// them: null for attributes, an empty list for blocks.
+func withSchema(typ string, v map[string]any) map[string]any {
+	for i, a := range schemaAttributes[typ] {
+		if _, ok := v[a]; ok {
+			continue
+		}
+		if i%3 == 0 {
+			v[a] = []any{}
+		} else {
+			v[a] = nil
+		}
+	}
+	return v
 }
 
 func values(typ string, j int) map[string]any {

@@ -1,0 +1,2 @@
+# Databricks notebook source
+display(spark.table('prod.ml.features'))

@@ -1,0 +1,4 @@
+import mlflow
+
+if __name__ == '__main__':
+    mlflow.autolog()

@@ -1,0 +1,9 @@
+package main.sub
+
+import rego.v1
+
+warn contains msg if {
+	some rc in input.resource_changes
+	"create" in rc.change.actions
+	msg := sprintf("main.sub: %s is created", [rc.address])
+}
