@@ -316,7 +316,9 @@ func (r *qualityMonitorResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	m, err := w.QualityMonitors.Get(ctx, catalog.GetQualityMonitorRequest{TableName: state.ID.ValueString()})
+	m, err := refreshQualityMonitors.read(ctx, r.data, state.ID.ValueString(), func(ctx context.Context, table string) (*catalog.MonitorInfo, error) {
+		return w.QualityMonitors.Get(ctx, catalog.GetQualityMonitorRequest{TableName: table})
+	})
 	if readFailed(ctx, resp, err, "quality monitor", fmt.Sprintf("the monitor of table %q", state.ID.ValueString())) {
 		return
 	}
