@@ -203,6 +203,8 @@ func (p *brickopsProvider) DataSources(_ context.Context) []func() datasource.Da
 		newRegisteredModelDataSource,
 		newModelVersionDataSource,
 		newModelVersionsDataSource,
+		newCurrentUserDataSource,
+		newSQLWarehouseDataSource,
 	}
 }
 
