@@ -199,7 +199,7 @@ func checkFormatVersion(v string) error {
 	}
 	major, err := strconv.Atoi(parts[0])
 	if err != nil || major != 1 {
-		return fmt.Errorf("not a supported Terraform plan: unsupported plan format version: %q (this tool reads format 1.x, from Terraform 0.12 and later)", strings.Join(parts, "."))
+		return fmt.Errorf("unsupported plan format version: %q (this tool reads format 1.x, from Terraform 0.12 and later)", strings.Join(parts, "."))
 	}
 	return nil
 }
