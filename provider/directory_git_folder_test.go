@@ -70,7 +70,9 @@ func TestAccGitFolder_lifecycle(t *testing.T) {
 	config := func(ref string) string {
 		return fmt.Sprintf("resource \"brickops_git_folder\" \"test\" {\n  url = %q\n%s\n}\n", url, ref)
 	}
-	commit := func(s *terraform.State) string { return s.RootModule().Resources[gitFolderAddr].Primary.Attributes["commit_hash"] }
+	commit := func(s *terraform.State) string {
+		return s.RootModule().Resources[gitFolderAddr].Primary.Attributes["commit_hash"]
+	}
 	var first string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,

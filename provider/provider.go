@@ -209,6 +209,8 @@ func (p *brickopsProvider) DataSources(_ context.Context) []func() datasource.Da
 		newRegisteredModelDataSource,
 		newModelVersionDataSource,
 		newModelVersionsDataSource,
+		newCurrentUserDataSource,
+		newSQLWarehouseDataSource,
 	}
 }
 
