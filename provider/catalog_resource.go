@@ -111,7 +111,7 @@ func (r *catalogResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	info, err := w.Catalogs.GetByName(ctx, state.ID.ValueString())
+	info, err := refreshCatalogs.read(ctx, r.data, state.ID.ValueString(), w.Catalogs.GetByName)
 	if readFailed(ctx, resp, err, "catalog", fmt.Sprintf("catalog %q", state.ID.ValueString())) {
 		return
 	}

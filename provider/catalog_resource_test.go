@@ -188,8 +188,11 @@ func TestAccCatalog_alreadyExists(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: catalogConfig(name, `comment = "ours"`),
-			ExpectError: regexp.MustCompile(errorRegexp(`Creating catalog "`+name+`": Catalog '`+name+`' already exists, and this create did not make it: `+
-				`it differs from the configuration in comment.`).String() + `(?s).*` + errorRegexp(`terraform import brickops_catalog.<name> '`+name+`'`).String()),
+			// The catalog may also be older than the create, depending on
+			// how long the test waited for its turn: both reasons may show.
+			ExpectError: regexp.MustCompile(errorRegexp(`Creating catalog "`+name+`": Catalog '`+name+`' already exists, and this create did not make it:`).String() +
+				`(?s).*` + errorRegexp(`it differs from the configuration in comment.`).String() +
+				`.*` + errorRegexp(`terraform import brickops_catalog.<name> '`+name+`'`).String()),
 		}},
 	})
 }

@@ -5,13 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/databricks/databricks-sdk-go"
-	"github.com/databricks/databricks-sdk-go/apierr"
 	dbclient "github.com/databricks/databricks-sdk-go/client"
 	"github.com/databricks/databricks-sdk-go/service/compute"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -217,7 +214,7 @@ func (r *clusterResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	details, err := w.Clusters.GetByClusterId(ctx, state.ID.ValueString())
+	details, err := refreshClusters.read(ctx, r.data, state.ID.ValueString(), w.Clusters.GetByClusterId)
 	if readFailed(ctx, resp, err, "cluster", "cluster "+state.ID.ValueString()) {
 		return
 	}
@@ -286,11 +283,12 @@ func (r *clusterResource) Delete(ctx context.Context, req resource.DeleteRequest
 	id := state.ID.ValueString()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	_, err := w.Clusters.DeleteByClusterIdAndWait(ctx, id)
-	if err == nil || clusterGone(err) {
-		err = w.Clusters.PermanentDeleteByClusterId(ctx, id)
-	}
-	if err != nil && !clusterGone(err) {
+	// permanent-delete terminates a running cluster itself ("This cluster is
+	// terminated and resources are asynchronously removed", databricks-sdk-go
+	// service/compute/api.go), so there is nothing to wait for: terminating
+	// first and polling for TERMINATED only made destroy slow.
+	err := w.Clusters.PermanentDeleteByClusterId(ctx, id)
+	if err != nil && !isGone(err) {
 		resp.Diagnostics.AddError("Deleting cluster failed", fmt.Sprintf("Deleting cluster %s: %v", id, err))
 	}
 }
@@ -495,24 +493,6 @@ func (singleUserValidator) ValidateResource(ctx context.Context, req resource.Va
 		resp.Diagnostics.AddAttributeError(path.Root("single_user_name"), "Missing single_user_name",
 			"A cluster with data_security_mode = \"SINGLE_USER\" needs single_user_name: the user or service principal allowed to use it.")
 	}
-}
-
-// clusterDoesNotExist is the message the Clusters API answers, with 400
-// INVALID_PARAMETER_VALUE, for an id it does not know.
-var clusterDoesNotExist = regexp.MustCompile(`^Cluster .* does not exist`)
-
-// clusterGone reports whether err says the cluster no longer exists. The
-// SDK turns the API's 400 "Cluster <id> does not exist" into
-// ErrResourceDoesNotExist only for clusters/get (apierr/error_overrides.go);
-// delete and permanent-delete answer the same, and must count as gone too:
-// otherwise a permanent-delete retried after its answer was lost (a 503
-// from a gateway) fails a destroy that in fact succeeded.
-func clusterGone(err error) bool {
-	if errors.Is(err, apierr.ErrResourceDoesNotExist) {
-		return true
-	}
-	var apiErr *apierr.APIError
-	return errors.As(err, &apiErr) && apiErr.ErrorCode == "INVALID_PARAMETER_VALUE" && clusterDoesNotExist.MatchString(apiErr.Message)
 }
 
 // defaultTagsFollowName plans default_tags on an update instead of leaving

@@ -267,7 +267,7 @@ func (r *featureTableResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	full := state.ID.ValueString()
-	if _, err := w.Tables.GetByFullName(ctx, full); isNotFound(err) {
+	if _, err := refreshTables.read(ctx, r.data, full, w.Tables.GetByFullName); isNotFound(err) {
 		tflog.Warn(ctx, "feature table is gone; removing it from state", map[string]any{"table": full})
 		resp.State.RemoveResource(ctx)
 		return

@@ -459,7 +459,7 @@ func (r *jobResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		resp.Diagnostics.AddError("Invalid job id", fmt.Sprintf("Job id %q is not a number: %v", state.ID.ValueString(), err))
 		return
 	}
-	j, err := w.Jobs.GetByJobId(ctx, id)
+	j, err := refreshJobs.read(ctx, r.data, state.ID.ValueString(), func(ctx context.Context, _ string) (*jobs.Job, error) { return w.Jobs.GetByJobId(ctx, id) })
 	if readFailed(ctx, resp, err, "job", fmt.Sprintf("job %d", id)) {
 		return
 	}
@@ -499,7 +499,7 @@ func (r *jobResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := w.Jobs.DeleteByJobId(ctx, state.JobID.ValueInt64()); err != nil && !isNotFound(err) {
+	if err := w.Jobs.DeleteByJobId(ctx, state.JobID.ValueInt64()); err != nil && !isGone(err) {
 		resp.Diagnostics.AddError("Deleting job failed", fmt.Sprintf("Deleting job %d: %v", state.JobID.ValueInt64(), err))
 	}
 }

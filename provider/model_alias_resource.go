@@ -109,7 +109,9 @@ func (r *modelAliasResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	model, alias := state.ref()
-	mv, err := w.ModelVersions.GetByAlias(ctx, catalog.GetByAliasRequest{FullName: model, Alias: alias})
+	mv, err := refreshModelAliases.read(ctx, r.data, state.ID.ValueString(), func(ctx context.Context, _ string) (*catalog.ModelVersionInfo, error) {
+		return w.ModelVersions.GetByAlias(ctx, catalog.GetByAliasRequest{FullName: model, Alias: alias})
+	})
 	if readFailed(ctx, resp, err, "model alias", fmt.Sprintf("alias %q of %q", alias, model)) {
 		return
 	}

@@ -228,7 +228,9 @@ func (r *modelVersionResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	model, version := state.ref()
-	mv, err := reg.Get(ctx, model, version)
+	mv, err := refreshModelVersions.read(ctx, r.data, state.ID.ValueString(), func(ctx context.Context, _ string) (*ucregistry.ModelVersion, error) {
+		return reg.Get(ctx, model, version)
+	})
 	if readFailed(ctx, resp, err, "model version", fmt.Sprintf("version %s of %q", version, model)) {
 		return
 	}

@@ -236,7 +236,7 @@ func (r *onlineTableResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	o, err := w.OnlineTables.GetByName(ctx, state.ID.ValueString())
+	o, err := refreshOnlineTables.read(ctx, r.data, state.ID.ValueString(), w.OnlineTables.GetByName)
 	if readFailed(ctx, resp, err, "online table", "online table "+state.ID.ValueString()) {
 		return
 	}

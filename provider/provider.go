@@ -30,7 +30,12 @@ func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &brickopsProvider{version: version} }
 }
 
-type brickopsProvider struct{ version string }
+type brickopsProvider struct {
+	version string
+	// perObjectRefresh turns batched refresh off (tests compare both in one
+	// process; users set BRICKOPS_BATCH_REFRESH=false).
+	perObjectRefresh bool
+}
 
 // providerModel is the provider block. Every attribute is optional: unset
 // ones fall back to the Databricks SDK's unified auth (DATABRICKS_* and
@@ -135,6 +140,7 @@ func (p *brickopsProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	data := &providerData{cfg: sdkConfig(m)}
+	data.refresh.off = p.perObjectRefresh
 	data.configureAzure(m, &resp.Diagnostics)
 	resp.ResourceData = data
 	resp.DataSourceData = data
@@ -215,6 +221,8 @@ type providerData struct {
 	once sync.Once
 	w    *databricks.WorkspaceClient
 	err  error
+	// refresh answers reads from list calls (refresh_cache.go).
+	refresh refreshCache
 	// me is the calling principal, cached by principal (adopt.go).
 	meMu sync.Mutex
 	me   string
@@ -224,7 +232,10 @@ type providerData struct {
 // workspace builds the workspace client once and returns it, or a
 // diagnostic telling the user what to set.
 func (d *providerData) workspace() (*databricks.WorkspaceClient, diag.Diagnostics) {
-	d.once.Do(func() { d.w, d.err = client.Workspace(d.cfg) })
+	d.once.Do(func() {
+		d.refresh.watch(d.cfg)
+		d.w, d.err = client.Workspace(d.cfg)
+	})
 	if d.err != nil {
 		return nil, diag.Diagnostics{diag.NewErrorDiagnostic("Cannot reach Databricks",
 			fmt.Sprintf("%v\n\nSet `host` and credentials in the brickops provider block, or DATABRICKS_HOST and "+

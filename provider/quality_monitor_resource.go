@@ -23,7 +23,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -174,7 +173,7 @@ func (r *qualityMonitorResource) Schema(ctx context.Context, _ resource.SchemaRe
 					"pause_status": schema.StringAttribute{
 						Computed: true, MarkdownDescription: "`UNPAUSED` or `PAUSED` (read only).",
 						// Editing the schedule does not pause or unpause it.
-						PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+						PlanModifiers: []planmodifier.String{keepPauseStatus{}},
 					},
 				},
 			},
@@ -317,7 +316,9 @@ func (r *qualityMonitorResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	m, err := w.QualityMonitors.Get(ctx, catalog.GetQualityMonitorRequest{TableName: state.ID.ValueString()})
+	m, err := refreshQualityMonitors.read(ctx, r.data, state.ID.ValueString(), func(ctx context.Context, table string) (*catalog.MonitorInfo, error) {
+		return w.QualityMonitors.Get(ctx, catalog.GetQualityMonitorRequest{TableName: table})
+	})
 	if readFailed(ctx, resp, err, "quality monitor", fmt.Sprintf("the monitor of table %q", state.ID.ValueString())) {
 		return
 	}
@@ -551,3 +552,21 @@ func (m *qualityMonitorModel) fromAPI(ctx context.Context, api *catalog.MonitorI
 
 // monitorGranularity is a time window monitors aggregate by.
 var monitorGranularity = regexp.MustCompile(`^(5 minutes|30 minutes|1 hour|1 day|[1-4] weeks?|1 month|1 year)$`)
+
+// keepPauseStatus plans schedule.pause_status as it is when the schedule is
+// edited (an edit neither pauses nor unpauses it), instead of "(known after
+// apply)". A schedule being added has none yet: Databricks sets it.
+type keepPauseStatus struct{}
+
+func (keepPauseStatus) Description(context.Context) string {
+	return "Keeps the schedule's pause status when the schedule is edited."
+}
+
+func (m keepPauseStatus) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (keepPauseStatus) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.State.Raw.IsNull() || req.StateValue.IsNull() || !req.PlanValue.IsUnknown() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	resp.PlanValue = req.StateValue
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 
 	"github.com/databricks/databricks-sdk-go/apierr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -12,6 +13,26 @@ import (
 
 // isNotFound reports whether err says the object does not exist.
 func isNotFound(err error) bool { return errors.Is(err, apierr.ErrResourceDoesNotExist) }
+
+// doesNotExist is the message the Clusters and Jobs APIs answer, with 400
+// INVALID_PARAMETER_VALUE, for an id they do not know.
+var doesNotExist = regexp.MustCompile(`^(Cluster|Job) .* does not exist`)
+
+// isGone reports whether a delete's err says the object no longer exists.
+// The SDK turns the API's 400 "Cluster <id> does not exist" / "Job <id>
+// does not exist." into ErrResourceDoesNotExist only for clusters/get and
+// jobs/get (apierr/error_overrides.go); permanent-delete and jobs/delete
+// answer the same, and must count as gone too: otherwise a delete retried
+// after its answer was lost (a 503 from a gateway), or a destroy without
+// refresh of an object deleted behind Terraform's back, fails although
+// the object is gone.
+func isGone(err error) bool {
+	if isNotFound(err) {
+		return true
+	}
+	var apiErr *apierr.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode == "INVALID_PARAMETER_VALUE" && doesNotExist.MatchString(apiErr.Message)
+}
 
 // readFailed handles the error of a resource's Read call. An object that
 // no longer exists is removed from state, so that Terraform plans to create

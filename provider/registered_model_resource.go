@@ -123,7 +123,7 @@ func (r *registeredModelResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	info, err := w.RegisteredModels.GetByFullName(ctx, state.ID.ValueString())
+	info, err := refreshRegisteredModels.read(ctx, r.data, state.ID.ValueString(), w.RegisteredModels.GetByFullName)
 	if readFailed(ctx, resp, err, "registered model", fmt.Sprintf("registered model %q", state.ID.ValueString())) {
 		return
 	}

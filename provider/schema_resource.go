@@ -122,7 +122,7 @@ func (r *schemaResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	info, err := w.Schemas.GetByFullName(ctx, state.ID.ValueString())
+	info, err := refreshSchemas.read(ctx, r.data, state.ID.ValueString(), w.Schemas.GetByFullName)
 	if readFailed(ctx, resp, err, "schema", fmt.Sprintf("schema %q", state.ID.ValueString())) {
 		return
 	}

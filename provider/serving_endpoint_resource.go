@@ -394,7 +394,7 @@ func (r *servingEndpointResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	e, err := w.ServingEndpoints.GetByName(ctx, state.ID.ValueString())
+	e, err := refreshServingEndpoints.read(ctx, r.data, state.ID.ValueString(), w.ServingEndpoints.GetByName)
 	if readFailed(ctx, resp, err, "serving endpoint", fmt.Sprintf("serving endpoint %q", state.ID.ValueString())) {
 		return
 	}

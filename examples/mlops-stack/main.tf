@@ -41,6 +41,29 @@ data "brickops_node_type" "small" {
   min_cores = 4
 }
 
+# Training clusters come from a warm pool, under a policy that keeps them on
+# an ML runtime, stopping when idle.
+resource "brickops_instance_pool" "training" {
+  instance_pool_name                    = "dev-ml-training"
+  node_type_id                          = data.brickops_node_type.small.id
+  min_idle_instances                    = 0
+  max_capacity                          = 10
+  idle_instance_autotermination_minutes = 15
+}
+
+resource "brickops_cluster_policy" "training" {
+  name = "dev-ml-training"
+  definition = jsonencode({
+    "spark_version"           = { type = "allowlist", values = [data.brickops_spark_version.ml.id] }
+    "autotermination_minutes" = { type = "range", maxValue = 60, defaultValue = 30 }
+  })
+}
+
+# Where training runs log their parameters and metrics.
+resource "brickops_mlflow_experiment" "churn" {
+  name = "/Shared/mlops/churn-training"
+}
+
 # The dev environment's training cluster.
 resource "brickops_cluster" "training" {
   cluster_name            = "dev-churn-training"
@@ -177,6 +200,30 @@ resource "brickops_quality_monitor" "churn" {
   }
 }
 
+# The team's workspace folder: the training notebook and code, and the model
+# repository checked out at a release tag.
+resource "brickops_directory" "mlops" {
+  path             = "/Shared/mlops"
+  delete_recursive = true
+}
+
+resource "brickops_notebook" "train" {
+  path           = "${brickops_directory.mlops.path}/churn/train"
+  language       = "PYTHON"
+  content_base64 = base64encode("# Databricks notebook source\nimport churn\nchurn.train()\n")
+}
+
+resource "brickops_workspace_file" "features" {
+  path           = "${brickops_directory.mlops.path}/churn/features.py"
+  content_base64 = base64encode("def spend_30d(df):\n    return df.groupBy('customer_id').sum('amount')\n")
+}
+
+resource "brickops_git_folder" "churn" {
+  url  = "https://github.com/acme/churn-model.git"
+  path = "/Repos/ml-platform/churn-model"
+  tag  = "v1.4.0"
+}
+
 # Weekly retraining, which the ML engineers manage.
 resource "brickops_job" "retrain" {
   name = "churn-retrain"
@@ -185,7 +232,7 @@ resource "brickops_job" "retrain" {
     task_key            = "train"
     existing_cluster_id = brickops_cluster.training.cluster_id
     notebook_task = {
-      notebook_path   = "/Shared/churn/train"
+      notebook_path   = brickops_notebook.train.path
       base_parameters = { model = brickops_registered_model.churn.id }
     }
   }]

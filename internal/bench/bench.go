@@ -57,7 +57,7 @@ type Benchmark struct {
 var All = []Benchmark{
 	{Name: "emulator", Description: "emulator GET and write throughput and p50/p99 latency at 1, 8 and 32 clients", Run: emulatorLoad},
 	{Name: "provider-startup", Description: "terraform providers schema -json with the local provider", Run: providerStartup},
-	{Name: "provider-scale", Description: "terraform apply, no-change plan and destroy of 100 and 1,000 generated resources", Run: providerScale},
+	{Name: "provider-scale", Description: "terraform apply, no-change plan (batched and per-object refresh, SDK default and lifted rate limit) and destroy of 300 and 1,000 generated resources; with OFFICIAL_PROVIDER, the official provider side by side", Run: providerScale},
 	{Name: "lost-answers", Description: "apply of a 35-resource stack of every type with 20% lost answers on writes and 20% 429/503 on the rest: applies to converge, objects outside state, duplicates", Run: lostAnswers},
 	{Name: "policy", Description: "brickops policy check of a generated 10,000-change plan (Rego policy; built-in pack alone) and conftest on the same Rego when installed: wall, CPU, peak RSS, ratios", Run: policyCheck},
 	{Name: "demo", Description: "wall time of `brickops demo`", Run: demoWallTime},

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
+	"github.com/brickops/terraform-provider-brickops/internal/stackgen"
 	"github.com/brickops/terraform-provider-brickops/internal/testbin"
 )
 
@@ -95,5 +96,21 @@ func TestProviderStartup_reportsAFigure(t *testing.T) {
 	}
 	if len(results) != 1 || !regexp.MustCompile(`^BENCH provider_schema_median \d+(\.\d+)? s\n$`).MatchString(out.String()) {
 		t.Errorf("results %+v, output %q", results, out.String())
+	}
+}
+
+// The official provider's workload is the same configuration with its
+// provider and types.
+func TestOfficialConfig_isTheSameWorkloadInTheOfficialProvidersTypes(t *testing.T) {
+	got := officialConfig(stackgen.Config(4, scaleKinds))
+	for _, want := range []string{`databricks = { source = "databricks/databricks" }`, `provider "databricks" {}`,
+		`resource "databricks_cluster" "r0000"`, `resource "databricks_schema" "r0001"`, `resource "databricks_registered_model" "r0002"`,
+		`catalog_name = databricks_catalog.stackgen.name`, `cluster_name            = "gen-0003"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "brickops") {
+		t.Errorf("brickops left in:\n%s", got)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/brickops/terraform-provider-brickops/internal/emuproc"
@@ -13,76 +15,230 @@ import (
 )
 
 // scaleSizes are the generated configurations' sizes.
-var scaleSizes = []int{100, 1000}
+var scaleSizes = []int{300, 1000}
 
-// scaleRateLimit lifts the Databricks SDK's client-side throttle (15
-// requests/s by default, DATABRICKS_RATE_LIMIT) for the scale runs, so
-// they measure the provider, Terraform and the emulator rather than a
-// deliberate sleep. Against a real workspace keep the default: the calls
-// per resource reported here divided by 15 is then the floor in seconds
-// per resource.
-const scaleRateLimit = 1000
+// scaleKinds is the workload: clusters, schemas and registered models,
+// round-robin. Fixed here (not stackgen.Kinds) so that both providers run
+// the same configuration: these three have the same attributes in the
+// official provider (databricks_cluster, databricks_schema,
+// databricks_registered_model).
+var scaleKinds = []stackgen.Kind{stackgen.Cluster, stackgen.Schema, stackgen.RegisteredModel}
+
+// Rate limits (requests per second per SDK client, DATABRICKS_RATE_LIMIT).
+// sdkDefaultRateLimit is databricks-sdk-go's default, what every user of
+// either provider gets against a real workspace; liftedRateLimit takes the
+// throttle out so a run measures the provider, Terraform and the emulator.
+const (
+	sdkDefaultRateLimit = 15
+	liftedRateLimit     = 1000
+)
+
+// batchRefreshOn is BrickOps' default, set explicitly so that a developer's
+// shell cannot turn it off for the figures that assume it.
+const batchRefreshOn = "BRICKOPS_BATCH_REFRESH=true"
+
+// OfficialProviderEnv names the official Databricks provider binary
+// (terraform-provider-databricks) to measure side by side. It is not on
+// the Go module proxy, so the bench cannot build it: without the variable
+// the official column is skipped.
+const OfficialProviderEnv = "OFFICIAL_PROVIDER"
+
+// A scale phase is one terraform command of the workload.
+type scalePhase struct {
+	name string
+	args []string
+	env  []string
+}
+
+var (
+	applyPhase   = scalePhase{name: "apply", args: []string{"apply", "-auto-approve", "-input=false", "-no-color"}}
+	destroyPhase = scalePhase{name: "destroy", args: []string{"destroy", "-auto-approve", "-input=false", "-no-color"}}
+)
+
+// planPhase is a refresh-and-plan after apply; strict adds
+// -detailed-exitcode, so that any planned change fails the run.
+func planPhase(name string, strict bool, env ...string) scalePhase {
+	args := []string{"plan", "-input=false", "-no-color"}
+	if strict {
+		args = append(args, "-detailed-exitcode")
+	}
+	return scalePhase{name: name, args: args, env: env}
+}
 
 // providerScale applies, plans (refresh, no changes) and destroys
 // generated configurations against an emulator with async delays at zero,
 // and counts the API calls of each phase in the emulator's request log.
+// Plans run at the SDK's default rate limit and with it lifted, with
+// batched refresh and with one GET per object (BRICKOPS_BATCH_REFRESH=false);
+// with OFFICIAL_PROVIDER set, the official provider runs the same
+// workload against an emulator of its own and each figure gets a ratio.
 func providerScale(ctx context.Context, env *Env, report func(Result)) error {
+	official := os.Getenv(OfficialProviderEnv)
+	if official == "" {
+		fmt.Fprintf(env.Log, "provider-scale: %s is not set, skipping the official provider's column "+
+			"(build databricks/terraform-provider-databricks and set %s to the binary)\n", OfficialProviderEnv, OfficialProviderEnv)
+		if env.Log != os.Stderr {
+			fmt.Fprintf(os.Stderr, "bench: %s not set: official provider column skipped\n", OfficialProviderEnv)
+		}
+	}
 	for _, n := range scaleSizes {
-		if err := scaleRun(ctx, env, n, report); err != nil {
+		ours, err := scaleRun(ctx, env, n, brickopsContender, []scalePhase{
+			applyPhase,
+			planPhase("plan", true),
+			planPhase("plan_rate_limited", true, fmt.Sprintf("DATABRICKS_RATE_LIMIT=%d", sdkDefaultRateLimit)),
+			planPhase("plan_per_object_get", true, "BRICKOPS_BATCH_REFRESH=false"),
+			planPhase("plan_per_object_get_rate_limited", true, "BRICKOPS_BATCH_REFRESH=false", fmt.Sprintf("DATABRICKS_RATE_LIMIT=%d", sdkDefaultRateLimit)),
+			destroyPhase,
+		})
+		if err != nil {
 			return fmt.Errorf("%d resources: %w", n, err)
+		}
+		name := fmt.Sprintf("provider_scale_n%d_", n)
+		for _, r := range ours {
+			report(Result{name + r.phase, round(seconds(r.took)), "s"})
+			report(Result{name + r.phase + "_calls_per_resource", round(float64(r.calls) / float64(n)), "calls"})
+		}
+		byPhase := func(rs []phaseResult, phase string) phaseResult {
+			return rs[slices.IndexFunc(rs, func(r phaseResult) bool { return r.phase == phase })]
+		}
+		ratio := func(a, b phaseResult) float64 { return round(a.took.Seconds() / b.took.Seconds()) }
+		report(Result{name + "plan_vs_per_object_get", ratio(byPhase(ours, "plan"), byPhase(ours, "plan_per_object_get")), "ratio"})
+		report(Result{name + "plan_rate_limited_vs_per_object_get", ratio(byPhase(ours, "plan_rate_limited"), byPhase(ours, "plan_per_object_get_rate_limited")), "ratio"})
+		if official == "" {
+			continue
+		}
+		theirs, err := scaleRun(ctx, env, n, officialContender(official), []scalePhase{
+			applyPhase,
+			// The official provider's plan after apply is not asserted empty:
+			// the emulator is BrickOps', and a diff there is not our figure.
+			planPhase("plan", false),
+			planPhase("plan_rate_limited", false, fmt.Sprintf("DATABRICKS_RATE_LIMIT=%d", sdkDefaultRateLimit)),
+			destroyPhase,
+		})
+		if err != nil {
+			return fmt.Errorf("official provider, %d resources: %w", n, err)
+		}
+		oname := fmt.Sprintf("official_scale_n%d_", n)
+		for _, r := range theirs {
+			report(Result{oname + r.phase, round(seconds(r.took)), "s"})
+			report(Result{oname + r.phase + "_calls_per_resource", round(float64(r.calls) / float64(n)), "calls"})
+			report(Result{name + r.phase + "_vs_official", ratio(byPhase(ours, r.phase), r), "ratio"})
 		}
 	}
 	return nil
 }
 
-func scaleRun(ctx context.Context, env *Env, n int, report func(Result)) error {
-	work := filepath.Join(env.WorkDir, fmt.Sprintf("scale-%d", n))
+// A contender is a provider the scale runs measure.
+type contender struct {
+	name string
+	// config returns the workload's configuration for this provider.
+	config func(n int) string
+	// cliConfig writes the Terraform CLI config that resolves the provider.
+	cliConfig func(env *Env, path string) error
+}
+
+var brickopsContender = contender{
+	name:      "brickops",
+	config:    func(n int) string { return stackgen.Config(n, scaleKinds) },
+	cliConfig: func(env *Env, path string) error { return tfcli.WriteDevOverrides(path, env.BinDir) },
+}
+
+// officialContender runs the official provider binary at bin on the same
+// workload, with its resource types.
+func officialContender(bin string) contender {
+	return contender{
+		name:   "official",
+		config: func(n int) string { return officialConfig(stackgen.Config(n, scaleKinds)) },
+		cliConfig: func(env *Env, path string) error {
+			// dev_overrides takes a directory holding terraform-provider-databricks.
+			dir := filepath.Join(env.WorkDir, "official-provider")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			abs, err := filepath.Abs(bin)
+			if err != nil {
+				return err
+			}
+			link := filepath.Join(dir, "terraform-provider-databricks")
+			if _, err := os.Lstat(link); err != nil {
+				if err := os.Symlink(abs, link); err != nil {
+					return fmt.Errorf("linking %s: %w", bin, err)
+				}
+			}
+			rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"databricks/databricks\" = %q\n  }\n  direct {}\n}\n", dir)
+			return os.WriteFile(path, []byte(rc), 0o600)
+		},
+	}
+}
+
+// officialConfig turns a generated BrickOps configuration into the
+// official provider's: scaleKinds' attributes are the same, only the
+// provider and the type prefix differ.
+func officialConfig(cfg string) string {
+	return strings.NewReplacer(
+		`brickops = { source = "brickops/brickops" }`, `databricks = { source = "databricks/databricks" }`,
+		`provider "brickops"`, `provider "databricks"`,
+		"brickops_", "databricks_",
+	).Replace(cfg)
+}
+
+// phaseResult is one phase's wall time and API calls.
+type phaseResult struct {
+	phase string
+	took  time.Duration
+	calls int
+}
+
+// scaleRun runs phases in order on a fresh emulator with c's provider and
+// the n-resource workload.
+func scaleRun(ctx context.Context, env *Env, n int, c contender, phases []scalePhase) ([]phaseResult, error) {
+	fmt.Fprintf(env.Log, "provider-scale: %s, %d resources\n", c.name, n)
+	work := filepath.Join(env.WorkDir, fmt.Sprintf("scale-%s-%d", c.name, n))
 	proc, err := emuproc.Start(ctx, emuproc.Options{
 		Bin: filepath.Join(env.BinDir, "brickops"), DataDir: filepath.Join(work, "emulator"), Stderr: env.Log,
 		// Room for every call of the largest phase.
 		Args: []string{"--request-log-size", fmt.Sprint(20 * n)},
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer proc.Stop()
-	tf, err := terraformFor(env, work, proc)
-	if err != nil {
-		return err
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return nil, err
 	}
-	tf.Env = append(tf.Env, fmt.Sprintf("DATABRICKS_RATE_LIMIT=%d", scaleRateLimit))
+	tfrc := filepath.Join(work, "terraform.rc")
+	if err := c.cliConfig(env, tfrc); err != nil {
+		return nil, err
+	}
 	dir := filepath.Join(work, "stack")
-	if err := stackgen.Write(dir, n, stackgen.Kinds); err != nil {
-		return err
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
 	}
-	for _, phase := range []struct {
-		name string
-		args []string
-	}{
-		{"apply", []string{"apply", "-auto-approve", "-input=false", "-no-color"}},
-		// -detailed-exitcode: exit 2 (changes) fails the run; the plan after apply must be empty.
-		{"plan", []string{"plan", "-detailed-exitcode", "-input=false", "-no-color"}},
-		{"destroy", []string{"destroy", "-auto-approve", "-input=false", "-no-color"}},
-	} {
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(c.config(n)), 0o644); err != nil {
+		return nil, err
+	}
+	var out []phaseResult
+	for _, phase := range phases {
 		if _, err := proc.Call(ctx, "DELETE", "/_emulator/requests", nil, nil); err != nil {
-			return err
+			return nil, err
 		}
+		tf := tfcli.Terraform{Bin: env.Terraform, Log: env.Log,
+			Env: append(proc.Env(tfrc), append([]string{fmt.Sprintf("DATABRICKS_RATE_LIMIT=%d", liftedRateLimit), batchRefreshOn}, phase.env...)...)}
 		t0 := time.Now()
 		if _, err := tf.Run(ctx, dir, phase.args...); err != nil {
-			return err
+			return nil, fmt.Errorf("%s: %w", phase.name, err)
 		}
 		took := time.Since(t0)
 		var log struct {
 			Requests []struct{} `json:"requests"`
 		}
 		if _, err := proc.Call(ctx, "GET", "/_emulator/requests?path_prefix=/api/", nil, &log); err != nil {
-			return err
+			return nil, err
 		}
-		name := fmt.Sprintf("provider_scale_n%d_%s", n, phase.name)
-		report(Result{name, round(seconds(took)), "s"})
-		report(Result{name + "_calls_per_resource", round(float64(len(log.Requests)) / float64(n)), "calls"})
+		fmt.Fprintf(env.Log, "provider-scale: %s n=%d %s: %v, %d calls\n", c.name, n, phase.name, took.Round(time.Millisecond), len(log.Requests))
+		out = append(out, phaseResult{phase.name, took, len(log.Requests)})
 	}
-	return nil
+	return out, nil
 }
 
 // terraformFor writes a dev_overrides CLI config in work and returns a

@@ -264,6 +264,12 @@ func (r *run) scaffold(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The count line; init's next steps follow it.
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, " written, ") {
+			return strings.TrimSpace(line), nil
+		}
+	}
 	return lastLine(out), nil
 }
 

@@ -89,6 +89,7 @@ func warehouseBadInputs() []badInput {
 	valid := `"name":"wh","cluster_size":"2X-Small"`
 	create, edit := "POST "+p, "POST "+p+"/{id}/edit"
 	return []badInput{
+		{route: "GET /api/2.0/preview/sql/data_sources", name: "junk query is ignored", path: "/api/2.0/preview/sql/data_sources?x=%ff", status: 200},
 		{route: create, name: "malformed JSON", path: p, body: `{"name":`, status: 400, code: malformed, message: "failed to parse"},
 		{route: create, name: "missing name", path: p, body: `{"cluster_size":"Small"}`, status: 400, code: badParam, message: "Missing required field: name"},
 		{route: create, name: "missing size", path: p, body: `{"name":"wh"}`, status: 400, code: badParam, message: "Missing required field: cluster_size"},

@@ -266,6 +266,8 @@ func (s *Server) routes() {
 	ws("POST "+wh+"/{id}/start", s.startWarehouse)
 	ws("POST "+wh+"/{id}/stop", s.stopWarehouse)
 	ws("DELETE "+wh+"/{id}", s.deleteWarehouse)
+	// Their legacy data sources (sql_data_sources.go).
+	ws("GET /api/2.0/preview/sql/data_sources", s.listDataSources)
 
 	// Cluster policies (cluster_policies.go) and instance pools
 	// (instance_pools.go). Paths from databricks-sdk-go

@@ -19,6 +19,7 @@ func init() {
 		"POST /api/2.0/sql/warehouses":            reflect.TypeFor[sql.CreateWarehouseResponse](),
 		"GET /api/2.0/sql/warehouses":             reflect.TypeFor[sql.ListWarehousesResponse](),
 		"GET /api/2.0/sql/warehouses/{id}":        reflect.TypeFor[sql.GetWarehouseResponse](),
+		"GET /api/2.0/preview/sql/data_sources":   reflect.TypeFor[[]sql.DataSource](),
 		"POST /api/2.0/sql/warehouses/{id}/edit":  emptyBody, // sql.Edit
 		"POST /api/2.0/sql/warehouses/{id}/start": emptyBody, // sql.Start
 		"POST /api/2.0/sql/warehouses/{id}/stop":  emptyBody, // sql.Stop
@@ -62,6 +63,7 @@ func stackShapeSteps() []shapeStep {
 	return []shapeStep{
 		{route: "POST " + wh, path: wh, body: `{"name":"shapes","cluster_size":"2X-Small","auto_stop_mins":0,"tags":{"custom_tags":[{"key":"k","value":"v"}]}}`, save: map[string]string{"warehouse": "id"}},
 		{route: "GET " + wh + "/{id}", path: wh + "/{warehouse}"},
+		{route: "GET /api/2.0/preview/sql/data_sources", path: "/api/2.0/preview/sql/data_sources"},
 		{route: "GET " + wh, path: wh},
 		{route: "POST " + wh + "/{id}/edit", path: wh + "/{warehouse}/edit", body: `{"name":"shapes","cluster_size":"Small","channel":{"name":"CHANNEL_NAME_PREVIEW"}}`},
 		{route: "POST " + wh + "/{id}/stop", path: wh + "/{warehouse}/stop"},

@@ -171,6 +171,72 @@ resource "databricks_job" "retrain" {
   }
 }
 `},
+	{name: "secrets", hcl: `
+resource "databricks_secret_scope" "app" {
+  name = "fidelity-app"
+}
+
+resource "databricks_secret" "token" {
+  scope        = databricks_secret_scope.app.id
+  key          = "api-token"
+  string_value = "not-a-real-secret"
+}
+
+resource "databricks_secret_acl" "readers" {
+  scope      = databricks_secret_scope.app.id
+  principal  = "users"
+  permission = "READ"
+}
+`},
+	{name: "sql_warehouse_permissions", hcl: `
+resource "databricks_sql_endpoint" "bi" {
+  name             = "fidelity-bi"
+  cluster_size     = "2X-Small"
+  max_num_clusters = 1
+  auto_stop_mins   = 10
+}
+
+resource "databricks_permissions" "bi" {
+  sql_endpoint_id = databricks_sql_endpoint.bi.id
+  access_control {
+    group_name       = "users"
+    permission_level = "CAN_USE"
+  }
+}
+`},
+	{name: "policy_and_pool", hcl: `
+resource "databricks_cluster_policy" "small" {
+  name = "fidelity-small"
+  definition = jsonencode({
+    "autotermination_minutes" : { "type" : "fixed", "value" : 20 },
+    "node_type_id" : { "type" : "allowlist", "values" : ["Standard_DS3_v2"] }
+  })
+}
+
+resource "databricks_instance_pool" "pool" {
+  instance_pool_name                    = "fidelity-pool"
+  node_type_id                          = "Standard_DS3_v2"
+  min_idle_instances                    = 0
+  max_capacity                          = 4
+  idle_instance_autotermination_minutes = 10
+}
+`},
+	{name: "notebook_and_repo", hcl: `
+resource "databricks_directory" "project" {
+  path = "/Shared/fidelity"
+}
+
+resource "databricks_notebook" "train" {
+  path           = "${databricks_directory.project.path}/train"
+  language       = "PYTHON"
+  content_base64 = base64encode("# Databricks notebook source\nprint('train')\n")
+}
+
+resource "databricks_repo" "mlops" {
+  url  = "https://github.com/example/mlops.git"
+  path = "/Repos/fidelity/mlops"
+}
+`},
 	{name: "data_sources", hcl: `
 data "databricks_spark_version" "lts" {
   long_term_support = true

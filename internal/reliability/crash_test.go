@@ -2,6 +2,7 @@ package reliability
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/databricks/databricks-sdk-go/apierr"
 	"github.com/databricks/databricks-sdk-go/service/compute"
 
 	"github.com/brickops/terraform-provider-brickops/internal/client"
@@ -36,6 +38,9 @@ type writerLog struct {
 	names         map[string]string
 	pendingCreate string // name of a create that got no answer
 	pendingEdit   string // id of an edit that got no answer
+	deleted       map[string]bool
+	pendingDelete string // id of a permanent delete that got no answer
+	refused       int    // writes the emulator refused, as it should
 }
 
 var crashNameRe = regexp.MustCompile(`^w(\d\d)-\d{4}$`)
@@ -43,8 +48,11 @@ var crashNameRe = regexp.MustCompile(`^w(\d\d)-\d{4}$`)
 // TestCrash_acknowledgedWritesSurviveKill9 runs 32 writers against a
 // `brickops emulator` process with default durability, kills it with
 // SIGKILL mid-stream and restarts it on the same data dir: every
-// acknowledged create and edit is there, nothing is half-written, and the
-// emulator serves normally.
+// acknowledged create and edit is there, every acknowledged delete stays
+// deleted, nothing is half-written, and the emulator serves normally.
+// Writers also send writes the emulator must refuse: they share group
+// commits with the acknowledged ones, and undoing them must not undo their
+// neighbours.
 func TestCrash_acknowledgedWritesSurviveKill9(t *testing.T) {
 	bin := filepath.Join(testbin.Dir(t), "brickops")
 	dataDir := t.TempDir()
@@ -71,7 +79,7 @@ func TestCrash_acknowledgedWritesSurviveKill9(t *testing.T) {
 	var total atomic.Int64
 	var wg sync.WaitGroup
 	for g := range crashWriters {
-		l := &writerLog{acked: map[string]int{}, names: map[string]string{}}
+		l := &writerLog{acked: map[string]int{}, names: map[string]string{}, deleted: map[string]bool{}}
 		logs[g] = l
 		wg.Add(1)
 		go func() {
@@ -98,6 +106,23 @@ func TestCrash_acknowledgedWritesSurviveKill9(t *testing.T) {
 				}
 				l.acked[created.ClusterId] = 2
 				total.Add(1)
+				_, err = w.Clusters.Edit(ctx, compute.EditCluster{
+					ClusterId: "no-such-" + name, ClusterName: name, SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2", NumWorkers: 3,
+				})
+				var refusal *apierr.APIError
+				if !errors.As(err, &refusal) {
+					return // the emulator is gone (a refused edit cannot land)
+				}
+				l.refused++
+				if i%4 == 3 {
+					if err := w.Clusters.PermanentDeleteByClusterId(ctx, created.ClusterId); err != nil {
+						l.pendingDelete = created.ClusterId
+						return
+					}
+					delete(l.acked, created.ClusterId)
+					l.deleted[created.ClusterId] = true
+					total.Add(1)
+				}
 			}
 		}()
 	}
@@ -140,6 +165,8 @@ func TestCrash_acknowledgedWritesSurviveKill9(t *testing.T) {
 			acked++
 			c, ok := found[id]
 			switch {
+			case !ok && id == l.pendingDelete:
+				pendingLanded++
 			case !ok:
 				t.Errorf("writer %d: acknowledged cluster %s (%s) is gone", g, id, l.names[id])
 			case c.ClusterName != l.names[id]:
@@ -162,6 +189,10 @@ func TestCrash_acknowledgedWritesSurviveKill9(t *testing.T) {
 		}
 		g, _ := strconv.Atoi(m[1])
 		l := logs[g]
+		if l.deleted[c.ClusterId] {
+			t.Errorf("cluster %s (%s) was deleted, acknowledged, and is back", c.ClusterId, c.ClusterName)
+			continue
+		}
 		if _, ok := l.acked[c.ClusterId]; !ok {
 			if c.ClusterName != l.pendingCreate {
 				t.Errorf("cluster %s (%s) was never acknowledged nor in flight", c.ClusterId, c.ClusterName)
@@ -172,7 +203,15 @@ func TestCrash_acknowledgedWritesSurviveKill9(t *testing.T) {
 			t.Errorf("cluster %s is incomplete: %+v", c.ClusterId, c)
 		}
 	}
-	t.Logf("%d acknowledged writes on %d clusters survived SIGKILL; %d in-flight writes landed too", total.Load(), acked, pendingLanded)
+	var deleted, refused int
+	for _, l := range logs {
+		deleted, refused = deleted+len(l.deleted), refused+l.refused
+	}
+	if deleted == 0 || refused == 0 {
+		t.Errorf("the writers made %d deletes and %d refused writes before the kill; the test needs both", deleted, refused)
+	}
+	t.Logf("%d acknowledged writes on %d clusters (%d deleted) survived SIGKILL, between %d refused ones; %d in-flight writes landed too",
+		total.Load(), acked, deleted, refused, pendingLanded)
 
 	// The restarted emulator serves normally: reads, writes, health.
 	wait, err := w.Clusters.Create(bg, compute.CreateCluster{ClusterName: "after-crash", SparkVersion: "15.4.x-scala2.12", NodeTypeId: "Standard_DS3_v2"})

@@ -53,8 +53,9 @@ func TestSecurity_tokensNeverLeak(t *testing.T) {
 	record("terraform show -json (state)", out, err)
 	seen["terraform.tfstate"] = readFile(t, filepath.Join(s.dir, "terraform.tfstate"))
 
-	// An API error reaches the user without credentials in it.
-	s.emu.SetFaults(t, emulator.FaultRule{PathPrefix: "/api/2.1/clusters/get", Status: 500})
+	// An API error reaches the user without credentials in it. Both the
+	// batched read (clusters/list) and the per-object fallback fail.
+	s.emu.SetFaults(t, emulator.FaultRule{PathPrefix: "/api/2.1/clusters/", Status: 500})
 	out, err = s.terraform("plan", "-input=false", "-no-color")
 	if err == nil || !strings.Contains(out, "Injected fault") {
 		t.Errorf("plan under a permanent 500 should fail with the API's message: %v\n%s", err, out)

@@ -1,7 +1,8 @@
 // Command policybench measures `brickops policy check` on a generated plan
 // of 10,000 changes with the built-in rule pack and one Rego policy, and
-// prints the time and peak memory (a line for people, or -json for
-// bench/results.json).
+// prints the time and peak memory of the engine in-process (a line for
+// people, or -json). `make bench` measures the brickops binary against
+// conftest instead (internal/bench/policy.go).
 package main
 
 import (
