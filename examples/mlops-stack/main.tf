@@ -270,46 +270,6 @@ resource "brickops_secret_acl" "ml_engineers" {
   permission = "READ"
 }
 
-# The team's folder: training code, a notebook, a git folder, the experiment.
-resource "brickops_directory" "ml" {
-  path             = "/Shared/churn"
-  delete_recursive = true
-}
-
-resource "brickops_notebook" "train" {
-  path           = "${brickops_directory.ml.path}/train"
-  language       = "PYTHON"
-  content_base64 = base64encode("# Databricks notebook source\nprint('train')")
-}
-
-resource "brickops_workspace_file" "requirements" {
-  path           = "${brickops_directory.ml.path}/requirements.txt"
-  content_base64 = base64encode("mlflow\n")
-}
-
-resource "brickops_git_folder" "churn" {
-  url  = "https://github.com/acme/churn-model.git"
-  path = "${brickops_directory.ml.path}/churn-model"
-}
-
-resource "brickops_mlflow_experiment" "churn" {
-  name = "${brickops_directory.ml.path}/churn-training"
-}
-
-# Job clusters follow a policy and start from a pool.
-resource "brickops_cluster_policy" "training" {
-  name = "ml-training-dev"
-  definition = jsonencode({
-    "autotermination_minutes" = { type = "range", maxValue = 60 }
-  })
-}
-
-resource "brickops_instance_pool" "training" {
-  instance_pool_name                    = "ml-training-dev"
-  node_type_id                          = "Standard_DS3_v2"
-  idle_instance_autotermination_minutes = 15
-}
-
 output "training_cluster_id" {
   value = brickops_cluster.training.cluster_id
 }
