@@ -59,3 +59,23 @@ func TestExamples_mlopsStackComposesEveryResourceAndApplies(t *testing.T) {
 	w.Run(t, "plan", "-detailed-exitcode", "-input=false", "-no-color") // exit 2 (changes) fails the test
 	w.Run(t, "destroy", "-auto-approve", "-input=false", "-no-color")
 }
+
+// Regression (issue 15): the online-table example read timeseries_key
+// "event_ts" from a feature table whose example keys it by "ts".
+func TestExamples_onlineTableMatchesFeatureTable(t *testing.T) {
+	key := regexp.MustCompile(`timeseries_key\s*=\s*"([^"]+)"`)
+	read := func(name string) string {
+		raw, err := os.ReadFile(filepath.Join("examples", "resources", name, "resource.tf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := key.FindStringSubmatch(string(raw))
+		if m == nil {
+			t.Fatalf("%s example sets no timeseries_key", name)
+		}
+		return m[1]
+	}
+	if online, feature := read("brickops_online_table"), read("brickops_feature_table"); online != feature {
+		t.Errorf("online table example's timeseries_key %q, the feature table example's %q", online, feature)
+	}
+}
