@@ -13,6 +13,7 @@ func stackBadInputs() []badInput {
 	rows = append(rows, experimentAdminBadInputs()...)
 	rows = append(rows, policyAndPoolBadInputs()...)
 	rows = append(rows, workspaceTreeBadInputs()...)
+	rows = append(rows, volumeBadInputs()...)
 	return rows
 }
 
@@ -208,5 +209,34 @@ func workspaceTreeBadInputs() []badInput {
 		{route: "PATCH " + rp + "/{id}", name: "branch and tag", path: rp + "/42", body: `{"branch":"main","tag":"v1"}`, status: 400, code: badParam, message: "Only one of branch and tag"},
 		{route: "PATCH " + rp + "/{id}", name: "unknown id", path: rp + "/42", body: `{"branch":"main"}`, status: 404, code: notFound, message: "Repo 42 does not exist."},
 		{route: "DELETE " + rp + "/{id}", name: "unknown id", path: rp + "/42", status: 404, code: notFound, message: "Repo 42 does not exist."},
+	}
+}
+
+// volumeBadInputs follows the Volumes API: names follow Unity Catalog's
+// rules, an unknown schema or volume is 404 RESOURCE_DOES_NOT_EXIST.
+func volumeBadInputs() []badInput {
+	p := "/api/2.1/unity-catalog/volumes"
+	create, one := "POST "+p, p+"/{name}"
+	notFound := "RESOURCE_DOES_NOT_EXIST"
+	valid := `"catalog_name":"nope","schema_name":"nope"`
+	return []badInput{
+		{route: create, name: "malformed JSON", path: p, body: `{"name":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: create, name: "missing catalog", path: p, body: `{"schema_name":"s","name":"v","volume_type":"MANAGED"}`, status: 400, code: badParam, message: "Missing required field: catalog_name"},
+		{route: create, name: "missing schema", path: p, body: `{"catalog_name":"c","name":"v","volume_type":"MANAGED"}`, status: 400, code: badParam, message: "Missing required field: schema_name"},
+		{route: create, name: "illegal name", path: p, body: `{` + valid + `,"name":"a b","volume_type":"MANAGED"}`, status: 400, code: badParam, message: "Invalid volume name 'a b'"},
+		{route: create, name: "missing type", path: p, body: `{` + valid + `,"name":"v"}`, status: 400, code: badParam, message: "Missing required field: volume_type"},
+		{route: create, name: "unknown type", path: p, body: `{` + valid + `,"name":"v","volume_type":"TEMP"}`, status: 400, code: badParam, message: `Invalid volume_type "TEMP"`},
+		{route: create, name: "external without location", path: p, body: `{` + valid + `,"name":"v","volume_type":"EXTERNAL"}`, status: 400, code: badParam, message: "Missing required field: storage_location"},
+		{route: create, name: "external location not a URL", path: p, body: `{` + valid + `,"name":"v","volume_type":"EXTERNAL","storage_location":"here"}`, status: 400, code: badParam, message: "Invalid storage_location 'here'"},
+		{route: create, name: "managed with location", path: p, body: `{` + valid + `,"name":"v","volume_type":"MANAGED","storage_location":"abfss://c@a.dfs.core.windows.net/x"}`, status: 400, code: badParam, message: "Managed volumes cannot have a storage_location"},
+		{route: create, name: "unknown schema", path: p, body: `{` + valid + `,"name":"v","volume_type":"MANAGED"}`, status: 404, code: notFound, message: "Schema 'nope.nope' does not exist."},
+		{route: "GET " + p, name: "missing schema", path: p + "?catalog_name=nope", status: 400, code: badParam, message: "Missing required field: schema_name"},
+		{route: "GET " + p, name: "unknown schema", path: p + "?catalog_name=nope&schema_name=nope", status: 404, code: notFound, message: "Schema 'nope.nope' does not exist."},
+		{route: "GET " + one, name: "two-part name", path: p + "/a.b", status: 400, code: badParam, message: "Invalid volume full name 'a.b'"},
+		{route: "GET " + one, name: "unknown volume", path: p + "/a.b.c", status: 404, code: notFound, message: "Volume 'a.b.c' does not exist."},
+		{route: "PATCH " + one, name: "malformed JSON", path: p + "/a.b.c", body: `{"comment":`, status: 400, code: malformed, message: "failed to parse"},
+		{route: "PATCH " + one, name: "illegal new name", path: p + "/a.b.c", body: `{"new_name":"x/y"}`, status: 400, code: badParam, message: "Invalid volume name 'x/y'"},
+		{route: "PATCH " + one, name: "unknown volume", path: p + "/a.b.c", body: `{"comment":"c"}`, status: 404, code: notFound, message: "Volume 'a.b.c' does not exist."},
+		{route: "DELETE " + one, name: "unknown volume", path: p + "/a.b.c", status: 404, code: notFound, message: "Volume 'a.b.c' does not exist."},
 	}
 }

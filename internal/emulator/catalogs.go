@@ -172,7 +172,7 @@ func (s *Server) deleteCatalog(r *http.Request) (any, error) {
 		if len(schemas) > 0 && !force {
 			return invalidState("Catalog '%s' is not empty. The catalog has %d schemas(s) (excluding information_schema). Delete them first or use force=true.", name, len(schemas))
 		}
-		for _, b := range []string{schemasBucket, tablesBucket, modelsBucket, modelVersionsBucket} {
+		for _, b := range []string{schemasBucket, tablesBucket, modelsBucket, modelVersionsBucket, volumesBucket} {
 			if err := deleteUnder(tx, b, name+"."); err != nil {
 				return err
 			}

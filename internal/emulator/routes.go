@@ -61,6 +61,12 @@ func (s *Server) routes() {
 	ws("GET "+uc+"schemas/{full_name}", s.getSchema)
 	ws("PATCH "+uc+"schemas/{full_name}", s.updateSchema)
 	ws("DELETE "+uc+"schemas/{full_name}", s.deleteSchema)
+	// Volumes (volumes.go).
+	ws("POST "+uc+"volumes", s.createVolume)
+	ws("GET "+uc+"volumes", s.listVolumes)
+	ws("GET "+uc+"volumes/{name}", s.getVolume)
+	ws("PATCH "+uc+"volumes/{name}", s.updateVolume)
+	ws("DELETE "+uc+"volumes/{name}", s.deleteVolume)
 	// The workspace's metastore and workspace bindings (metastores.go).
 	ws("GET "+uc+"current-metastore-assignment", s.currentMetastoreAssignment)
 	ws("GET "+uc+"metastore_summary", s.metastoreSummary)

@@ -9,9 +9,9 @@ import (
 // service/catalog/model.go (SchemaInfo, CreateSchema, UpdateSchema,
 // DeleteSchemaRequest, ListSchemasRequest).
 //
-// Deleting a schema that still holds tables or registered models is refused
-// unless force=true, with the real message, which counts registered models
-// as functions ("The schema has 0 tables(s), 1 functions(s), 0 volumes(s)").
+// Deleting a schema that still holds tables, registered models or volumes is
+// refused unless force=true, with the real message, which counts registered
+// models as functions ("The schema has 0 tables(s), 1 functions(s), 0 volumes(s)").
 
 type schemaInfo struct {
 	Name                         string            `json:"name"`
@@ -153,10 +153,14 @@ func (s *Server) deleteSchema(r *http.Request) (any, error) {
 		if err != nil {
 			return err
 		}
-		if tables+models > 0 && !force {
-			return invalidState("Schema '%s' is not empty. The schema has %d tables(s), %d functions(s), 0 volumes(s)", full, tables, models)
+		volumes, err := countUnder(tx, volumesBucket, full+".")
+		if err != nil {
+			return err
 		}
-		for _, b := range []string{tablesBucket, modelsBucket, modelVersionsBucket} {
+		if tables+models+volumes > 0 && !force {
+			return invalidState("Schema '%s' is not empty. The schema has %d tables(s), %d functions(s), %d volumes(s)", full, tables, models, volumes)
+		}
+		for _, b := range []string{tablesBucket, modelsBucket, modelVersionsBucket, volumesBucket} {
 			if err := deleteUnder(tx, b, full+"."); err != nil {
 				return err
 			}

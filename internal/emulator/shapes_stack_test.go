@@ -4,6 +4,7 @@ import (
 	"maps"
 	"reflect"
 
+	"github.com/databricks/databricks-sdk-go/service/catalog"
 	"github.com/databricks/databricks-sdk-go/service/compute"
 	"github.com/databricks/databricks-sdk-go/service/iam"
 	"github.com/databricks/databricks-sdk-go/service/sql"
@@ -16,38 +17,43 @@ import (
 // each route.
 func init() {
 	maps.Copy(sdkResponseTypes, map[string]reflect.Type{
-		"POST /api/2.0/sql/warehouses":            reflect.TypeFor[sql.CreateWarehouseResponse](),
-		"GET /api/2.0/sql/warehouses":             reflect.TypeFor[sql.ListWarehousesResponse](),
-		"GET /api/2.0/sql/warehouses/{id}":        reflect.TypeFor[sql.GetWarehouseResponse](),
-		"GET /api/2.0/preview/sql/data_sources":   reflect.TypeFor[[]sql.DataSource](),
-		"POST /api/2.0/sql/warehouses/{id}/edit":  emptyBody, // sql.Edit
-		"POST /api/2.0/sql/warehouses/{id}/start": emptyBody, // sql.Start
-		"POST /api/2.0/sql/warehouses/{id}/stop":  emptyBody, // sql.Stop
-		"DELETE /api/2.0/sql/warehouses/{id}":     emptyBody, // sql.Delete
-		"GET /api/2.0/permissions/{object...}":    reflect.TypeFor[iam.ObjectPermissions](),
-		"PUT /api/2.0/permissions/{object...}":    reflect.TypeFor[iam.ObjectPermissions](),
-		"PATCH /api/2.0/permissions/{object...}":  reflect.TypeFor[iam.ObjectPermissions](),
-		"POST /api/2.0/policies/clusters/create":  reflect.TypeFor[compute.CreatePolicyResponse](),
-		"GET /api/2.0/policies/clusters/get":      reflect.TypeFor[compute.Policy](),
-		"GET /api/2.0/policies/clusters/list":     reflect.TypeFor[compute.ListPoliciesResponse](),
-		"POST /api/2.0/policies/clusters/edit":    emptyBody, // compute.Edit
-		"POST /api/2.0/policies/clusters/delete":  emptyBody, // compute.Delete
-		"POST /api/2.0/instance-pools/create":     reflect.TypeFor[compute.CreateInstancePoolResponse](),
-		"GET /api/2.0/instance-pools/get":         reflect.TypeFor[compute.GetInstancePool](),
-		"GET /api/2.0/instance-pools/list":        reflect.TypeFor[compute.ListInstancePools](),
-		"POST /api/2.0/instance-pools/edit":       emptyBody, // compute.Edit
-		"POST /api/2.0/instance-pools/delete":     emptyBody, // compute.Delete
-		"POST /api/2.0/workspace/import":          emptyBody, // workspace.Import
-		"GET /api/2.0/workspace/export":           reflect.TypeFor[workspace.ExportResponse](),
-		"GET /api/2.0/workspace/get-status":       reflect.TypeFor[workspace.ObjectInfo](),
-		"GET /api/2.0/workspace/list":             reflect.TypeFor[workspace.ListResponse](),
-		"POST /api/2.0/workspace/mkdirs":          emptyBody, // workspace.Mkdirs
-		"POST /api/2.0/workspace/delete":          emptyBody, // workspace.Delete
-		"POST /api/2.0/repos":                     reflect.TypeFor[workspace.CreateRepoResponse](),
-		"GET /api/2.0/repos":                      reflect.TypeFor[workspace.ListReposResponse](),
-		"GET /api/2.0/repos/{id}":                 reflect.TypeFor[workspace.GetRepoResponse](),
-		"PATCH /api/2.0/repos/{id}":               emptyBody, // workspace.Update
-		"DELETE /api/2.0/repos/{id}":              emptyBody, // workspace.Delete
+		"POST /api/2.0/sql/warehouses":                 reflect.TypeFor[sql.CreateWarehouseResponse](),
+		"GET /api/2.0/sql/warehouses":                  reflect.TypeFor[sql.ListWarehousesResponse](),
+		"GET /api/2.0/sql/warehouses/{id}":             reflect.TypeFor[sql.GetWarehouseResponse](),
+		"GET /api/2.0/preview/sql/data_sources":        reflect.TypeFor[[]sql.DataSource](),
+		"POST /api/2.0/sql/warehouses/{id}/edit":       emptyBody, // sql.Edit
+		"POST /api/2.0/sql/warehouses/{id}/start":      emptyBody, // sql.Start
+		"POST /api/2.0/sql/warehouses/{id}/stop":       emptyBody, // sql.Stop
+		"DELETE /api/2.0/sql/warehouses/{id}":          emptyBody, // sql.Delete
+		"GET /api/2.0/permissions/{object...}":         reflect.TypeFor[iam.ObjectPermissions](),
+		"PUT /api/2.0/permissions/{object...}":         reflect.TypeFor[iam.ObjectPermissions](),
+		"PATCH /api/2.0/permissions/{object...}":       reflect.TypeFor[iam.ObjectPermissions](),
+		"POST /api/2.0/policies/clusters/create":       reflect.TypeFor[compute.CreatePolicyResponse](),
+		"GET /api/2.0/policies/clusters/get":           reflect.TypeFor[compute.Policy](),
+		"GET /api/2.0/policies/clusters/list":          reflect.TypeFor[compute.ListPoliciesResponse](),
+		"POST /api/2.0/policies/clusters/edit":         emptyBody, // compute.Edit
+		"POST /api/2.0/policies/clusters/delete":       emptyBody, // compute.Delete
+		"POST /api/2.0/instance-pools/create":          reflect.TypeFor[compute.CreateInstancePoolResponse](),
+		"GET /api/2.0/instance-pools/get":              reflect.TypeFor[compute.GetInstancePool](),
+		"GET /api/2.0/instance-pools/list":             reflect.TypeFor[compute.ListInstancePools](),
+		"POST /api/2.0/instance-pools/edit":            emptyBody, // compute.Edit
+		"POST /api/2.0/instance-pools/delete":          emptyBody, // compute.Delete
+		"POST /api/2.0/workspace/import":               emptyBody, // workspace.Import
+		"GET /api/2.0/workspace/export":                reflect.TypeFor[workspace.ExportResponse](),
+		"GET /api/2.0/workspace/get-status":            reflect.TypeFor[workspace.ObjectInfo](),
+		"GET /api/2.0/workspace/list":                  reflect.TypeFor[workspace.ListResponse](),
+		"POST /api/2.0/workspace/mkdirs":               emptyBody, // workspace.Mkdirs
+		"POST /api/2.0/workspace/delete":               emptyBody, // workspace.Delete
+		"POST /api/2.0/repos":                          reflect.TypeFor[workspace.CreateRepoResponse](),
+		"GET /api/2.0/repos":                           reflect.TypeFor[workspace.ListReposResponse](),
+		"GET /api/2.0/repos/{id}":                      reflect.TypeFor[workspace.GetRepoResponse](),
+		"PATCH /api/2.0/repos/{id}":                    emptyBody, // workspace.Update
+		"DELETE /api/2.0/repos/{id}":                   emptyBody, // workspace.Delete
+		"POST /api/2.1/unity-catalog/volumes":          reflect.TypeFor[catalog.VolumeInfo](),
+		"GET /api/2.1/unity-catalog/volumes":           reflect.TypeFor[catalog.ListVolumesResponseContent](),
+		"GET /api/2.1/unity-catalog/volumes/{name}":    reflect.TypeFor[catalog.VolumeInfo](),
+		"PATCH /api/2.1/unity-catalog/volumes/{name}":  reflect.TypeFor[catalog.VolumeInfo](),
+		"DELETE /api/2.1/unity-catalog/volumes/{name}": emptyBody, // catalog.Delete
 		// MLflow experiment management (ml.UpdateExperiment, DeleteExperiment,
 		// RestoreExperiment, SetExperimentTag): no response type.
 		"POST /api/2.0/mlflow/experiments/update":             emptyBody,
@@ -60,6 +66,7 @@ func init() {
 func stackShapeSteps() []shapeStep {
 	wh, cp, ip, ml := "/api/2.0/sql/warehouses", "/api/2.0/policies/clusters/", "/api/2.0/instance-pools/", "/api/2.0/mlflow/experiments/"
 	perm := "/api/2.0/permissions/sql/warehouses/{warehouse}"
+	vol := "/api/2.1/unity-catalog/volumes"
 	return []shapeStep{
 		{route: "POST " + wh, path: wh, body: `{"name":"shapes","cluster_size":"2X-Small","auto_stop_mins":0,"tags":{"custom_tags":[{"key":"k","value":"v"}]}}`, save: map[string]string{"warehouse": "id"}},
 		{route: "GET " + wh + "/{id}", path: wh + "/{warehouse}"},
@@ -102,5 +109,12 @@ func stackShapeSteps() []shapeStep {
 		{route: "PATCH /api/2.0/repos/{id}", path: "/api/2.0/repos/{repo}", body: `{"tag":"v1"}`},
 		{route: "DELETE /api/2.0/repos/{id}", path: "/api/2.0/repos/{repo}"},
 		{route: "POST /api/2.0/workspace/delete", path: "/api/2.0/workspace/delete", body: `{"path":"/Shared/shapes","recursive":true}`},
+
+		{route: "POST " + vol, path: vol, body: `{"catalog_name":"shapes","schema_name":"data","name":"raw","volume_type":"MANAGED","comment":"c"}`},
+		{route: "POST " + vol, path: vol, body: `{"catalog_name":"shapes","schema_name":"data","name":"landing","volume_type":"EXTERNAL","storage_location":"abfss://landing@acme.dfs.core.windows.net/shapes"}`},
+		{route: "GET " + vol, path: vol + "?catalog_name=shapes&schema_name=data&max_results=1"},
+		{route: "GET " + vol + "/{name}", path: vol + "/shapes.data.raw"},
+		{route: "PATCH " + vol + "/{name}", path: vol + "/shapes.data.raw", body: `{"comment":"d","owner":"data-team","new_name":"bronze"}`},
+		{route: "DELETE " + vol + "/{name}", path: vol + "/shapes.data.bronze"},
 	}
 }
