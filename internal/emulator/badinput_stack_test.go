@@ -14,6 +14,7 @@ func stackBadInputs() []badInput {
 	rows = append(rows, policyAndPoolBadInputs()...)
 	rows = append(rows, workspaceTreeBadInputs()...)
 	rows = append(rows, volumeBadInputs()...)
+	rows = append(rows, scimBadInputs()...)
 	return rows
 }
 
@@ -239,4 +240,38 @@ func volumeBadInputs() []badInput {
 		{route: "PATCH " + one, name: "unknown volume", path: p + "/a.b.c", body: `{"comment":"c"}`, status: 404, code: notFound, message: "Volume 'a.b.c' does not exist."},
 		{route: "DELETE " + one, name: "unknown volume", path: p + "/a.b.c", status: 404, code: notFound, message: "Volume 'a.b.c' does not exist."},
 	}
+}
+
+// scimBadInputs follows workspace SCIM v2: errors in SCIM's shape (detail,
+// status), which the SDK reads as error code SCIM_<status>.
+func scimBadInputs() []badInput {
+	p := "/api/2.0/preview/scim/v2/"
+	var rows []badInput
+	for _, k := range []struct{ resource, label, create string }{
+		{"Users", "User", `{"userName":"x@example.com"}`},
+		{"Groups", "Group", `{"displayName":"g"}`},
+		{"ServicePrincipals", "Service principal", `{"displayName":"sp"}`},
+	} {
+		list, one := "GET "+p+k.resource, p+k.resource+"/{id}"
+		rows = append(rows,
+			badInput{route: list, name: "unsupported filter", path: p + k.resource + "?filter=" + urlQuery(`name pr`), status: 400, code: "SCIM_400", message: "Invalid filter 'name pr'"},
+			badInput{route: list, name: "count not a number", path: p + k.resource + "?count=many", status: 400, code: "SCIM_400", message: "count"},
+			badInput{route: "POST " + p + k.resource, name: "malformed JSON", path: p + k.resource, body: `{"displayName":`, status: 400, code: "SCIM_400", message: "failed to parse"},
+			badInput{route: "POST " + p + k.resource, name: "unknown entitlement", path: p + k.resource, body: k.create[:len(k.create)-1] + `,"entitlements":[{"value":"root"}]}`, status: 400, code: "SCIM_400", message: "Invalid entitlement 'root'"},
+			badInput{route: "GET " + one, name: "unknown id", path: p + k.resource + "/42", status: 404, code: "SCIM_404", message: k.label + " 42 not found."},
+			badInput{route: "PUT " + one, name: "unknown id", path: p + k.resource + "/42", body: k.create, status: 404, code: "SCIM_404", message: k.label + " 42 not found."},
+			badInput{route: "PATCH " + one, name: "no operations", path: p + k.resource + "/42", body: `{}`, status: 400, code: "SCIM_400", message: "Missing required field: Operations"},
+			badInput{route: "PATCH " + one, name: "unknown id", path: p + k.resource + "/42", body: `{"Operations":[{"op":"add","path":"roles","value":[]}]}`, status: 404, code: "SCIM_404", message: k.label + " 42 not found."},
+			badInput{route: "PATCH " + one, name: "unknown op", path: p + k.resource + "/42", body: `{"Operations":[{"op":"move","path":"roles","value":[]}]}`, status: 400, code: "SCIM_400", message: "Invalid op 'move'"},
+			badInput{route: "DELETE " + one, name: "unknown id", path: p + k.resource + "/42", status: 404, code: "SCIM_404", message: k.label + " 42 not found."},
+		)
+	}
+	return append(rows,
+		badInput{route: "POST " + p + "Users", name: "missing userName", path: p + "Users", body: `{"displayName":"x"}`, status: 400, code: "SCIM_400", message: "Missing required field: userName"},
+		badInput{route: "POST " + p + "Users", name: "taken userName", path: p + "Users", body: `{"userName":"BRICKOPS@example.com"}`, status: 409, code: "SCIM_409", message: "User with userName BRICKOPS@example.com already exists."},
+		badInput{route: "POST " + p + "Groups", name: "taken name", path: p + "Groups", body: `{"displayName":"admins"}`, status: 409, code: "SCIM_409", message: "Group with displayName admins already exists."},
+		badInput{route: "POST " + p + "Groups", name: "unknown member", path: p + "Groups", body: `{"displayName":"g","members":[{"value":"42"}]}`, status: 404, code: "SCIM_404", message: "Member 42 not found."},
+		badInput{route: "POST " + p + "ServicePrincipals", name: "application id not a UUID", path: p + "ServicePrincipals", body: `{"applicationId":"deployer"}`, status: 400, code: "SCIM_400", message: "Invalid applicationId 'deployer'"},
+		badInput{route: "PATCH " + p + "Groups/{id}", name: "unknown path", path: p + "Groups/7000000000000100", body: `{"Operations":[{"op":"replace","path":"colour","value":"red"}]}`, status: 400, code: "SCIM_400", message: "Invalid path 'colour'"},
+	)
 }

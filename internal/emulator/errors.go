@@ -67,10 +67,15 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	_ = json.NewEncoder(w).Encode(body)
 }
 
-// writeAPIError answers with the Databricks error shape. Any error that is
+// writeAPIError answers with the Databricks error shape (SCIM's for a
+// *scimError). Any error that is
 // not an *APIError is an emulator bug and becomes 500 INTERNAL_ERROR, never a
 // panic or a bare text body.
 func writeAPIError(w http.ResponseWriter, err error) {
+	if se, ok := err.(*scimError); ok {
+		writeJSON(w, se.status, se)
+		return
+	}
 	apiError, ok := err.(*APIError)
 	if !ok {
 		apiError = apiErr(http.StatusInternalServerError, codeInternalError, "%v", err)

@@ -102,10 +102,17 @@ func errorOf(family string, body []byte) (code, message string) {
 		Message     string          `json:"message"`
 		Error       json.RawMessage `json:"error"`
 		Description string          `json:"error_description"`
+		// SCIM's error shape (RFC 7644 §3.12), which the SDK reads as
+		// error code SCIM_<status>.
+		Detail string `json:"detail"`
+		Status string `json:"status"`
 	}
 	_ = json.Unmarshal(body, &e)
 	switch family {
 	case "workspace", "operator":
+		if e.ErrorCode == "" && e.Detail != "" {
+			return "SCIM_" + e.Status, e.Detail
+		}
 		return e.ErrorCode, e.Message
 	case "github":
 		return "", e.Message

@@ -17,7 +17,9 @@ func (s *Server) routes() {
 	s.publicRoute("GET /.well-known/databricks-config", s.wellKnownConfig)
 
 	// Identity: the SDK and providers ask who the caller is.
-	ws("GET /api/2.0/preview/scim/v2/Me", s.currentUser)
+	ws("GET /api/2.0/preview/scim/v2/Me", scimHandler(s.currentUser))
+	// Workspace SCIM v2: users, groups, service principals (scim.go).
+	s.scimRoutes()
 
 	// Clusters (clusters.go). The SDK calls 2.1; older clients and the
 	// official provider still call 2.0, so both versions are served.

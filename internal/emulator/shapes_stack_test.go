@@ -16,6 +16,7 @@ import (
 // (databricks-sdk-go v0.118.0 service/*/impl.go), and a valid request for
 // each route.
 func init() {
+	scim := "/api/2.0/preview/scim/v2/"
 	maps.Copy(sdkResponseTypes, map[string]reflect.Type{
 		"POST /api/2.0/sql/warehouses":                 reflect.TypeFor[sql.CreateWarehouseResponse](),
 		"GET /api/2.0/sql/warehouses":                  reflect.TypeFor[sql.ListWarehousesResponse](),
@@ -54,6 +55,24 @@ func init() {
 		"GET /api/2.1/unity-catalog/volumes/{name}":    reflect.TypeFor[catalog.VolumeInfo](),
 		"PATCH /api/2.1/unity-catalog/volumes/{name}":  reflect.TypeFor[catalog.VolumeInfo](),
 		"DELETE /api/2.1/unity-catalog/volumes/{name}": emptyBody, // catalog.Delete
+		"GET " + scim + "Users":                        reflect.TypeFor[iam.ListUsersResponse](),
+		"POST " + scim + "Users":                       reflect.TypeFor[iam.User](),
+		"GET " + scim + "Users/{id}":                   reflect.TypeFor[iam.User](),
+		"PUT " + scim + "Users/{id}":                   reflect.TypeFor[iam.User](), // iam.Update discards the resource the service answers
+		"PATCH " + scim + "Users/{id}":                 emptyBody,                   // iam.Patch
+		"DELETE " + scim + "Users/{id}":                emptyBody,                   // iam.Delete
+		"GET " + scim + "Groups":                       reflect.TypeFor[iam.ListGroupsResponse](),
+		"POST " + scim + "Groups":                      reflect.TypeFor[iam.Group](),
+		"GET " + scim + "Groups/{id}":                  reflect.TypeFor[iam.Group](),
+		"PUT " + scim + "Groups/{id}":                  reflect.TypeFor[iam.Group](), // iam.Update discards the resource the service answers
+		"PATCH " + scim + "Groups/{id}":                emptyBody,                    // iam.Patch
+		"DELETE " + scim + "Groups/{id}":               emptyBody,                    // iam.Delete
+		"GET " + scim + "ServicePrincipals":            reflect.TypeFor[iam.ListServicePrincipalResponse](),
+		"POST " + scim + "ServicePrincipals":           reflect.TypeFor[iam.ServicePrincipal](),
+		"GET " + scim + "ServicePrincipals/{id}":       reflect.TypeFor[iam.ServicePrincipal](),
+		"PUT " + scim + "ServicePrincipals/{id}":       reflect.TypeFor[iam.ServicePrincipal](), // iam.Update discards the resource the service answers
+		"PATCH " + scim + "ServicePrincipals/{id}":     emptyBody,                               // iam.Patch
+		"DELETE " + scim + "ServicePrincipals/{id}":    emptyBody,                               // iam.Delete
 		// MLflow experiment management (ml.UpdateExperiment, DeleteExperiment,
 		// RestoreExperiment, SetExperimentTag): no response type.
 		"POST /api/2.0/mlflow/experiments/update":             emptyBody,
@@ -66,7 +85,7 @@ func init() {
 func stackShapeSteps() []shapeStep {
 	wh, cp, ip, ml := "/api/2.0/sql/warehouses", "/api/2.0/policies/clusters/", "/api/2.0/instance-pools/", "/api/2.0/mlflow/experiments/"
 	perm := "/api/2.0/permissions/sql/warehouses/{warehouse}"
-	vol := "/api/2.1/unity-catalog/volumes"
+	vol, scim := "/api/2.1/unity-catalog/volumes", "/api/2.0/preview/scim/v2/"
 	return []shapeStep{
 		{route: "POST " + wh, path: wh, body: `{"name":"shapes","cluster_size":"2X-Small","auto_stop_mins":0,"tags":{"custom_tags":[{"key":"k","value":"v"}]}}`, save: map[string]string{"warehouse": "id"}},
 		{route: "GET " + wh + "/{id}", path: wh + "/{warehouse}"},
@@ -116,5 +135,24 @@ func stackShapeSteps() []shapeStep {
 		{route: "GET " + vol + "/{name}", path: vol + "/shapes.data.raw"},
 		{route: "PATCH " + vol + "/{name}", path: vol + "/shapes.data.raw", body: `{"comment":"d","owner":"data-team","new_name":"bronze"}`},
 		{route: "DELETE " + vol + "/{name}", path: vol + "/shapes.data.bronze"},
+
+		{route: "POST " + scim + "Users", path: scim + "Users", body: `{"userName":"ana@example.com","name":{"givenName":"Ana","familyName":"Silva"},"entitlements":[{"value":"allow-cluster-create"}]}`, save: map[string]string{"user": "id"}},
+		{route: "GET " + scim + "Users", path: scim + "Users?filter=" + urlQuery(`userName eq "ana@example.com"`) + "&startIndex=1&count=5"},
+		{route: "GET " + scim + "Users/{id}", path: scim + "Users/{user}"},
+		{route: "PUT " + scim + "Users/{id}", path: scim + "Users/{user}", body: `{"userName":"ana@example.com","displayName":"Ana S","active":true}`},
+		{route: "POST " + scim + "ServicePrincipals", path: scim + "ServicePrincipals", body: `{"applicationId":"0f9e8d7c-6b5a-4a3b-9c2d-1e0f9a8b7c6d","displayName":"deployer"}`, save: map[string]string{"sp": "id"}},
+		{route: "GET " + scim + "ServicePrincipals", path: scim + "ServicePrincipals?filter=" + urlQuery(`applicationId eq "0f9e8d7c-6b5a-4a3b-9c2d-1e0f9a8b7c6d"`)},
+		{route: "GET " + scim + "ServicePrincipals/{id}", path: scim + "ServicePrincipals/{sp}"},
+		{route: "PUT " + scim + "ServicePrincipals/{id}", path: scim + "ServicePrincipals/{sp}", body: `{"applicationId":"0f9e8d7c-6b5a-4a3b-9c2d-1e0f9a8b7c6d","displayName":"deployer-2"}`},
+		{route: "PATCH " + scim + "ServicePrincipals/{id}", path: scim + "ServicePrincipals/{sp}", body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}`},
+		{route: "POST " + scim + "Groups", path: scim + "Groups", body: `{"displayName":"data-team","members":[{"value":"{user}"}]}`, save: map[string]string{"group": "id"}},
+		{route: "GET " + scim + "Groups", path: scim + "Groups?filter=" + urlQuery(`displayName eq "data-team"`) + "&attributes=id,displayName,members"},
+		{route: "PATCH " + scim + "Groups/{id}", path: scim + "Groups/{group}", body: `{"Operations":[{"op":"add","path":"members","value":[{"value":"{sp}"}]}]}`},
+		{route: "GET " + scim + "Groups/{id}", path: scim + "Groups/{group}"},
+		{route: "PUT " + scim + "Groups/{id}", path: scim + "Groups/{group}", body: `{"displayName":"data-team","members":[{"value":"{sp}"}]}`},
+		{route: "PATCH " + scim + "Users/{id}", path: scim + "Users/{user}", body: `{"Operations":[{"op":"add","path":"groups","value":[{"value":"{group}"}]}]}`},
+		{route: "DELETE " + scim + "Groups/{id}", path: scim + "Groups/{group}"},
+		{route: "DELETE " + scim + "ServicePrincipals/{id}", path: scim + "ServicePrincipals/{sp}"},
+		{route: "DELETE " + scim + "Users/{id}", path: scim + "Users/{user}"},
 	}
 }

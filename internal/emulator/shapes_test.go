@@ -360,7 +360,7 @@ func urlQuery(s string) string {
 	return strings.NewReplacer(" ", "%20", "'", "%27", "=", "%3D").Replace(s)
 }
 
-var stepVar = regexp.MustCompile(`\{(cluster|experiment|run|job|jobrun|refresh|warehouse|policy|pool|exp|repo)\}`)
+var stepVar = regexp.MustCompile(`\{(cluster|experiment|run|job|jobrun|refresh|warehouse|policy|pool|exp|repo|user|group|sp)\}`)
 
 // textResponseRoutes answer text, not JSON: the SDK hands the body over raw.
 var textResponseRoutes = map[string]string{
