@@ -488,43 +488,31 @@ func (k *scimKind) store(tx Tx, id string, d scimDoc) error {
 }
 
 func (s *Server) scimCreate(k *scimKind, r *http.Request) (any, error) {
-	d, err := k.decodeResource(r)
-	if err != nil {
-		return nil, err
-	}
-	id := strconv.FormatInt(1e15+rand.Int64N(9e15), 10)
-	var out scimDoc
-	err = s.store.Update(func(tx Tx) error {
-		if err := s.seedIdentity(tx); err != nil {
-			return err
-		}
-		if err := k.validate(tx, id, d); err != nil {
-			return err
-		}
-		if err := k.store(tx, id, d); err != nil {
-			return err
-		}
-		out, err = k.load(tx, id)
-		return err
-	})
-	return out, err
+	return s.scimWrite(k, r, strconv.FormatInt(1e15+rand.Int64N(9e15), 10), false)
 }
 
 // scimPut replaces a resource; memberships change only when the body
 // carries groups.
 func (s *Server) scimPut(k *scimKind, r *http.Request) (any, error) {
+	return s.scimWrite(k, r, r.PathValue("id"), true)
+}
+
+// scimWrite stores the body as resource id, which exists already for a
+// replacement, and answers the stored resource.
+func (s *Server) scimWrite(k *scimKind, r *http.Request, id string, replace bool) (any, error) {
 	d, err := k.decodeResource(r)
 	if err != nil {
 		return nil, err
 	}
-	id := r.PathValue("id")
 	var out scimDoc
 	err = s.store.Update(func(tx Tx) error {
 		if err := s.seedIdentity(tx); err != nil {
 			return err
 		}
-		if _, err := k.load(tx, id); err != nil {
-			return err
+		if replace {
+			if _, err := k.load(tx, id); err != nil {
+				return err
+			}
 		}
 		if err := k.validate(tx, id, d); err != nil {
 			return err
