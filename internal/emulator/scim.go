@@ -126,6 +126,22 @@ func (s *Server) seedIdentity(tx Tx) error {
 	return nil
 }
 
+// ensureIdentity seeds the identity store unless it is seeded already, so
+// reads (Me above all, which clients ask often) write nothing once seeded.
+func (s *Server) ensureIdentity() error {
+	var seeded bool
+	err := s.store.View(func(tx Tx) error {
+		var probe scimDoc
+		var err error
+		seeded, err = tx.Get(scimUsers.bucket, currentUserID, &probe)
+		return err
+	})
+	if err != nil || seeded {
+		return err
+	}
+	return s.store.Update(s.seedIdentity)
+}
+
 // currentUser is SCIM Me: the current user as Users answers it.
 func (s *Server) currentUser(*http.Request) (any, error) {
 	return s.scimRead(scimUsers, currentUserID, nil)
@@ -205,10 +221,10 @@ func valueOf(e any) string {
 
 func (s *Server) scimRead(k *scimKind, id string, r *http.Request) (any, error) {
 	var d scimDoc
-	err := s.store.Update(func(tx Tx) error {
-		if err := s.seedIdentity(tx); err != nil {
-			return err
-		}
+	if err := s.ensureIdentity(); err != nil {
+		return nil, err
+	}
+	err := s.store.View(func(tx Tx) error {
 		var err error
 		d, err = k.load(tx, id)
 		return err
@@ -303,10 +319,10 @@ func (s *Server) scimList(k *scimKind, r *http.Request) (any, error) {
 		return nil, invalidParam("count must be non-negative, got %d", count)
 	}
 	var all []scimDoc
-	err = s.store.Update(func(tx Tx) error {
-		if err := s.seedIdentity(tx); err != nil {
-			return err
-		}
+	if err := s.ensureIdentity(); err != nil {
+		return nil, err
+	}
+	err = s.store.View(func(tx Tx) error {
 		ids, err := getAll[scimDoc](tx, k.bucket, "")
 		if err != nil {
 			return err
