@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/brickops/terraform-provider-brickops/internal/emulator"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
 )
 
@@ -41,11 +40,7 @@ var lostWrites = [][2]string{
 // is harmless. The plan after apply is empty.
 func TestAccLostAnswers_workspaceObjectsConverge(t *testing.T) {
 	emu := emulatortest.Start(t)
-	var rules []emulator.FaultRule
-	for _, m := range lostWrites {
-		rules = append(rules, emulator.FaultRule{PathPrefix: m[1], Method: m[0], RateLostAnswer: 1, Times: 1})
-	}
-	emu.SetFaults(t, rules...)
+	loseFirstAnswers(t, emu, lostWrites)
 	w := emu.WorkspaceClient(t)
 	ctx := context.Background()
 	config := fmt.Sprintf(`
@@ -112,16 +107,8 @@ resource "brickops_notebook" "n" {
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check: func(*terraform.State) error {
-				for _, m := range lostWrites {
-					lost := 0
-					for _, r := range emu.Requests(t, m[1]) {
-						if r.Method == m[0] && r.Status == 503 {
-							lost++
-						}
-					}
-					if lost == 0 {
-						return fmt.Errorf("no answer was lost on %s %s", m[0], m[1])
-					}
+				if err := answersLost(t, emu, lostWrites); err != nil {
+					return err
 				}
 				scopes, err := w.Secrets.ListScopesAll(ctx)
 				if err := count("secret scopes", len(scopes), err); err != nil {
