@@ -18,10 +18,13 @@ import (
 // after the write went through) is retried — by the SDK or by the next
 // apply — and must neither fail on its own object nor make a second one.
 // Clusters carry an idempotency token. Creates keyed by name (Unity
-// Catalog securables, serving endpoints, online tables, monitors) go
+// Catalog securables, serving endpoints, online tables, monitors, cluster
+// policies, MLflow experiments, secret scopes, git folders) go
 // through createOrAdopt; creates with no key at all (jobs, model
-// versions) through createOnce. The rule is documented in the provider's
-// index page ("Lost answers").
+// versions) through createOnce, or createOnceNew where objects record a
+// creator but no creation time (SQL warehouses, instance pools). Puts
+// (secrets, ACLs, permissions, workspace imports) are safe to repeat.
+// The rule is documented in the provider's index page ("Lost answers").
 
 // adoptSkew is how long before a create started an object may say it was
 // created and still count as that create's: the service's clock and this
