@@ -180,16 +180,24 @@ func createOnceNew(ctx context.Context, kind, name string, mine func(context.Con
 				fresh = append(fresh, c)
 			}
 		}
-		switch len(fresh) {
-		case 0:
-			return false, nil
-		case 1:
-			id = fresh[0]
-			return true, nil
-		}
-		return false, fmt.Errorf("%d %ss named %q appeared since this create started; cannot tell which is this one's", len(fresh), kind, name)
+		var found bool
+		id, found, err = theOne(fresh, kind, name)
+		return found, err
 	})
 	return id, err
+}
+
+// theOne is the single object a create's evidence points to: none (false),
+// one, or an error when several fit and this create's cannot be told.
+func theOne[T any](fits []T, kind, name string) (T, bool, error) {
+	var zero T
+	switch len(fits) {
+	case 0:
+		return zero, false, nil
+	case 1:
+		return fits[0], true, nil
+	}
+	return zero, false, fmt.Errorf("%d %ss named %q fit (created by this provider's principal since this create started); cannot tell which is this one's", len(fits), kind, name)
 }
 
 // maxCreateAttempts bounds createOnce; each attempt after a lost answer
