@@ -18,10 +18,13 @@ import (
 // after the write went through) is retried — by the SDK or by the next
 // apply — and must neither fail on its own object nor make a second one.
 // Clusters carry an idempotency token. Creates keyed by name (Unity
-// Catalog securables, serving endpoints, online tables, monitors) go
+// Catalog securables, serving endpoints, online tables, monitors, cluster
+// policies, MLflow experiments, secret scopes, git folders) go
 // through createOrAdopt; creates with no key at all (jobs, model
-// versions) through createOnce. The rule is documented in the provider's
-// index page ("Lost answers").
+// versions) through createOnce, or createOnceNew where objects record a
+// creator but no creation time (SQL warehouses, instance pools). Puts
+// (secrets, ACLs, permissions, workspace imports) are safe to repeat.
+// The rule is documented in the provider's index page ("Lost answers").
 
 // adoptSkew is how long before a create started an object may say it was
 // created and still count as that create's: the service's clock and this
@@ -35,6 +38,9 @@ type origin struct {
 	// unattributed marks an API that records neither creator nor creation
 	// time (quality monitors): fresh then stands in for both.
 	unattributed, fresh bool
+	// timeOnly marks an API that records when an object was created but
+	// not by whom (MLflow experiments): the time alone must then fit.
+	timeOnly bool
 	// differs names the planned attributes the object does not match.
 	differs []string
 }
@@ -48,6 +54,15 @@ type adoption struct {
 	// existing reads the object that is in the way and says where it
 	// came from.
 	existing func(context.Context) (origin, error)
+	// inTheWay recognises the create's "already exists" error when the
+	// API does not use ALREADY_EXISTS for it (cluster policies answer
+	// INVALID_PARAMETER_VALUE); nil means isAlreadyExists.
+	inTheWay func(error) bool
+	// lookFirst asks existing before the create too, for APIs whose
+	// objects carry too little origin to tell this create's from one made
+	// moments earlier (no creator: experiments, scopes, git folders): an
+	// object already there before the create started is never adopted.
+	lookFirst bool
 }
 
 // createOrAdopt runs a create that has no idempotency key. When it fails
@@ -57,9 +72,25 @@ type adoption struct {
 // error that says how to import it.
 func (d *providerData) createOrAdopt(ctx context.Context, w *databricks.WorkspaceClient, a adoption) error {
 	started := time.Now()
+	var before string
+	if a.lookFirst {
+		switch _, err := a.existing(ctx); {
+		case err == nil:
+			before = "it existed before this create started"
+		case !isNotFound(err):
+			return fmt.Errorf("looking for an existing %s before creating it: %w", a.kind, err)
+		}
+	}
 	err := a.create(ctx)
-	if err == nil || !isAlreadyExists(err) {
+	inTheWay := a.inTheWay
+	if inTheWay == nil {
+		inTheWay = isAlreadyExists
+	}
+	if err == nil || !inTheWay(err) {
 		return err
+	}
+	if before != "" {
+		return &notAdoptedError{err: err, kind: a.kind, typeName: a.typeName, id: a.importID, why: before}
 	}
 	o, getErr := a.existing(ctx)
 	if getErr != nil {
@@ -83,7 +114,7 @@ func (o origin) notThisCreates(me string, started time.Time) string {
 	case o.unattributed && !o.fresh:
 		why = append(why, "it has been changed since it was created")
 	case o.unattributed:
-	case o.createdBy != me:
+	case !o.timeOnly && o.createdBy != me:
 		why = append(why, fmt.Sprintf("it was created by %q, not by this provider's principal %q", o.createdBy, me))
 	case o.createdAt.Before(started.Add(-adoptSkew)):
 		why = append(why, fmt.Sprintf("it was created at %s, before this create started (%s)", o.createdAt.UTC().Format(time.RFC3339), started.UTC().Format(time.RFC3339)))
@@ -112,6 +143,61 @@ func (e *notAdoptedError) Error() string {
 
 func isAlreadyExists(err error) bool {
 	return errors.Is(err, apierr.ErrAlreadyExists) || errors.Is(err, apierr.ErrResourceAlreadyExists)
+}
+
+// isNameTaken recognises the INVALID_PARAMETER_VALUE some APIs answer
+// for a name already in use ("Policy with name x already exists.").
+func isNameTaken(err error) bool {
+	return isAlreadyExists(err) || errors.Is(err, apierr.ErrInvalidParameterValue) && strings.Contains(err.Error(), "already exists")
+}
+
+// createOnceNew is createOnce for APIs that record an object's creator
+// but not when it was created (SQL warehouses, instance pools). mine lists
+// the IDs of the objects with this create's name made by the calling
+// principal; it is asked before the create, and after a lost answer the
+// one ID that was not there before is this create's object.
+func createOnceNew(ctx context.Context, kind, name string, mine func(context.Context) ([]string, error), create func(context.Context) (string, error)) (string, error) {
+	before, err := mine(ctx)
+	if err != nil {
+		return "", fmt.Errorf("listing the %ss named %q before creating one: %w", kind, name, err)
+	}
+	had := map[string]bool{}
+	for _, id := range before {
+		had[id] = true
+	}
+	var id string
+	err = createOnce(ctx, func(ctx context.Context) (err error) {
+		id, err = create(ctx)
+		return err
+	}, func(ctx context.Context, _ time.Time) (bool, error) {
+		now, err := mine(ctx)
+		if err != nil {
+			return false, err
+		}
+		var fresh []string
+		for _, c := range now {
+			if !had[c] {
+				fresh = append(fresh, c)
+			}
+		}
+		var found bool
+		id, found, err = theOne(fresh, kind, name)
+		return found, err
+	})
+	return id, err
+}
+
+// theOne is the single object a create's evidence points to: none (false),
+// one, or an error when several fit and this create's cannot be told.
+func theOne[T any](fits []T, kind, name string) (T, bool, error) {
+	var zero T
+	switch len(fits) {
+	case 0:
+		return zero, false, nil
+	case 1:
+		return fits[0], true, nil
+	}
+	return zero, false, fmt.Errorf("%d %ss named %q fit (created by this provider's principal since this create started); cannot tell which is this one's", len(fits), kind, name)
 }
 
 // maxCreateAttempts bounds createOnce; each attempt after a lost answer

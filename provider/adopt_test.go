@@ -35,6 +35,33 @@ var lostCreatePaths = []string{
 	"/api/2.0/online-tables",
 }
 
+// loseFirstAnswers makes the emulator lose the answer to the first request
+// of each method and path prefix: the write happens, the client gets a 503.
+func loseFirstAnswers(t *testing.T, emu *emulatortest.Emulator, writes [][2]string) {
+	var rules []emulator.FaultRule
+	for _, m := range writes {
+		rules = append(rules, emulator.FaultRule{PathPrefix: m[1], Method: m[0], RateLostAnswer: 1, Times: 1})
+	}
+	emu.SetFaults(t, rules...)
+}
+
+// answersLost says which of writes lost no answer, so a test cannot pass
+// without its fault having struck.
+func answersLost(t *testing.T, emu *emulatortest.Emulator, writes [][2]string) error {
+	for _, m := range writes {
+		lost := 0
+		for _, r := range emu.Requests(t, m[1]) {
+			if r.Method == m[0] && r.Status == 503 {
+				lost++
+			}
+		}
+		if lost == 0 {
+			return fmt.Errorf("no answer was lost on %s %s", m[0], m[1])
+		}
+	}
+	return nil
+}
+
 // TestAccLostAnswers_createsAdoptWhatTheyMade loses the answer to the first
 // create of every kind that has no idempotency key — the write happens, the
 // client gets a 503 — and the apply still succeeds with one object each:
@@ -43,11 +70,11 @@ var lostCreatePaths = []string{
 // already finalized version is success. The plan after apply is empty.
 func TestAccLostAnswers_createsAdoptWhatTheyMade(t *testing.T) {
 	emu := emulatortest.Start(t)
-	var rules []emulator.FaultRule
+	var writes [][2]string
 	for _, p := range lostCreatePaths {
-		rules = append(rules, emulator.FaultRule{PathPrefix: p, Method: "POST", RateLostAnswer: 1, Times: 1})
+		writes = append(writes, [2]string{"POST", p})
 	}
-	emu.SetFaults(t, rules...)
+	loseFirstAnswers(t, emu, writes)
 	w := emu.WorkspaceClient(t)
 	ctx := context.Background()
 	config := fmt.Sprintf(`
@@ -126,16 +153,8 @@ resource "brickops_job" "j" {
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check: func(*terraform.State) error {
-				for _, p := range lostCreatePaths {
-					lost := 0
-					for _, r := range emu.Requests(t, p) {
-						if r.Method == "POST" && r.Status == 503 {
-							lost++
-						}
-					}
-					if lost == 0 {
-						return fmt.Errorf("no answer was lost on %s", p)
-					}
+				if err := answersLost(t, emu, writes); err != nil {
+					return err
 				}
 				versions, err := w.ModelVersions.ListAll(ctx, catalog.ListModelVersionsRequest{FullName: "lost.ml.churn"})
 				if err != nil || len(versions) != 1 {

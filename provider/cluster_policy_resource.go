@@ -98,12 +98,35 @@ func (r *clusterPolicyResource) Create(ctx context.Context, req resource.CreateR
 	if !ok {
 		return
 	}
-	created, err := w.ClusterPolicies.Create(ctx, plan.request())
+	c := plan.request()
+	// Policy names are unique: a create whose answer was lost is retried
+	// into "already exists", and the policy is adopted when it is this
+	// create's (createOrAdopt).
+	var id string
+	err := r.data.createOrAdopt(ctx, w, adoption{
+		kind: "cluster policy", typeName: "brickops_cluster_policy", importID: c.Name, inTheWay: isNameTaken,
+		create: func(ctx context.Context) error {
+			created, err := w.ClusterPolicies.Create(ctx, c)
+			if err == nil {
+				id = created.PolicyId
+			}
+			return err
+		},
+		existing: func(ctx context.Context) (origin, error) {
+			p, err := w.ClusterPolicies.GetByName(ctx, c.Name)
+			if err != nil {
+				return origin{}, err
+			}
+			id = p.PolicyId
+			return origin{createdBy: p.CreatorUserName, createdAt: millis(p.CreatedAtTimestamp), differs: differs(
+				[3]string{"description", c.Description, p.Description}, [3]string{"policy_family_id", c.PolicyFamilyId, p.PolicyFamilyId})}, nil
+		},
+	})
 	if err != nil {
-		resp.Diagnostics.AddError("Creating cluster policy failed", fmt.Sprintf("Creating cluster policy %q: %v", plan.Name.ValueString(), err))
+		resp.Diagnostics.AddError("Creating cluster policy failed", fmt.Sprintf("Creating cluster policy %q: %v", c.Name, err))
 		return
 	}
-	r.readInto(ctx, w, created.PolicyId, &plan, &resp.State, &resp.Diagnostics)
+	r.readInto(ctx, w, id, &plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *clusterPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

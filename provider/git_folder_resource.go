@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	pathpkg "path"
 	"strconv"
 	"strings"
 
@@ -137,7 +138,45 @@ func (r *gitFolderResource) Create(ctx context.Context, req resource.CreateReque
 	for _, sc := range plan.SparseCheckout {
 		create.SparseCheckout = &workspace.SparseCheckout{Patterns: stringsOf(ctx, sc.Patterns, &resp.Diagnostics)}
 	}
-	created, err := w.Repos.Create(ctx, create)
+	// A folder's path is unique: a create whose answer was lost is
+	// retried into RESOURCE_ALREADY_EXISTS. Git folders record neither
+	// creator nor creation time, so the folder at the path is adopted only
+	// when it is a clone of the same repository (createOrAdopt).
+	var created *workspace.GetRepoResponse
+	err := r.data.createOrAdopt(ctx, w, adoption{
+		kind: "git folder", typeName: "brickops_git_folder", importID: create.Path, lookFirst: true,
+		create: func(ctx context.Context) (err error) {
+			c, err := w.Repos.Create(ctx, create)
+			if err == nil {
+				created = &workspace.GetRepoResponse{Id: c.Id, Branch: c.Branch}
+			}
+			return err
+		},
+		existing: func(ctx context.Context) (origin, error) {
+			at := create.Path
+			if at == "" {
+				// Without a path the service clones into the caller's
+				// /Repos folder under the repository's name.
+				me, err := r.data.principal(ctx, w)
+				if err != nil {
+					return origin{}, err
+				}
+				at = "/Repos/" + me + "/" + strings.TrimSuffix(pathpkg.Base(create.Url), ".git")
+			}
+			repos, err := w.Repos.ListAll(ctx, workspace.ListReposRequest{PathPrefix: at})
+			if err != nil {
+				return origin{}, err
+			}
+			for _, rp := range repos {
+				if rp.Path == at {
+					created = &workspace.GetRepoResponse{Id: rp.Id, Branch: rp.Branch}
+					return origin{unattributed: true, fresh: true, differs: differs(
+						[3]string{"url", create.Url, rp.Url}, [3]string{"git_provider", strings.ToLower(create.Provider), strings.ToLower(rp.Provider)})}, nil
+				}
+			}
+			return origin{}, fmt.Errorf("the path %s holds no git folder: %w", at, errNotFound)
+		},
+	})
 	if err != nil {
 		resp.Diagnostics.AddError("Creating git folder failed", fmt.Sprintf("Cloning %s: %v", create.Url, err))
 		return

@@ -121,12 +121,35 @@ func (r *instancePoolResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	created, err := w.InstancePools.Create(ctx, create)
+	// instance-pools/create takes no idempotency key and pool names need
+	// not be unique: after a lost answer the pool this create made is the
+	// new one with its name that the service tagged with the caller as
+	// DatabricksInstancePoolCreatorId.
+	id, err := createOnceNew(ctx, "instance pool", create.InstancePoolName, func(ctx context.Context) ([]string, error) {
+		me, err := r.data.principal(ctx, w)
+		if err != nil {
+			return nil, err
+		}
+		pools, err := w.InstancePools.ListAll(ctx)
+		var ids []string
+		for _, p := range pools {
+			if p.InstancePoolName == create.InstancePoolName && p.DefaultTags["DatabricksInstancePoolCreatorId"] == me {
+				ids = append(ids, p.InstancePoolId)
+			}
+		}
+		return ids, err
+	}, func(ctx context.Context) (string, error) {
+		created, err := w.InstancePools.Create(ctx, create)
+		if err != nil {
+			return "", err
+		}
+		return created.InstancePoolId, nil
+	})
 	if err != nil {
 		resp.Diagnostics.AddError("Creating instance pool failed", fmt.Sprintf("Creating instance pool %q: %v", create.InstancePoolName, err))
 		return
 	}
-	r.readInto(ctx, w, created.InstancePoolId, &plan, &resp.State, &resp.Diagnostics)
+	r.readInto(ctx, w, id, &plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *instancePoolResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -555,14 +555,9 @@ func (r *jobResource) createJob(ctx context.Context, w *databricks.WorkspaceClie
 				mine = append(mine, j.JobId)
 			}
 		}
-		switch len(mine) {
-		case 0:
-			return false, nil
-		case 1:
-			id = mine[0]
-			return true, nil
-		}
-		return false, fmt.Errorf("%d jobs named %q were created by %s since this create started; cannot tell which is this one's", len(mine), settings.Name, me)
+		var found bool
+		id, found, err = theOne(mine, "job", settings.Name)
+		return found, err
 	})
 	return id, err
 }

@@ -111,12 +111,38 @@ func (r *mlflowExperimentResource) Create(ctx context.Context, req resource.Crea
 	for _, t := range plan.Tags {
 		create.Tags = append(create.Tags, ml.ExperimentTag{Key: t.Key.ValueString(), Value: t.Value.ValueString()})
 	}
-	created, err := w.Experiments.CreateExperiment(ctx, create)
+	// Experiment names are unique: a create whose answer was lost is
+	// retried into RESOURCE_ALREADY_EXISTS, and the experiment is adopted
+	// when it is this create's. Experiments record their creation time but
+	// not their creator, so one already there before the create is never
+	// adopted, and the time (and the plan) must fit.
+	var id string
+	err := r.data.createOrAdopt(ctx, w, adoption{
+		kind: "MLflow experiment", typeName: "brickops_mlflow_experiment", importID: create.Name, lookFirst: true,
+		create: func(ctx context.Context) error {
+			created, err := w.Experiments.CreateExperiment(ctx, create)
+			if err == nil {
+				id = created.ExperimentId
+			}
+			return err
+		},
+		existing: func(ctx context.Context) (origin, error) {
+			got, err := w.Experiments.GetByName(ctx, ml.GetByNameRequest{ExperimentName: create.Name})
+			if err != nil {
+				return origin{}, err
+			}
+			e := got.Experiment
+			id = e.ExperimentId
+			return origin{timeOnly: true, createdAt: millis(e.CreationTime), differs: differs(
+				[3]string{"artifact_location", create.ArtifactLocation, e.ArtifactLocation},
+				[3]string{"lifecycle_stage", "active", e.LifecycleStage})}, nil
+		},
+	})
 	if err != nil {
 		resp.Diagnostics.AddError("Creating MLflow experiment failed", fmt.Sprintf("Creating MLflow experiment %q: %v", create.Name, err))
 		return
 	}
-	r.readInto(ctx, w, created.ExperimentId, &plan, &resp.State, &resp.Diagnostics)
+	r.readInto(ctx, w, id, &plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *mlflowExperimentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

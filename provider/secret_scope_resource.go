@@ -113,7 +113,36 @@ func (r *secretScopeResource) Create(ctx context.Context, req resource.CreateReq
 		create.ScopeBackendType = workspace.ScopeBackendTypeAzureKeyvault
 		create.BackendAzureKeyvault = &workspace.AzureKeyVaultSecretScopeMetadata{ResourceId: kv.ResourceID.ValueString(), DnsName: kv.DNSName.ValueString()}
 	}
-	if err := w.Secrets.CreateScope(ctx, create); err != nil {
+	// Scope names are unique: a create whose answer was lost is retried
+	// into RESOURCE_ALREADY_EXISTS. Scopes record neither creator nor
+	// creation time, so the scope is adopted only while it is as a create
+	// leaves it — no secrets yet — and matches the plan (createOrAdopt).
+	err := r.data.createOrAdopt(ctx, w, adoption{
+		kind: "secret scope", typeName: "brickops_secret_scope", importID: create.Scope, lookFirst: true,
+		create: func(ctx context.Context) error { return w.Secrets.CreateScope(ctx, create) },
+		existing: func(ctx context.Context) (origin, error) {
+			sc, err := findSecretScope(ctx, w.Secrets, create.Scope)
+			if err != nil {
+				return origin{}, err
+			}
+			secrets, err := w.Secrets.ListSecretsAll(ctx, workspace.ListSecretsRequest{Scope: create.Scope})
+			if err != nil {
+				return origin{}, err
+			}
+			var vault string
+			if kv := sc.KeyvaultMetadata; kv != nil {
+				vault = kv.ResourceId
+			}
+			var planVault string
+			if kv := create.BackendAzureKeyvault; kv != nil {
+				planVault = kv.ResourceId
+			}
+			return origin{unattributed: true, fresh: len(secrets) == 0, differs: differs(
+				[3]string{"backend_type", string(create.ScopeBackendType), string(sc.BackendType)},
+				[3]string{"keyvault_metadata", planVault, vault})}, nil
+		},
+	})
+	if err != nil {
 		resp.Diagnostics.AddError("Creating secret scope failed", fmt.Sprintf("Creating secret scope %q: %v", create.Scope, err))
 		return
 	}

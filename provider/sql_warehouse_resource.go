@@ -192,19 +192,42 @@ func (r *sqlWarehouseResource) Create(ctx context.Context, req resource.CreateRe
 	timeout, diags := plan.Timeouts.Create(ctx, defaultWarehouseTimeout)
 	resp.Diagnostics.Append(diags...)
 	e := plan.settings()
-	created, err := w.Warehouses.Create(ctx, sql.CreateWarehouseRequest{
-		Name: e.Name, ClusterSize: e.ClusterSize, MinNumClusters: e.MinNumClusters, MaxNumClusters: e.MaxNumClusters,
-		AutoStopMins: e.AutoStopMins, EnablePhoton: e.EnablePhoton, EnableServerlessCompute: e.EnableServerlessCompute,
-		WarehouseType: sql.CreateWarehouseRequestWarehouseType(e.WarehouseType), SpotInstancePolicy: e.SpotInstancePolicy,
-		Channel: e.Channel, Tags: e.Tags, ForceSendFields: e.ForceSendFields,
+	// warehouses/create takes no idempotency key and warehouses record
+	// their creator_name but no creation time: after a lost answer the
+	// warehouse this create made is the new one with its name and the
+	// caller as creator, found before the create is sent again.
+	id, err := createOnceNew(ctx, "SQL warehouse", e.Name, func(ctx context.Context) ([]string, error) {
+		me, err := r.data.principal(ctx, w)
+		if err != nil {
+			return nil, err
+		}
+		all, err := w.Warehouses.ListAll(ctx, sql.ListWarehousesRequest{})
+		var ids []string
+		for _, wh := range all {
+			if wh.Name == e.Name && wh.CreatorName == me {
+				ids = append(ids, wh.Id)
+			}
+		}
+		return ids, err
+	}, func(ctx context.Context) (string, error) {
+		created, err := w.Warehouses.Create(ctx, sql.CreateWarehouseRequest{
+			Name: e.Name, ClusterSize: e.ClusterSize, MinNumClusters: e.MinNumClusters, MaxNumClusters: e.MaxNumClusters,
+			AutoStopMins: e.AutoStopMins, EnablePhoton: e.EnablePhoton, EnableServerlessCompute: e.EnableServerlessCompute,
+			WarehouseType: sql.CreateWarehouseRequestWarehouseType(e.WarehouseType), SpotInstancePolicy: e.SpotInstancePolicy,
+			Channel: e.Channel, Tags: e.Tags, ForceSendFields: e.ForceSendFields,
+		})
+		if err != nil {
+			return "", err
+		}
+		return created.Id, nil
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Creating SQL warehouse failed", fmt.Sprintf("Creating SQL warehouse %q: %v", e.Name, err))
 		return
 	}
 	// Tracked before waiting: a timeout leaves a tainted warehouse, not an orphan.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.Id)...)
-	r.settle(ctx, w, created.Id, plan, timeout, !plan.NoWait.ValueBool(), &resp.State, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	r.settle(ctx, w, id, plan, timeout, !plan.NoWait.ValueBool(), &resp.State, &resp.Diagnostics)
 }
 
 func (r *sqlWarehouseResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
