@@ -191,12 +191,13 @@ func TestAccPromotion_endToEnd(t *testing.T) {
 // retried by the SDK: the apply succeeds and nothing is registered twice
 // (the emulator refuses faulted requests before handling them, as a
 // throttling front end does). About 30% of the apply's ~20 requests are
-// faulted; the chance that none is, and the test proves nothing, is below
-// one in a thousand. Retries honour Retry-After, so this test takes
+// faulted, and the first catalog create always is, so the test never
+// passes without a fault. Retries honour Retry-After, so this test takes
 // tens of seconds; it runs in parallel with the rest.
 func TestAccUnityCatalog_survivesTransientErrors(t *testing.T) {
 	emu := emulatortest.Start(t)
 	emu.SetFaults(t,
+		emulator.FaultRule{PathPrefix: "/api/2.1/unity-catalog/catalogs", Method: "POST", Rate503: 1, Times: 1},
 		emulator.FaultRule{PathPrefix: "/api/2.1/unity-catalog/", Rate429: 0.15, Rate503: 0.15},
 		emulator.FaultRule{PathPrefix: "/api/2.0/mlflow/", Rate429: 0.15, Rate503: 0.15},
 	)
