@@ -94,3 +94,20 @@ func TestLayout(t *testing.T) {
 		t.Fatalf("job timeout: %+v", p)
 	}
 }
+
+func TestTrainMetrics(t *testing.T) {
+	t.Parallel()
+	tr := Train{Model: "dev.ml.churn", Table: "dev.ml.features", Label: "churned", Metrics: map[string]float64{"auc": 0.8}}
+	m := tr.DerivedMetrics(Data{Rows: 4, Labels: []string{"yes", "no", "no", "no"}})
+	if m["training_rows"] != 4 || m["accuracy"] != 0.75 || m["auc"] != 0.8 {
+		t.Fatalf("categorical metrics: %v", m)
+	}
+	m = tr.DerivedMetrics(Data{Rows: 2, Labels: []string{"1", "3"}, LabelNumeric: true})
+	if m["rmse"] != 1 || m["mae"] != 1 || m["r2"] != 0 {
+		t.Fatalf("numeric metrics: %v", m)
+	}
+	spec := tr.Spec("train", Data{Rows: 2, End: "2026-11-30T00:00:00.000Z"}, map[string]string{TagJobRunID: "42"})
+	if !spec.NoWait || spec.Tags[TagDataEnd] != "2026-11-30T00:00:00.000Z" || spec.Tags[TagTrainingData] != "dev.ml.features" || spec.Params["label"] != "churned" || spec.Description != "Trained by job run 42." {
+		t.Fatalf("spec: %+v", spec)
+	}
+}
