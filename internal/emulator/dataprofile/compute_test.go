@@ -1,6 +1,7 @@
 package dataprofile
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -277,5 +278,16 @@ func TestSchemaMatchesValues(t *testing.T) {
 	}
 	if ps[0].Name != "window" || ps[0].TypeName() != "STRUCT" || ds[1].Name != "window_cmp" {
 		t.Errorf("leading columns: %+v %+v", ps[0], ds[1])
+	}
+}
+
+func TestWindowJSON(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(Window{Start: day0, End: day0.Add(90 * time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"start":"2026-11-02T00:00:00.000Z","end":"2026-11-02T01:30:00.000Z"}`; string(b) != want {
+		t.Fatalf("window JSON %s, want %s", b, want)
 	}
 }

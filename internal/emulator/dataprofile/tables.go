@@ -19,6 +19,15 @@ type Window struct {
 	End   time.Time `json:"end"`
 }
 
+// timestampFormat is how the SQL engine stores timestamps (UTC, ms), so
+// a window's bounds compare with timestamp text.
+const timestampFormat = "2006-01-02T15:04:05.000Z"
+
+// MarshalJSON writes the bounds as the SQL engine's timestamps.
+func (w Window) MarshalJSON() ([]byte, error) {
+	return []byte(`{"start":"` + w.Start.UTC().Format(timestampFormat) + `","end":"` + w.End.UTC().Format(timestampFormat) + `"}`), nil
+}
+
 // Values of log_type and drift_type.
 const (
 	LogInput         = "INPUT"
