@@ -72,6 +72,16 @@ func TestLayout(t *testing.T) {
 		t.Fatalf("train ends %s, run ends %s; want 200s and 210s", train[2].End, p.End)
 	}
 
+	// Listed dependents first; a dependency outside the run is ignored.
+	p = Layout([]Task{{Key: "late", DependsOn: []string{"early", "not-in-run"}}, {Key: "early"}}, def, 0)
+	if late := p.Attempts["late"][0]; late.Start != def || p.End != 2*def {
+		t.Fatalf("dependency order: late starts %s, run ends %s", late.Start, p.End)
+	}
+	p = Layout([]Task{{Key: "flaky", Behaviour: Behaviour{FailAttempts: 4}, MaxRetries: -1}}, def, 0)
+	if n := len(p.Attempts["flaky"]); n != 5 || p.Result != Success {
+		t.Fatalf("max_retries -1: %d attempts, result %s", n, p.Result)
+	}
+
 	p = Layout([]Task{
 		{Key: "a", Behaviour: Behaviour{Fail: true, FailMessage: "boom"}, MaxRetries: 1},
 		{Key: "b", DependsOn: []string{"a"}},

@@ -51,15 +51,16 @@ type Plan struct {
 // a run's block of ids).
 const MaxAttempts = 10
 
-// Layout plans tasks (in an order where dependencies come first, as
-// validated job settings are) starting together when their dependencies
-// succeeded; def is an attempt's duration when its task does not set one,
-// jobTimeout the job's timeout_seconds (0: none).
+// Layout plans tasks (their dependency graph acyclic, as validated job
+// settings are; dependencies on tasks not in the run are ignored), each
+// starting when its dependencies succeeded; def is an attempt's duration
+// when its task does not set one, jobTimeout the job's timeout_seconds
+// (0: none).
 func Layout(tasks []Task, def time.Duration, jobTimeout int) Plan {
 	p := Plan{Attempts: map[string][]Attempt{}, Result: Success}
 	ends := map[string]time.Duration{}
 	failed := map[string]bool{}
-	for _, t := range tasks {
+	for _, t := range dependenciesFirst(tasks) {
 		start := time.Duration(0)
 		blocked := ""
 		for _, d := range t.DependsOn {
@@ -113,10 +114,38 @@ func (t Task) attempts(start time.Duration, def time.Duration) []Attempt {
 		}
 		out = append(out, a)
 		retry := a.Result == Failed || (a.Result == TimedOut && t.RetryOnTimeout)
-		if !retry || n >= t.MaxRetries {
+		if !retry || (t.MaxRetries >= 0 && n >= t.MaxRetries) { // -1: retry indefinitely (up to MaxAttempts)
 			break
 		}
 		at = a.End + time.Duration(t.MinRetryIntervalMillis)*time.Millisecond
+	}
+	return out
+}
+
+// dependenciesFirst orders tasks so that each comes after the tasks it
+// depends on, keeping the given order otherwise.
+func dependenciesFirst(tasks []Task) []Task {
+	byKey := map[string]Task{}
+	for _, t := range tasks {
+		byKey[t.Key] = t
+	}
+	done := map[string]bool{}
+	var out []Task
+	var visit func(t Task)
+	visit = func(t Task) {
+		if done[t.Key] {
+			return
+		}
+		done[t.Key] = true
+		for _, d := range t.DependsOn {
+			if dep, ok := byKey[d]; ok {
+				visit(dep)
+			}
+		}
+		out = append(out, t)
+	}
+	for _, t := range tasks {
+		visit(t)
 	}
 	return out
 }
