@@ -9,6 +9,7 @@ package clock
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -27,11 +28,12 @@ type Clock struct {
 
 	tickMu sync.Mutex // one round of ticks at a time
 	ticks  []namedTick
+	nextID int
 }
 
 type namedTick struct {
-	name string
-	fn   Tick
+	id int
+	fn Tick
 }
 
 // New is a clock at base() + offset; save (nil: none) persists a new
@@ -57,11 +59,19 @@ func (c *Clock) Offset() time.Duration {
 	return c.offset
 }
 
-// OnTick registers fn to run after every advance and every Run interval.
-func (c *Clock) OnTick(name string, fn Tick) {
+// OnTick registers fn to run after every advance and every Run interval;
+// the returned function unregisters it (a hosted workspace that closes).
+func (c *Clock) OnTick(fn Tick) (remove func()) {
 	c.tickMu.Lock()
 	defer c.tickMu.Unlock()
-	c.ticks = append(c.ticks, namedTick{name, fn})
+	c.nextID++
+	id := c.nextID
+	c.ticks = append(c.ticks, namedTick{id, fn})
+	return func() {
+		c.tickMu.Lock()
+		defer c.tickMu.Unlock()
+		c.ticks = slices.DeleteFunc(c.ticks, func(t namedTick) bool { return t.id == id })
+	}
 }
 
 // MaxAdvance bounds one advance: a year of schedules is plenty for any

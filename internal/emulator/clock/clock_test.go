@@ -17,7 +17,7 @@ func TestAdvanceMovesNowAndTicks(t *testing.T) {
 		t.Fatalf("Now with a stored offset = %s", got)
 	}
 	var ticks []time.Time
-	c.OnTick("record", func(_ context.Context, now time.Time) { ticks = append(ticks, now) })
+	remove := c.OnTick(func(_ context.Context, now time.Time) { ticks = append(ticks, now) })
 	now, err := c.Advance(context.Background(), 24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -28,6 +28,11 @@ func TestAdvanceMovesNowAndTicks(t *testing.T) {
 	}
 	if len(ticks) != 1 || !ticks[0].Equal(want) {
 		t.Fatalf("ticks = %v, want one at %s", ticks, want)
+	}
+	remove()
+	c.Tick(context.Background())
+	if len(ticks) != 1 {
+		t.Fatalf("a removed tick ran: %v", ticks)
 	}
 }
 
