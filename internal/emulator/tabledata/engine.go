@@ -73,6 +73,12 @@ type Options struct {
 	NoSync bool
 	// Now is the clock current_timestamp() reads; time.Now when nil.
 	Now func() time.Time
+	// Lookup, when set, is asked about a table a statement names that the
+	// engine does not hold: the catalog is the source of truth for which
+	// tables exist. A table it knows (ok) is created empty with its columns
+	// and the statement goes on; one it does not know is
+	// TABLE_OR_VIEW_NOT_FOUND.
+	Lookup func(fullName string) (columns []Column, ok bool)
 }
 
 // Engine holds table rows and runs statements over them. Safe for
@@ -82,6 +88,7 @@ type Options struct {
 type Engine struct {
 	write, read *sql.DB
 	now         func() time.Time
+	lookup      func(string) ([]Column, bool)
 
 	mu     sync.RWMutex
 	tables map[string]Table
@@ -122,7 +129,7 @@ func Open(dataDir string, opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("opening %q: %w", path, err)
 	}
 	read.SetMaxOpenConns(4)
-	e := &Engine{write: write, read: read, now: opts.Now, tables: map[string]Table{}}
+	e := &Engine{write: write, read: read, now: opts.Now, lookup: opts.Lookup, tables: map[string]Table{}}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -514,10 +521,21 @@ func (e *Engine) resolve(st Statement, parts []string) (Table, bool) {
 	default:
 		return Table{}, false
 	}
+	name := strings.Join(full, ".")
 	e.mu.RLock()
-	defer e.mu.RUnlock()
-	t, ok := e.tables[strings.Join(full, ".")]
-	return t, ok
+	t, ok := e.tables[name]
+	e.mu.RUnlock()
+	if ok || e.lookup == nil {
+		return t, ok
+	}
+	cols, known := e.lookup(name)
+	if !known {
+		return Table{}, false
+	}
+	if err := e.CreateTable(context.Background(), name, cols); err != nil {
+		return Table{}, false
+	}
+	return e.Table(name)
 }
 
 func qualified(st Statement, parts []string) []string {

@@ -341,6 +341,39 @@ func TestCreateTableRejectsBadDefinitions(t *testing.T) {
 	}
 }
 
+func TestLookupCreatesTablesTheCatalogKnows(t *testing.T) {
+	t.Parallel()
+	asked := map[string]int{}
+	e, err := tabledata.Open(t.TempDir(), tabledata.Options{NoSync: true, Lookup: func(name string) ([]tabledata.Column, bool) {
+		asked[name]++
+		if name != "main.ml.features" {
+			return nil, false
+		}
+		return []tabledata.Column{{Name: "id", TypeText: "string"}, {Name: "x", TypeText: "double"}}, true
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	res, err := e.Query(ctx, "SELECT count(*) AS n, avg(x) FROM main.ml.features")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(strs(res)); got != "[[0 NULL]]" {
+		t.Fatalf("empty table from the catalog = %s", got)
+	}
+	if _, err := e.Query(ctx, "SELECT * FROM main.ml.features"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Query(ctx, "SELECT * FROM main.ml.other"); tabledata.ErrorClass(err) != "TABLE_OR_VIEW_NOT_FOUND" {
+		t.Fatalf("unknown table: %v", err)
+	}
+	if asked["main.ml.features"] != 1 {
+		t.Fatalf("lookups = %v, want one for main.ml.features (then the engine holds it)", asked)
+	}
+}
+
 func TestConcurrentWritesAndReads(t *testing.T) {
 	t.Parallel()
 	e := seeded(t)
