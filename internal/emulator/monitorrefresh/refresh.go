@@ -32,6 +32,8 @@ type Spec struct {
 type Outcome struct {
 	InputRows, BaselineRows int
 	ProfileRows, DriftRows  int
+	// Drift is the drift metrics table's new rows.
+	Drift []dataprofile.DriftRow
 }
 
 // sliceColumn names the result column holding slicing expression i.
@@ -64,7 +66,7 @@ func Run(ctx context.Context, e *tabledata.Engine, spec Spec) (Outcome, error) {
 	if err := rewrite(ctx, e, spec.DriftTable, dataprofile.DriftSchema(), len(res.Drift), func(i int) []any { return res.Drift[i].Values() }); err != nil {
 		return out, err
 	}
-	return Outcome{InputRows: len(input), BaselineRows: len(baseline), ProfileRows: len(res.Profile), DriftRows: len(res.Drift)}, nil
+	return Outcome{InputRows: len(input), BaselineRows: len(baseline), ProfileRows: len(res.Profile), DriftRows: len(res.Drift), Drift: res.Drift}, nil
 }
 
 // read selects every row of table, with the slicing expressions evaluated
