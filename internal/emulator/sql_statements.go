@@ -440,7 +440,7 @@ func (s *Server) settleStatement(ctx context.Context, t *workspaceTables, st *sq
 	default:
 		manifest, rows, err := inlineResult(res, st.req.ByteLimit)
 		if err != nil {
-			st.finish(stmtFailed, &serviceError{ErrorCode: serviceBadRequest, Message: err.Error()}, nil, nil)
+			st.finish(stmtFailed, &serviceError{ErrorCode: serviceBadRequest, Message: "The result set is larger than 25 MiB, the limit of INLINE disposition. Set row_limit or byte_limit, or narrow the query."}, nil, nil)
 		} else {
 			st.finish(stmtSucceeded, nil, manifest, rows)
 		}
@@ -466,6 +466,9 @@ func (st *sqlStatement) finish(state string, e *serviceError, m *resultManifest,
 	st.state, st.err, st.manifest, st.rows, st.cancel = state, e, m, rows, nil
 }
 
+// errInlineTooLarge fails a statement whose result passes the INLINE limit.
+var errInlineTooLarge = errors.New("the result set is larger than 25 MiB, the limit of INLINE disposition: set row_limit or byte_limit, or narrow the query")
+
 // inlineResult applies byte_limit and splits the rows into chunks of at
 // most inlineChunkBytes (sizes are those of the JSON rows).
 func inlineResult(res *tabledata.Result, byteLimit int64) (*resultManifest, [][]*string, error) {
@@ -486,7 +489,7 @@ func inlineResult(res *tabledata.Result, byteLimit int64) (*resultManifest, [][]
 		}
 		total += int64(size)
 		if total > inlineResultLimit {
-			return nil, nil, fmt.Errorf("The result set is larger than 25 MiB, the limit of INLINE disposition. Set row_limit or byte_limit, or narrow the query.")
+			return nil, nil, errInlineTooLarge
 		}
 		if chunk.RowCount > 0 && chunkBytes+size > inlineChunkBytes {
 			m.Chunks = append(m.Chunks, chunk)

@@ -233,7 +233,7 @@ func TestSQLStatements_tablesSurviveARestartAndCatalogTablesReadEmpty(t *testing
 	emu.Do(t, http.MethodPost, "/api/2.1/unity-catalog/tables", map[string]any{
 		"catalog_name": "dev", "schema_name": "ml", "name": "features", "table_type": "MANAGED", "data_source_format": "DELTA",
 		"storage_location": "abfss://x@y.dfs.core.windows.net/features",
-		"columns": []map[string]any{{"name": "id", "type_name": "STRING", "type_text": "string", "position": 0}},
+		"columns":          []map[string]any{{"name": "id", "type_name": "STRING", "type_text": "string", "position": 0}},
 	}, nil)
 	res, err := w.StatementExecution.ExecuteAndWait(ctx, sql.ExecuteStatementRequest{WarehouseId: wh, Statement: "SELECT count(*) FROM dev.ml.features"})
 	if err != nil || res.Result.DataArray[0][0] != "0" {
