@@ -347,6 +347,57 @@ func (e *Engine) Insert(ctx context.Context, name string, rows []Row) error {
 	return nil
 }
 
+// Update sets the columns of set on every row whose columns equal those
+// of match (a ground-truth label arriving for a logged request) and reports
+// how many rows changed.
+func (e *Engine) Update(ctx context.Context, name string, match, set Row) (int64, error) {
+	t, ok := e.Table(name)
+	if !ok {
+		return 0, fmt.Errorf("updating %s: %w", name, ErrNotFound)
+	}
+	if len(match) == 0 || len(set) == 0 {
+		return 0, fmt.Errorf("updating %s: match and set must name columns", t.Name)
+	}
+	byName := map[string]Column{}
+	for _, c := range t.Columns {
+		byName[strings.ToLower(c.Name)] = c
+	}
+	clause := func(r Row, sep string) (string, []any, error) {
+		keys := make([]string, 0, len(r))
+		for k := range r {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		args := make([]any, len(keys))
+		for i, k := range keys {
+			c, ok := byName[strings.ToLower(k)]
+			if !ok {
+				return "", nil, fmt.Errorf("the table has no column %q", k)
+			}
+			v, err := toStorage(c, r[k])
+			if err != nil {
+				return "", nil, err
+			}
+			parts[i], args[i] = sqliteIdent(c.Name)+" = ?", v
+		}
+		return strings.Join(parts, sep), args, nil
+	}
+	setSQL, setArgs, err := clause(set, ", ")
+	if err != nil {
+		return 0, fmt.Errorf("updating %s: %w", t.Name, err)
+	}
+	whereSQL, whereArgs, err := clause(match, " AND ")
+	if err != nil {
+		return 0, fmt.Errorf("updating %s: %w", t.Name, err)
+	}
+	res, err := e.write.ExecContext(ctx, "UPDATE "+sqliteIdent(t.Name)+" SET "+setSQL+" WHERE "+whereSQL, append(setArgs, whereArgs...)...)
+	if err != nil {
+		return 0, fmt.Errorf("updating %s: %w", t.Name, err)
+	}
+	return res.RowsAffected()
+}
+
 // DropTable removes the table and its rows. Dropping a table the engine
 // does not hold returns an error wrapping ErrNotFound.
 func (e *Engine) DropTable(ctx context.Context, name string) error {

@@ -320,6 +320,26 @@ func TestCreateTableEvolvesAndPersists(t *testing.T) {
 	}
 }
 
+func TestUpdateSetsColumnsOfMatchingRows(t *testing.T) {
+	t.Parallel()
+	e := seeded(t)
+	ctx := context.Background()
+	if err := e.CreateTable(ctx, "main.ml.churn_payload", append(payloadColumns, tabledata.Column{Name: "label", TypeText: "bigint"})); err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.Update(ctx, "main.ml.churn_payload", tabledata.Row{"databricks_request_id": "req-2"}, tabledata.Row{"label": 1})
+	if err != nil || n != 1 {
+		t.Fatalf("update: %d rows, %v", n, err)
+	}
+	res, err := e.Query(ctx, "SELECT databricks_request_id FROM main.ml.churn_payload WHERE label = 1")
+	if err != nil || fmt.Sprint(strs(res)) != "[[req-2]]" {
+		t.Fatalf("after update: %v %v", res, err)
+	}
+	if _, err := e.Update(ctx, "main.ml.churn_payload", tabledata.Row{"nope": 1}, tabledata.Row{"label": 1}); err == nil || !strings.Contains(err.Error(), `no column "nope"`) {
+		t.Fatalf("unknown column: %v", err)
+	}
+}
+
 func TestCreateTableRejectsBadDefinitions(t *testing.T) {
 	t.Parallel()
 	e := open(t, t.TempDir(), t0)
