@@ -59,6 +59,16 @@ func (c *Clock) Offset() time.Duration {
 	return c.offset
 }
 
+// Persist saves the current offset again (after the store was emptied).
+func (c *Clock) Persist() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.save == nil {
+		return nil
+	}
+	return c.save(c.offset)
+}
+
 // OnTick registers fn to run after every advance and every Run interval;
 // the returned function unregisters it (a hosted workspace that closes).
 func (c *Clock) OnTick(fn Tick) (remove func()) {
