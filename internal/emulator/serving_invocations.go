@@ -325,11 +325,9 @@ func (s *Server) behaviourFor(se servedEntity) (modelBehaviour, error) {
 				run = &r
 			}
 		}
-		id := v.ID
-		if id == "" {
-			id = ucKey(parts...) + "/" + se.EntityVersion
-		}
-		b = behaviourOf(se.EntityName, se.EntityVersion, id, run)
+		// The version's name, not its random id, seeds its behaviour: the
+		// same model version answers alike on every emulator.
+		b = behaviourOf(se.EntityName, se.EntityVersion, ucKey(parts...)+"/"+se.EntityVersion, run)
 		return nil
 	})
 	return b, err

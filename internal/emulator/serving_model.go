@@ -20,10 +20,11 @@ import (
 //     used as is; any other value is hashed to [0, 1).
 //   - The world's truth: label(x) = 1 when Σ_f a_f·(x_f − 0.5) > 0, where
 //     a_f ∈ [−1, 1] depends only on the feature's name.
-//   - A model version's weights: w_f = q·a_f + (1 − q)·n_f, where n_f ∈
-//     [−1, 1] depends on the feature's name and the version's id, and q is
-//     its quality. It predicts 1 when Σ_f w_f·(x_f − 0.5) > 0, else 0. A
-//     version with q = 1 is always right; q = 0 is as good as a coin.
+//   - A model version of quality q predicts the true label, except on the
+//     records it gets wrong: those whose hash with the version (model name
+//     and version number) falls below 1 − q (at most 0.5). Its accuracy is
+//     about q (a coin's below 0.5); the same record always gets the same
+//     answer from the same version.
 //   - q comes from the version's MLflow run: the last value of the first of
 //     auc, roc_auc, accuracy, f1, f1_score, r2, precision, recall (higher
 //     is better, clamped to [0, 1]); else 1/(1 + v) of the first of rmse,
@@ -36,7 +37,7 @@ import (
 //     request sequence.
 
 type modelBehaviour struct {
-	// EntityName/EntityVersion is the model version; ID its unique id.
+	// EntityName/EntityVersion is the model version; ID names it in hashes.
 	EntityName, EntityVersion, ID string
 	Quality                       float64
 	LatencyMS                     int64
@@ -161,13 +162,12 @@ func trueLabel(record map[string]any) int64 {
 
 // predict is the version's answer for a record.
 func (b modelBehaviour) predict(record map[string]any) int64 {
-	z := score(record, func(f string) float64 {
-		return b.Quality*truthWeight(f) + (1-b.Quality)*(2*unit("noise", b.ID, f)-1)
-	})
-	if z > 0 {
-		return 1
+	label := trueLabel(record)
+	raw, _ := json.Marshal(record) // map keys marshal sorted: a stable identity
+	if unit("error", b.ID, string(raw)) < math.Min(0.5, 1-b.Quality) {
+		return 1 - label
 	}
-	return 0
+	return label
 }
 
 // fails reports whether the version fails request number seq.

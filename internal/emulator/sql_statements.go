@@ -439,9 +439,12 @@ func (s *Server) settleStatement(ctx context.Context, t *workspaceTables, st *sq
 		st.finish(stmtFailed, &serviceError{ErrorCode: serviceInternalError, Message: err.Error()}, nil, nil)
 	default:
 		manifest, rows, err := inlineResult(res, st.req.ByteLimit)
-		if err != nil {
+		switch {
+		case errors.Is(err, errInlineTooLarge):
 			st.finish(stmtFailed, &serviceError{ErrorCode: serviceBadRequest, Message: "The result set is larger than 25 MiB, the limit of INLINE disposition. Set row_limit or byte_limit, or narrow the query."}, nil, nil)
-		} else {
+		case err != nil:
+			st.finish(stmtFailed, &serviceError{ErrorCode: serviceInternalError, Message: err.Error()}, nil, nil)
+		default:
 			st.finish(stmtSucceeded, nil, manifest, rows)
 		}
 	}
