@@ -198,7 +198,7 @@ func (req *executeStatementRequest) validate() (time.Duration, error) {
 		return 0, err
 	}
 	if req.Disposition == "EXTERNAL_LINKS" {
-		return 0, apiErr(http.StatusNotImplemented, codeNotImplemented, "The emulator returns results INLINE only: disposition EXTERNAL_LINKS (cloud storage links) is not emulated.")
+		return 0, invalidParam("The emulator returns results INLINE only: disposition EXTERNAL_LINKS (cloud storage links) is not emulated.")
 	}
 	if req.Format != "" && req.Format != "JSON_ARRAY" {
 		return 0, invalidParam("Format %s is supported only with EXTERNAL_LINKS disposition; INLINE results are JSON_ARRAY.", req.Format)

@@ -165,7 +165,7 @@ func TestSQLStatements_failuresAsProductionReportsThem(t *testing.T) {
 	_, err = w.StatementExecution.ExecuteStatement(ctx, sql.ExecuteStatementRequest{WarehouseId: wh, Statement: "SELECT 1", WaitTimeout: "3s"})
 	wantAPIError(t, err, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "between 5 seconds and 50 seconds")
 	_, err = w.StatementExecution.ExecuteStatement(ctx, sql.ExecuteStatementRequest{WarehouseId: wh, Statement: "SELECT 1", Disposition: sql.DispositionExternalLinks})
-	wantAPIError(t, err, http.StatusNotImplemented, "NOT_IMPLEMENTED", "INLINE only")
+	wantAPIError(t, err, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "INLINE only")
 	_, err = w.StatementExecution.GetStatementByStatementId(ctx, "01ef0000-0000-0000-0000-000000000000")
 	if !errors.Is(err, apierr.ErrResourceDoesNotExist) {
 		t.Fatalf("unknown statement: %v", err)
