@@ -79,8 +79,7 @@ var databricksLocations = []string{
 // armRoute registers an ARM route: ARM authentication, then the api-version
 // check for the resource type, then the handler.
 func (s *Server) armRoute(pattern string, versions []string, resourceType string, h armHandler) {
-	s.addRoute(familyARM, pattern)
-	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+	s.handle(familyARM, pattern, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("x-ms-request-id", newGUID())
 		w.Header().Set("x-ms-correlation-request-id", newGUID())
 		if err := s.checkARMAuth(r); err != nil {
@@ -977,4 +976,51 @@ func newWorkspaceNumber() string {
 		panic(err)
 	}
 	return fmt.Sprint(n.Int64() + 1_000_000_000_000_000)
+}
+
+// armRoutes: resource groups and Microsoft.Databricks/workspaces. ARM
+// matches segments case-insensitively; clients spell resource groups both
+// ways (armdatabricks: resourceGroups, armresources: resourcegroups).
+func (s *Server) armRoutes() {
+	rgv, dbv := resourceGroupAPIVersions, databricksAPIVersions
+	const ws = "Microsoft.Databricks/workspaces"
+	for _, rgs := range []string{"resourceGroups", "resourcegroups"} {
+		g := "/subscriptions/{sub}/" + rgs + "/{rg}"
+		s.armRoute("PUT "+g, rgv, "resourceGroups", s.putResourceGroup)
+		s.armRoute("GET "+g, rgv, "resourceGroups", s.getResourceGroup)
+		s.armRoute("HEAD "+g, rgv, "resourceGroups", s.headResourceGroup)
+		w := g + "/providers/Microsoft.Databricks/workspaces"
+		s.armRoute("GET "+w, dbv, ws, s.listWorkspacesInGroup)
+		s.armRoute("PUT "+w+"/{name}", dbv, ws, s.putWorkspace)
+		s.armRoute("GET "+w+"/{name}", dbv, ws, s.getWorkspace)
+		s.armRoute("PATCH "+w+"/{name}", dbv, ws, s.patchWorkspace)
+		s.armRoute("DELETE "+w+"/{name}", dbv, ws, s.deleteWorkspace)
+	}
+	p := "/subscriptions/{sub}/providers/Microsoft.Databricks"
+	s.armRoute("GET "+p+"/workspaces", dbv, ws, s.listWorkspacesInSubscription)
+	s.armRoute("GET "+p+"/locations/{loc}/operationStatuses/{op}", dbv, ws, s.operationStatus)
+	s.armRoute("GET "+p+"/locations/{loc}/operationResults/{op}", dbv, ws, s.operationResult)
+	s.unknownUnder("/subscriptions/", s.armUnknownRoute)
+}
+
+// checkARMAuth answers like Azure Resource Manager (401 in ARM's error
+// shape, with ARM's error codes).
+func (s *Server) checkARMAuth(r *http.Request) *ARMError {
+	c := s.credentialOf(r)
+	switch {
+	case !c.present:
+		return armErr(http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
+	case c.ambiguous:
+		return armErr(http.StatusUnauthorized, "AuthenticationFailed", errMultipleAuthorization)
+	case c.static:
+		return nil
+	case c.claims == nil:
+		return armErr(http.StatusUnauthorized, "InvalidAuthenticationToken", "The access token is invalid.")
+	case c.expired:
+		return armErr(http.StatusUnauthorized, "ExpiredAuthenticationToken", "The access token has expired. Get a new access token and try again.")
+	case classifyAudience(c.claims.Audience, requestBase(r)) != audienceARM:
+		return armErr(http.StatusUnauthorized, "InvalidAuthenticationTokenAudience",
+			"The access token has been obtained for wrong audience or resource '%s'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.", c.claims.Audience)
+	}
+	return nil
 }

@@ -99,25 +99,3 @@ func (s *Server) checkWorkspaceAuth(r *http.Request) error {
 	}
 	return nil
 }
-
-// checkARMAuth answers like Azure Resource Manager (401 in ARM's error
-// shape, with ARM's error codes).
-func (s *Server) checkARMAuth(r *http.Request) *ARMError {
-	c := s.credentialOf(r)
-	switch {
-	case !c.present:
-		return armErr(http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
-	case c.ambiguous:
-		return armErr(http.StatusUnauthorized, "AuthenticationFailed", errMultipleAuthorization)
-	case c.static:
-		return nil
-	case c.claims == nil:
-		return armErr(http.StatusUnauthorized, "InvalidAuthenticationToken", "The access token is invalid.")
-	case c.expired:
-		return armErr(http.StatusUnauthorized, "ExpiredAuthenticationToken", "The access token has expired. Get a new access token and try again.")
-	case classifyAudience(c.claims.Audience, requestBase(r)) != audienceARM:
-		return armErr(http.StatusUnauthorized, "InvalidAuthenticationTokenAudience",
-			"The access token has been obtained for wrong audience or resource '%s'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.", c.claims.Audience)
-	}
-	return nil
-}

@@ -37,7 +37,6 @@ import (
 // injected faults: looking must not change what is looked at.
 
 const (
-	consolePrefix     = "/_console/"
 	consoleCookie     = "brickops_console"
 	consolePartialHdr = "X-Console-Partial"
 	// consoleTick makes the state version move at least this often, so

@@ -67,13 +67,20 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	_ = json.NewEncoder(w).Encode(body)
 }
 
-// writeAPIError answers with the Databricks error shape (SCIM's for a
-// *scimError). Any error that is
+// ShapedError is an error that is its own JSON body, in another API's shape
+// (SCIM's), answered with its status instead of the Databricks shape.
+type ShapedError interface {
+	error
+	HTTPStatus() int
+}
+
+// writeAPIError answers with the Databricks error shape (a ShapedError's own
+// shape for one). Any error that is
 // not an *APIError is an emulator bug and becomes 500 INTERNAL_ERROR, never a
 // panic or a bare text body.
 func writeAPIError(w http.ResponseWriter, err error) {
-	if se, ok := err.(*scimError); ok {
-		writeJSON(w, se.status, se)
+	if se, ok := err.(ShapedError); ok {
+		writeJSON(w, se.HTTPStatus(), se)
 		return
 	}
 	apiError, ok := err.(*APIError)

@@ -25,7 +25,6 @@ import (
 // (/_emulator/github/...), the way a test or demo sets the scene.
 
 const (
-	githubBase = "/github/"
 	githubDocs = "https://docs.github.com/rest"
 	// maxCommentChars is GitHub's limit on an issue comment body,
 	// counted in characters.
@@ -74,8 +73,7 @@ type ghHandler func(w http.ResponseWriter, r *http.Request) (int, any, error)
 
 // githubRoute registers a GitHub route behind GitHub-style token auth.
 func (s *Server) githubRoute(pattern string, h ghHandler) {
-	s.addRoute(familyGitHub, pattern)
-	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+	s.handle(familyGitHub, pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := s.checkGitHubAuth(r); err != nil {
 			writeGitHubError(w, err)
 			return
@@ -692,4 +690,42 @@ func (s *Server) addPull(tx Tx, repo *ghRepo, req GitHubPullSeed) (ghPull, error
 		BaseSHA: fmt.Sprintf("%040x", uint64(repo.ID)*0x9e3779b9), CreatedAt: now, UpdatedAt: now}
 	repo.NextNumber++
 	return p, tx.Put(bucketGitHubPulls, pullKey(repo.Owner, repo.Name, p.Number), p)
+}
+
+// githubRoutes registers the GitHub REST API (github.go), under its own base
+// path and with GitHub's auth and error shape, and the operator endpoints
+// that seed it.
+func (s *Server) githubRoutes() {
+	// GET /issues/{a}/{b} is one pattern
+	// because /issues/comments/{id} and /issues/{number}/comments overlap.
+	gh := s.githubRoute
+	gh("GET /github/repos/{owner}/{repo}", s.getGitHubRepo)
+	gh("GET /github/repos/{owner}/{repo}/pulls/{number}", s.getGitHubPull)
+	gh("GET /github/repos/{owner}/{repo}/issues/{a}/{b}", s.getGitHubIssuesPath)
+	gh("POST /github/repos/{owner}/{repo}/issues/{number}/comments", s.createGitHubComment)
+	gh("PATCH /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.updateGitHubComment)
+	gh("DELETE /github/repos/{owner}/{repo}/issues/comments/{comment_id}", s.deleteGitHubComment)
+	// The git side (github_git.go): refs, contents, commits, pulls, reviews, teams.
+	gh("GET /github/repos/{owner}/{repo}/git/ref/{ref...}", s.getGitHubRef)
+	gh("POST /github/repos/{owner}/{repo}/git/refs", s.createGitHubRef)
+	gh("DELETE /github/repos/{owner}/{repo}/git/refs/{ref...}", s.deleteGitHubRef)
+	gh("GET /github/repos/{owner}/{repo}/contents/{path...}", s.getGitHubContents)
+	gh("PUT /github/repos/{owner}/{repo}/contents/{path...}", s.putGitHubContents)
+	gh("GET /github/repos/{owner}/{repo}/commits", s.listGitHubCommits)
+	gh("GET /github/repos/{owner}/{repo}/pulls", s.listGitHubPulls)
+	gh("POST /github/repos/{owner}/{repo}/pulls", s.createGitHubPull)
+	gh("PUT /github/repos/{owner}/{repo}/pulls/{number}/merge", s.mergeGitHubPull)
+	gh("GET /github/repos/{owner}/{repo}/pulls/{number}/reviews", s.listGitHubReviews)
+	gh("GET /github/orgs/{org}/teams/{team_slug}/members", s.listGitHubTeamMembers)
+	// Issues (github_issues.go), for drift reports.
+	gh("GET /github/repos/{owner}/{repo}/issues", s.listGitHubIssues)
+	gh("POST /github/repos/{owner}/{repo}/issues", s.createGitHubIssue)
+	gh("PATCH /github/repos/{owner}/{repo}/issues/{number}", s.editGitHubIssue)
+	op := s.operatorRoute
+	op("POST /_emulator/github/repos", s.seedGitHubRepo)
+	op("POST /_emulator/github/repos/{owner}/{repo}/pulls", s.seedGitHubPull)
+	op("POST /_emulator/github/repos/{owner}/{repo}/commits", s.seedGitHubCommit)
+	op("POST /_emulator/github/repos/{owner}/{repo}/pulls/{number}/reviews", s.seedGitHubReview)
+	op("PUT /_emulator/github/orgs/{org}/teams/{team_slug}", s.seedGitHubTeam)
+	s.unknownUnder(githubBase, s.githubUnknownRoute)
 }

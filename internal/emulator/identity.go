@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"net/http"
-	"strings"
 )
 
 // wellKnownConfig answers host discovery the way an Azure workspace does,
@@ -22,19 +21,3 @@ func (s *Server) wellKnownConfig(r *http.Request) (any, error) {
 
 // accountID is the Databricks account every emulated workspace belongs to.
 const accountID = "6a3c1d2e-0b4f-4e7a-9c85-2d1f0e3b4a57"
-
-// orgIDHeader is the response header carrying the workspace id on every
-// workspace API answer (databricks-sdk-go workspace_functions.go reads it
-// in CurrentWorkspaceID; the official provider resolves workspace_id so).
-const orgIDHeader = "X-Databricks-Org-Id"
-
-// isWorkspacePath reports whether path belongs to the workspace API, whose
-// every answer (errors and injected faults included) names the workspace.
-func isWorkspacePath(path string) bool {
-	return strings.HasPrefix(path, "/api/") || path == "/.well-known/databricks-config"
-}
-
-// workspaceID is the default workspace's numeric id, as Azure shows it in
-// the workspace URL (adb-<id>.<n>.azuredatabricks.net). Workspaces created
-// through ARM get their own, in Server.workspaceID (workspace_hosts.go).
-const workspaceID = "1234567890123456"

@@ -16,9 +16,8 @@ func (s *Server) health(r *http.Request) (any, error) {
 }
 
 func (s *Server) reset(r *http.Request) (any, error) {
-	if s.hosted != nil {
-		// The root's reset drops ARM state too: no workspace is left to host.
-		s.hosted.closeAll()
+	for _, f := range s.onReset {
+		f()
 	}
 	if err := s.store.Reset(); err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
 	// Java time zone ids are resolved against the IANA database; embedding
 	// it keeps validation independent of the host's zoneinfo files.
 	_ "time/tzdata"

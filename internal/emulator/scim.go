@@ -70,6 +70,9 @@ type scimError struct {
 
 func (e *scimError) Error() string { return e.Status + " " + e.Detail }
 
+// HTTPStatus makes a scimError answer in its own shape (core.ShapedError).
+func (e *scimError) HTTPStatus() int { return e.status }
+
 func scimErr(status int, scimType, format string, args ...any) *scimError {
 	return &scimError{Schemas: []string{scimErrorSchema}, Detail: fmt.Sprintf(format, args...), Status: strconv.Itoa(status), ScimType: scimType, status: status}
 }

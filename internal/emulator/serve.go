@@ -80,6 +80,13 @@ func printAzureExports(out io.Writer, sps []ServicePrincipal, host, bundle strin
 	fmt.Fprintf(out, "export ARM_SUBSCRIPTION_ID=%s\n", EmulatorSubscriptionID)
 }
 
+// Where the GitHub API and the console live on the root listener: printed
+// here for users, served by the github package and the console.
+const (
+	githubBase    = "/github/"
+	consolePrefix = "/_console/"
+)
+
 // EmulatorSubscriptionID is the subscription the emulator suggests; ARM
 // accepts any subscription id.
 const EmulatorSubscriptionID = "00000000-0000-0000-0000-000000000000"

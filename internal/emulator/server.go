@@ -97,22 +97,28 @@ type Server struct {
 	// routeTable lists every registered route, for GET /_emulator/routes.
 	routeTable []Route
 	entra      *entraID
-	// hosted are the workspaces created through ARM, each served on its own
-	// listener by a child Server (nil on children).
-	hosted *workspaceHosts
+	// unknown answers unmatched paths under a family's prefix (unknownUnder).
+	unknown []prefixHandler
+	// onReset and onClose run before the store is reset or closed: the
+	// services that keep state outside it (hosted workspaces) drop it there.
+	onReset, onClose []func()
 	// rec writes exchanges when opts.Record is set.
 	rec *recorder
 	// tlsBundle is the CA bundle file to trust when opts.TLS is set.
 	tlsBundle string
 	// workspaceID is the numeric id of the workspace this server emulates.
 	workspaceID string
-	// console serves /_console/ (console.go); only the root server has one.
-	console *http.ServeMux
+	// mounted serves a path prefix apart from the APIs: neither logged nor
+	// faulted (the console, on the root server only).
+	mounted *prefixHandler
 	closeMu sync.Once
+	hosted  *workspaceHosts // SPLIT-TEMP
+	console *http.ServeMux  // SPLIT-TEMP
 }
 
-// NewServer opens the store in opts.DataDir and builds the route table.
-func NewServer(opts Options) (*Server, error) {
+// newCore opens the store in opts.DataDir and registers the core's routes
+// (the operator API); the services register theirs on it.
+func newCore(opts Options) (*Server, error) {
 	if opts.DataDir == "" {
 		return nil, fmt.Errorf("emulator: a data directory is required")
 	}
@@ -182,14 +188,7 @@ func NewServer(opts Options) (*Server, error) {
 	if opts.Record != nil {
 		s.rec = &recorder{w: opts.Record}
 	}
-	s.hosted = newWorkspaceHosts(s)
 	s.routes()
-	s.console = http.NewServeMux()
-	s.consoleRoutes()
-	if err := s.rehostWorkspaces(); err != nil {
-		_ = s.Close()
-		return nil, err
-	}
 	return s, nil
 }
 
@@ -198,8 +197,8 @@ func NewServer(opts Options) (*Server, error) {
 func (s *Server) Close() error {
 	var err error
 	s.closeMu.Do(func() {
-		if s.hosted != nil {
-			s.hosted.closeAll()
+		for _, f := range s.onClose {
+			f()
 		}
 		err = s.store.Close()
 	})
@@ -214,11 +213,11 @@ func (s *Server) now() time.Time { return s.opts.Now() }
 
 // ServeHTTP records the request, applies injected faults, recovers from
 // handler panics (a panic is an emulator bug, reported as 500 in the API
-// shape), then dispatches through the route table. The console
-// (console.go) is served apart: neither logged nor faulted.
+// shape), then dispatches through the route table. A mounted handler (the
+// console) is served apart: neither logged nor faulted.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.console != nil && strings.HasPrefix(r.URL.Path, consolePrefix) {
-		s.serveConsole(w, r)
+	if s.mounted != nil && strings.HasPrefix(r.URL.Path, s.mounted.prefix) {
+		s.mounted.h(w, r)
 		return
 	}
 	start := time.Now()
@@ -291,3 +290,32 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 	}
 	return r.ResponseWriter.Write(b)
 }
+
+// orgIDHeader is the response header carrying the workspace id on every
+// workspace API answer (databricks-sdk-go workspace_functions.go reads it
+// in CurrentWorkspaceID; the official provider resolves workspace_id so).
+const orgIDHeader = "X-Databricks-Org-Id"
+
+// isWorkspacePath reports whether path belongs to the workspace API, whose
+// every answer (errors and injected faults included) names the workspace.
+func isWorkspacePath(path string) bool {
+	return strings.HasPrefix(path, "/api/") || path == "/.well-known/databricks-config"
+}
+
+// workspaceID is the default workspace's numeric id, as Azure shows it in
+// the workspace URL (adb-<id>.<n>.azuredatabricks.net). Workspaces created
+// through ARM get their own, in Server.workspaceID (workspace_hosts.go).
+const workspaceID = "1234567890123456"
+
+// mount serves everything under prefix with h, apart from the APIs: neither
+// logged, recorded nor faulted.
+func (s *Server) mount(prefix string, h http.HandlerFunc) {
+	s.mounted = &prefixHandler{prefix, h}
+}
+
+// whenReset runs f when the operator resets the emulator, before the store
+// is emptied.
+func (s *Server) whenReset(f func()) { s.onReset = append(s.onReset, f) }
+
+// whenClosed runs f when the server closes, before the store does.
+func (s *Server) whenClosed(f func()) { s.onClose = append(s.onClose, f) }

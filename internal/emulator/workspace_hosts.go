@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
@@ -34,9 +33,12 @@ import (
 // workspace API and that workspace's operator endpoints.
 
 type workspaceHosts struct {
-	root  *Server
-	mu    sync.Mutex
-	hosts map[string]*workspaceHost
+	root *Server
+	// newChild builds the server of a hosted workspace: a child core with
+	// the workspace routes, injected by the assembly.
+	newChild func(id string) (*Server, error)
+	mu       sync.Mutex
+	hosts    map[string]*workspaceHost
 }
 
 type workspaceHost struct {
@@ -45,8 +47,8 @@ type workspaceHost struct {
 	port int
 }
 
-func newWorkspaceHosts(root *Server) *workspaceHosts {
-	return &workspaceHosts{root: root, hosts: map[string]*workspaceHost{}}
+func newWorkspaceHosts(root *Server, newChild func(id string) (*Server, error)) *workspaceHosts {
+	return &workspaceHosts{root: root, newChild: newChild, hosts: map[string]*workspaceHost{}}
 }
 
 // add starts serving workspace id on port (0: any free port; a taken port
@@ -69,7 +71,7 @@ func (h *workspaceHosts) add(id string, port int) (int, error) {
 	if cfg := h.root.opts.WorkspaceTLS; cfg != nil {
 		ln = tls.NewListener(ln, cfg.Clone())
 	}
-	child, err := h.root.childServer(id)
+	child, err := h.newChild(id)
 	if err != nil {
 		_ = ln.Close()
 		return 0, err
@@ -134,28 +136,6 @@ func (h *workspaceHosts) servers() map[string]*Server {
 	return out
 }
 
-// childServer builds the Server of hosted workspace id.
-func (s *Server) childServer(id string) (*Server, error) {
-	bolt, ok := s.store.(*boltStore)
-	if !ok {
-		return nil, fmt.Errorf("hosting workspace %s: the store cannot be partitioned", id)
-	}
-	child := &Server{
-		opts:        s.opts,
-		rec:         s.rec,
-		store:       &prefixStore{db: bolt, prefix: "ws/" + id + "/"},
-		mux:         http.NewServeMux(),
-		tokens:      s.tokens,
-		log:         s.log.With("workspace_id", id),
-		reqLog:      newRequestLog(1000),
-		faults:      newFaultInjector(),
-		entra:       s.entra,
-		workspaceID: id,
-	}
-	child.routes()
-	return child, nil
-}
-
 // rehostWorkspaces serves, after a restart, every workspace ARM knows,
 // on its previous port when it is free.
 func (s *Server) rehostWorkspaces() error {
@@ -188,44 +168,4 @@ func (s *Server) rehostWorkspaces() error {
 		}
 	}
 	return nil
-}
-
-// prefixStore is one hosted workspace's view of the root store: every
-// bucket name is prefixed, so the families' code is unchanged.
-type prefixStore struct {
-	db     *boltStore
-	prefix string
-}
-
-func (p *prefixStore) View(fn func(tx Tx) error) error {
-	return p.db.View(func(tx Tx) error { return fn(prefixTx{tx, p.prefix}) })
-}
-
-func (p *prefixStore) Update(fn func(tx Tx) error) error {
-	return p.db.Update(func(tx Tx) error { return fn(prefixTx{tx, p.prefix}) })
-}
-
-// Reset drops this workspace's buckets only.
-func (p *prefixStore) Reset() error {
-	return p.db.dropBuckets(func(name string) bool {
-		return strings.HasPrefix(name, p.prefix) || strings.HasPrefix(name, seqBucketPrefix+p.prefix)
-	})
-}
-
-// Close is a no-op: the root server owns the database.
-func (p *prefixStore) Close() error { return nil }
-
-type prefixTx struct {
-	tx     Tx
-	prefix string
-}
-
-func (t prefixTx) Get(bucket, key string, v any) (bool, error) {
-	return t.tx.Get(t.prefix+bucket, key, v)
-}
-func (t prefixTx) Put(bucket, key string, v any) error   { return t.tx.Put(t.prefix+bucket, key, v) }
-func (t prefixTx) Delete(bucket, key string) error       { return t.tx.Delete(t.prefix+bucket, key) }
-func (t prefixTx) NextSeq(bucket string) (uint64, error) { return t.tx.NextSeq(t.prefix + bucket) }
-func (t prefixTx) ForEach(bucket, prefix string, fn func(key string, raw []byte) error) error {
-	return t.tx.ForEach(t.prefix+bucket, prefix, fn)
 }
