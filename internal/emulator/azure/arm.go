@@ -461,7 +461,7 @@ func (s *Service) listWorkspaces(prefix string, check func(core.Tx) error) (*arm
 	return &armResponse{status: http.StatusOK, body: map[string]any{"value": out}}, nil
 }
 
-// armWorkspaces returns the workspaces whose key starts with prefix, due
+// ARMWorkspaces returns the workspaces whose key starts with prefix, due
 // transitions applied (stored documents, bookkeeping included).
 func (s *Service) ARMWorkspaces(prefix string, check func(core.Tx) error) ([]armWorkspace, error) {
 	out := []armWorkspace{}

@@ -26,7 +26,7 @@ import (
 // directory, so they survive a restart, and carry the audience the caller
 // asked for. The services check it the way the real ones do: ARM takes
 // management-audience tokens, the workspace API takes tokens for the Azure
-// Databricks application (2ff814a6-…), see authenticate in routes.go.
+// Databricks application (2ff814a6-…), see core/auth.go.
 
 // aadError is Entra ID's OAuth2 error body. Source: databricks-sdk-go
 // config/azure.go (azureActiveDirectoryErrorResponse) and MSAL's

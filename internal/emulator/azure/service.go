@@ -28,9 +28,9 @@ type entra struct{ *core.EntraID }
 // already knows.
 func New(srv *core.Server, newChild func(id string) (*core.Server, error)) *Service {
 	s := &Service{Server: srv, entra: entra{srv.Entra()}}
-	s.hosted = NewWorkspaceHosts(s, newChild)
-	srv.WhenReset(s.hosted.CloseAll)
-	srv.WhenClosed(s.hosted.CloseAll)
+	s.hosted = newWorkspaceHosts(s, newChild)
+	srv.WhenReset(s.hosted.closeAll)
+	srv.WhenClosed(s.hosted.closeAll)
 	return s
 }
 

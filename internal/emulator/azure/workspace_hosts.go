@@ -34,6 +34,8 @@ import (
 // ID, GitHub and the operator endpoints; a workspace's port serves only the
 // workspace API and that workspace's operator endpoints.
 
+// WorkspaceHosts are the workspaces created through ARM, each served on its
+// own listener by a child server.
 type WorkspaceHosts struct {
 	root *Service
 	// newChild builds the server of a hosted workspace: a child core with
@@ -49,7 +51,7 @@ type workspaceHost struct {
 	port int
 }
 
-func NewWorkspaceHosts(root *Service, newChild func(id string) (*core.Server, error)) *WorkspaceHosts {
+func newWorkspaceHosts(root *Service, newChild func(id string) (*core.Server, error)) *WorkspaceHosts {
 	return &WorkspaceHosts{root: root, newChild: newChild, hosts: map[string]*workspaceHost{}}
 }
 
@@ -117,7 +119,7 @@ func (h *WorkspaceHosts) remove(id string) {
 }
 
 // closeAll stops serving every hosted workspace, keeping their state.
-func (h *WorkspaceHosts) CloseAll() {
+func (h *WorkspaceHosts) closeAll() {
 	h.mu.Lock()
 	hosts := h.hosts
 	h.hosts = map[string]*workspaceHost{}
@@ -127,7 +129,7 @@ func (h *WorkspaceHosts) CloseAll() {
 	}
 }
 
-// servers returns the hosted workspaces' servers by workspace id.
+// Servers returns the hosted workspaces' servers by workspace id.
 func (h *WorkspaceHosts) Servers() map[string]*core.Server {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -138,7 +140,7 @@ func (h *WorkspaceHosts) Servers() map[string]*core.Server {
 	return out
 }
 
-// rehostWorkspaces serves, after a restart, every workspace ARM knows,
+// RehostWorkspaces serves, after a restart, every workspace ARM knows,
 // on its previous port when it is free.
 func (s *Service) RehostWorkspaces() error {
 	var all []armWorkspace

@@ -7,55 +7,55 @@ import (
 	"strings"
 )
 
-// credential is what a request's Authorization header turned out to be.
-type credential struct {
-	// present: an Authorization header was sent at all.
+// Credential is what a request's Authorization header turned out to be.
+type Credential struct {
+	// Present: an Authorization header was sent at all.
 	Present bool
-	// ambiguous: more than one was sent; which one counts is up to each
+	// Ambiguous: more than one was sent; which one counts is up to each
 	// proxy on the way, so none does.
 	Ambiguous bool
-	// static: one of the --token values, accepted by every family.
+	// Static: one of the --token values, accepted by every family.
 	Static bool
-	// claims of an emulator-issued Entra ID token (valid signature), with
-	// expired set when it is past its lifetime.
+	// Claims of an emulator-issued Entra ID token (valid signature), with
+	// Expired set when it is past its lifetime.
 	Claims  *TokenClaims
 	Expired bool
 }
 
-// credentialOf reads r's bearer token: a static token, a token the emulated
+// CredentialOf reads r's bearer token: a static token, a token the emulated
 // Entra ID issued, or something else.
-func (s *Server) CredentialOf(r *http.Request) credential {
+func (s *Server) CredentialOf(r *http.Request) Credential {
 	hs := r.Header.Values("Authorization")
 	if len(hs) == 0 || hs[0] == "" {
-		return credential{}
+		return Credential{}
 	}
 	if len(hs) > 1 {
-		return credential{Present: true, Ambiguous: true}
+		return Credential{Present: true, Ambiguous: true}
 	}
 	h := hs[0]
 	token, found := strings.CutPrefix(h, "Bearer ")
 	if !found {
-		return credential{Present: true}
+		return Credential{Present: true}
 	}
 	if s.KnownToken(token) {
-		return credential{Present: true, Static: true}
+		return Credential{Present: true, Static: true}
 	}
 	c, err := s.entra.Verify(token)
 	switch {
 	case errors.Is(err, ErrTokenExpired):
-		return credential{Present: true, Claims: &c, Expired: true}
+		return Credential{Present: true, Claims: &c, Expired: true}
 	case err != nil:
-		return credential{Present: true}
+		return Credential{Present: true}
 	}
-	return credential{Present: true, Claims: &c}
+	return Credential{Present: true, Claims: &c}
 }
 
-// errMultipleAuthorization answers a request with two Authorization
+// ErrMultipleAuthorization answers a request with two Authorization
 // headers: taking the first, as net/http's Header.Get does, would let a
 // proxy and the service disagree about who is calling.
 const ErrMultipleAuthorization = "More than one Authorization header was sent; send exactly one."
 
-// knownToken reports whether token is one of the static --token values,
+// KnownToken reports whether token is one of the static --token values,
 // which every family (workspace, ARM, GitHub) accepts.
 func (s *Server) KnownToken(token string) bool {
 	for _, t := range s.tokens {
@@ -66,7 +66,7 @@ func (s *Server) KnownToken(token string) bool {
 	return false
 }
 
-// checkWorkspaceAuth answers like the workspace API: no credentials is 401,
+// CheckWorkspaceAuth answers like the workspace API: no credentials is 401,
 // a token it does not know is 403 "Invalid access token.". Entra ID tokens
 // must be for the Azure Databricks application; an ARM (management) token
 // is refused as the bearer token but accepted — and, as in production,

@@ -12,11 +12,11 @@ import (
 	"unicode/utf8"
 )
 
-// maxBodyBytes bounds a request body; the real API refuses far smaller
+// MaxBodyBytes bounds a request body; the real API refuses far smaller
 // payloads for most endpoints, so this only stops a runaway client.
 const MaxBodyBytes = 10 << 20
 
-// decodeBody reads a JSON object request body into v, answering like the
+// DecodeBody reads a JSON object request body into v, answering like the
 // real API: a body that is not JSON or not an object is MALFORMED_REQUEST,
 // a field of the wrong type is INVALID_PARAMETER_VALUE naming the field.
 // An empty body decodes as {} (the SDK sends none for some POSTs).
@@ -50,6 +50,7 @@ func DecodeBody(r *http.Request, v any) error {
 	return nil
 }
 
+// JSONTypeName names a Go kind the way JSON (and the real API's messages) do.
 func JSONTypeName(goKind string) string {
 	switch goKind {
 	case "int", "int32", "int64", "uint", "uint32", "uint64", "float32", "float64":
@@ -65,7 +66,7 @@ func JSONTypeName(goKind string) string {
 	}
 }
 
-// queryInt reads an optional integer query parameter.
+// QueryInt reads an optional integer query parameter.
 func QueryInt(r *http.Request, name string, def int) (int, error) {
 	v := r.URL.Query().Get(name)
 	if v == "" {
@@ -78,7 +79,7 @@ func QueryInt(r *http.Request, name string, def int) (int, error) {
 	return n, nil
 }
 
-// requireString rejects a missing or empty required field the way the real
+// RequireString rejects a missing or empty required field the way the real
 // API does.
 func RequireString(field, value string) error {
 	if value == "" {
@@ -87,7 +88,7 @@ func RequireString(field, value string) error {
 	return nil
 }
 
-// oneOf rejects a value outside an enum the way the real API does, listing
+// OneOf rejects a value outside an enum the way the real API does, listing
 // the valid values; an empty (unset) value passes.
 func OneOf(field, value string, valid []string) error {
 	if value == "" || slices.Contains(valid, value) {

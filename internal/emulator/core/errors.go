@@ -35,28 +35,32 @@ type APIError struct {
 
 func (e *APIError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message) }
 
+// APIErr is an error in the Databricks shape: status, error_code and message.
 func APIErr(status int, code, format string, args ...any) *APIError {
 	return &APIError{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// invalidParam is the most common rejection: 400 INVALID_PARAMETER_VALUE.
+// InvalidParam is the most common rejection: 400 INVALID_PARAMETER_VALUE.
 func InvalidParam(format string, args ...any) *APIError {
 	return APIErr(http.StatusBadRequest, CodeInvalidParameterValue, format, args...)
 }
 
+// NotFound is 404 RESOURCE_DOES_NOT_EXIST.
 func NotFound(format string, args ...any) *APIError {
 	return APIErr(http.StatusNotFound, CodeResourceDoesNotExist, format, args...)
 }
 
+// AlreadyExists is 409 RESOURCE_ALREADY_EXISTS.
 func AlreadyExists(format string, args ...any) *APIError {
 	return APIErr(http.StatusConflict, CodeResourceAlreadyExists, format, args...)
 }
 
+// InvalidState is 400 INVALID_STATE.
 func InvalidState(format string, args ...any) *APIError {
 	return APIErr(http.StatusBadRequest, codeInvalidState, format, args...)
 }
 
-// writeJSON answers with a JSON body. Encoding errors are ignored: the status
+// WriteJSON answers with a JSON body. Encoding errors are ignored: the status
 // line is already sent and there is nobody left to tell.
 func WriteJSON(w http.ResponseWriter, status int, body any) {
 	w.Header().Set("Content-Type", "application/json")
@@ -74,7 +78,7 @@ type ShapedError interface {
 	HTTPStatus() int
 }
 
-// writeAPIError answers with the Databricks error shape (a ShapedError's own
+// WriteAPIError answers with the Databricks error shape (a ShapedError's own
 // shape for one). Any error that is
 // not an *APIError is an emulator bug and becomes 500 INTERNAL_ERROR, never a
 // panic or a bare text body.

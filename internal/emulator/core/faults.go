@@ -88,6 +88,7 @@ func (f *faultInjector) set(c FaultConfig) {
 	f.matched = make([]int, len(f.rules))
 }
 
+// Get is the fault rules in force.
 func (f *faultInjector) Get() FaultConfig {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -6,7 +6,7 @@ import (
 	"strconv"
 )
 
-// page slices items for list endpoints that take page_size/page_token and
+// Page slices items for list endpoints that take page_size/page_token and
 // answer next_page_token. Tokens are opaque to clients (base64 of an offset,
 // like the real services' opaque cursors); a token this emulator did not
 // issue is INVALID_PARAMETER_VALUE.
@@ -27,7 +27,7 @@ func Page[T any](r *http.Request, items []T, defaultSize, maxSize int) ([]T, str
 	return PageAt(r, items, size)
 }
 
-// pageMaxResults is page for the Unity Catalog and MLflow lists, which size
+// PageMaxResults is page for the Unity Catalog and MLflow lists, which size
 // pages with max_results: absent is unsized (unpagedAll) or the server
 // default, 0 is the server default, above maxSize is capped, negative is
 // refused. Source: databricks-sdk-go service/catalog/model.go
@@ -51,7 +51,7 @@ func PageMaxResults[T any](r *http.Request, items []T, defaultSize, maxSize int,
 	return PageAt(r, items, size)
 }
 
-// pageAt returns the size items after the offset page_token encodes.
+// PageAt returns the size items after the offset page_token encodes.
 func PageAt[T any](r *http.Request, items []T, size int) ([]T, string, error) {
 	offset, err := DecodePageToken(r.URL.Query().Get("page_token"))
 	if err != nil {
@@ -68,7 +68,7 @@ func PageAt[T any](r *http.Request, items []T, size int) ([]T, string, error) {
 	return items[offset:end], next, nil
 }
 
-// decodePageToken is the offset a page token this emulator issued encodes
+// DecodePageToken is the offset a page token this emulator issued encodes
 // ("" is the first page).
 func DecodePageToken(tok string) (int, error) {
 	if tok == "" {
@@ -85,12 +85,12 @@ func DecodePageToken(tok string) (int, error) {
 	return offset, nil
 }
 
-// pageToken is the opaque token of the page starting at offset.
+// PageToken is the opaque token of the page starting at offset.
 func PageToken(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset)))
 }
 
-// pageBody is pageMaxResults for searches that take max_results and
+// PageBody is pageMaxResults for searches that take max_results and
 // page_token in a POST body (MLflow runs/search, experiments/search).
 func PageBody[T any](r *http.Request, items []T, maxResults int, token string, defaultSize, maxSize int) ([]T, string, error) {
 	q := r.URL.Query()

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// child builds the core of hosted workspace id: the root's options, tokens
+// Child builds the core of hosted workspace id: the root's options, tokens
 // and token issuer, its own request log, faults and route table, and its
 // state in the root's store under "ws/<id>/". The caller registers the
 // services' routes on it.

@@ -23,9 +23,9 @@ type RequestLogEntry struct {
 	Fault string `json:"fault,omitempty"`
 }
 
-// requestLog is a bounded ring of recent requests, kept in memory only: it
+// RequestLogRing is a bounded ring of recent requests, kept in memory only: it
 // is a debugging and measuring aid, not state.
-type requestLog struct {
+type RequestLogRing struct {
 	mu      sync.Mutex
 	entries []RequestLogEntry
 	next    int
@@ -33,11 +33,11 @@ type requestLog struct {
 	seq     uint64
 }
 
-func newRequestLog(size int) *requestLog {
-	return &requestLog{entries: make([]RequestLogEntry, size)}
+func newRequestLog(size int) *RequestLogRing {
+	return &RequestLogRing{entries: make([]RequestLogEntry, size)}
 }
 
-func (l *requestLog) add(r *http.Request, status int, d time.Duration, fault string) {
+func (l *RequestLogRing) add(r *http.Request, status int, d time.Duration, fault string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.seq++
@@ -81,8 +81,8 @@ func redactQuery(raw string) string {
 	return strings.Join(out, "&")
 }
 
-// since returns the entries after seq whose path starts with prefix, oldest first.
-func (l *requestLog) Since(seq uint64, prefix string) []RequestLogEntry {
+// Since returns the entries after seq whose path starts with prefix, oldest first.
+func (l *RequestLogRing) Since(seq uint64, prefix string) []RequestLogEntry {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := []RequestLogEntry{}
@@ -99,14 +99,14 @@ func (l *requestLog) Since(seq uint64, prefix string) []RequestLogEntry {
 	return out
 }
 
-// lastSeq is the sequence number of the latest request; it only grows.
-func (l *requestLog) LastSeq() uint64 {
+// LastSeq is the sequence number of the latest request; it only grows.
+func (l *RequestLogRing) LastSeq() uint64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.seq
 }
 
-func (l *requestLog) clear() {
+func (l *RequestLogRing) clear() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.next, l.full = 0, false

@@ -5,10 +5,11 @@ import (
 	"strings"
 )
 
-// routes is the emulator's table of contents. Paths follow the real REST API
-// (databricks-sdk-go service/*/impl.go lists the ones its typed clients call);
-// families never collide: the workspace API lives under /api/, operator
-// endpoints under /_emulator/.
+// routes registers the core's own routes. The services register theirs
+// (workspace/routes.go, azure, github); families never collide: the
+// workspace API lives under /api/, ARM under /subscriptions/, GitHub under
+// /github/, operator endpoints under /_emulator/. GET /_emulator/routes
+// lists them all.
 func (s *Server) routes() {
 	// Operator endpoints (operator.go): not part of any real API.
 	op := s.OperatorRoute
@@ -25,17 +26,17 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/", s.unknownRoute)
 }
 
-// apiHandler serves one route: it returns the body of a 200 answer, or an
+// APIHandler serves one route: it returns the body of a 200 answer, or an
 // error (an *APIError to answer in the API's shape).
 type APIHandler func(r *http.Request) (any, error)
 
-// workspaceRoute registers a workspace API route behind bearer-token auth.
+// WorkspaceRoute registers a workspace API route behind bearer-token auth.
 func (s *Server) WorkspaceRoute(pattern string, h APIHandler) {
 	s.addRoute(FamilyWorkspace, pattern)
 	s.handleAPI(pattern, s.CheckWorkspaceAuth, h)
 }
 
-// publicRoute registers a workspace route that production serves without
+// PublicRoute registers a workspace route that production serves without
 // authentication (host discovery).
 func (s *Server) PublicRoute(pattern string, h APIHandler) {
 	s.routeTable = append(s.routeTable, Route{Family: FamilyWorkspace, Pattern: pattern, Open: true})
@@ -63,7 +64,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, h APIHandler) {
 	WriteJSON(w, http.StatusOK, body)
 }
 
-// operatorRoute registers an operator endpoint: the workspace API's error
+// OperatorRoute registers an operator endpoint: the workspace API's error
 // shape, behind the operator token (operator_auth.go).
 func (s *Server) OperatorRoute(pattern string, h APIHandler) {
 	s.addRoute(familyOperator, pattern)
@@ -93,14 +94,14 @@ func (s *Server) addRoute(family, pattern string) {
 	s.routeTable = append(s.routeTable, Route{Family: family, Pattern: pattern})
 }
 
-// handle registers a route whose handler writes its whole answer (its
+// Handle registers a route whose handler writes its whole answer (its
 // family's auth, error shape or content type), listed under family.
 func (s *Server) Handle(family, pattern string, h http.HandlerFunc) {
 	s.addRoute(family, pattern)
 	s.mux.HandleFunc(pattern, h)
 }
 
-// unknownUnder answers the paths under prefix that no route matches, in the
+// UnknownUnder answers the paths under prefix that no route matches, in the
 // shape of the family that owns prefix (GitHub's, ARM's), instead of the
 // workspace API's 501.
 func (s *Server) UnknownUnder(prefix string, h http.HandlerFunc) {

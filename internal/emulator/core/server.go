@@ -55,7 +55,7 @@ type Options struct {
 	// call of a large terraform apply.
 	RequestLogSize int
 	// ServicePrincipals are the applications the emulated Entra ID issues
-	// tokens to (entraid.go).
+	// tokens to (azure/entraid.go; tokens.go).
 	ServicePrincipals []ServicePrincipal
 	// ManagedIdentities are the client ids of the service principals the
 	// managed-identity endpoints (IMDS, App Service) answer for; the first
@@ -75,7 +75,7 @@ type Options struct {
 	// Record, when set, receives every workspace API exchange (record.go).
 	Record io.Writer
 	// WorkspaceBindHost is the address workspaces created through ARM are
-	// served on, each on its own port (workspace_hosts.go). Empty means
+	// served on, each on its own port (azure/workspace_hosts.go). Empty means
 	// 127.0.0.1.
 	WorkspaceBindHost string
 }
@@ -90,7 +90,7 @@ type Server struct {
 	mux    *http.ServeMux
 	tokens [][]byte
 	log    *slog.Logger
-	reqLog *requestLog
+	reqLog *RequestLogRing
 	faults *faultInjector
 	// routeTable lists every registered route, for GET /_emulator/routes.
 	routeTable []Route
@@ -112,7 +112,7 @@ type Server struct {
 	closeMu sync.Once
 }
 
-// newCore opens the store in opts.DataDir and registers the core's routes
+// New opens the store in opts.DataDir and registers the core's routes
 // (the operator API); the services register theirs on it.
 func New(opts Options) (*Server, error) {
 	if opts.DataDir == "" {
@@ -201,10 +201,13 @@ func (s *Server) Close() error {
 	return err
 }
 
-// Store exposes the state store to test helpers in this module that seed
-// data the way a training job would (see seed.go); API clients never use it.
+// Store is the state store: the services keep their state in it, and test
+// helpers in this module seed data through it the way a training job would;
+// API clients never use it.
 func (s *Server) Store() Store { return s.store }
 
+// Now is the emulator clock (Options.Now): every asynchronous transition
+// and schedule reads it, so tests and the demo can advance it.
 func (s *Server) Now() time.Time { return s.opts.Now() }
 
 // ServeHTTP records the request, applies injected faults, recovers from
@@ -300,20 +303,20 @@ func isWorkspacePath(path string) bool {
 
 // workspaceID is the default workspace's numeric id, as Azure shows it in
 // the workspace URL (adb-<id>.<n>.azuredatabricks.net). Workspaces created
-// through ARM get their own, in Server.workspaceID (workspace_hosts.go).
+// through ARM get their own, in Server.workspaceID (azure/workspace_hosts.go).
 const workspaceID = "1234567890123456"
 
-// mount serves everything under prefix with h, apart from the APIs: neither
+// Mount serves everything under prefix with h, apart from the APIs: neither
 // logged, recorded nor faulted.
 func (s *Server) Mount(prefix string, h http.HandlerFunc) {
 	s.mounted = &prefixHandler{prefix, h}
 }
 
-// whenReset runs f when the operator resets the emulator, before the store
+// WhenReset runs f when the operator resets the emulator, before the store
 // is emptied.
 func (s *Server) WhenReset(f func()) { s.onReset = append(s.onReset, f) }
 
-// whenClosed runs f when the server closes, before the store does.
+// WhenClosed runs f when the server closes, before the store does.
 func (s *Server) WhenClosed(f func()) { s.onClose = append(s.onClose, f) }
 
 // Options are the options the server was built with, defaults filled in.
@@ -326,7 +329,7 @@ func (s *Server) Logger() *slog.Logger { return s.log }
 func (s *Server) WorkspaceID() string { return s.workspaceID }
 
 // RecentRequests is the request log (what /_emulator/requests answers).
-func (s *Server) RecentRequests() *requestLog { return s.reqLog }
+func (s *Server) RecentRequests() *RequestLogRing { return s.reqLog }
 
 // Faults are the fault rules in force (what /_emulator/faults answers).
 func (s *Server) Faults() FaultConfig { return s.faults.Get() }

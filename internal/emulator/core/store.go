@@ -334,7 +334,7 @@ func hasPrefix(k, p []byte) bool {
 	return len(k) >= len(p) && string(k[:len(p)]) == string(p)
 }
 
-// getAll decodes every document under prefix in bucket, in key order.
+// GetAll decodes every document under prefix in bucket, in key order.
 func GetAll[T any](tx Tx, bucket, prefix string) ([]T, error) {
 	var out []T
 	err := tx.ForEach(bucket, prefix, func(key string, raw []byte) error {
@@ -348,7 +348,7 @@ func GetAll[T any](tx Tx, bucket, prefix string) ([]T, error) {
 	return out, err
 }
 
-// keysOf returns the keys under prefix in bucket, in key order.
+// KeysOf returns the keys under prefix in bucket, in key order.
 func KeysOf(st Store, bucket, prefix string) ([]string, error) {
 	var keys []string
 	err := st.View(func(tx Tx) error {

@@ -80,7 +80,7 @@ const (
 	audienceDatabricks
 )
 
-// classifyAudience tells which service accepts tokens for aud. self is the
+// ClassifyAudience tells which service accepts tokens for aud. self is the
 // emulator's own base URL as the client reached it: ARM also accepts tokens
 // whose audience is its own endpoint (the Databricks SDK asks for one when
 // it resolves a workspace host from its ARM id: config/azure.go,
@@ -95,7 +95,7 @@ func ClassifyAudience(aud, self string) audienceFamily {
 	return AudienceUnknown
 }
 
-// entraID issues and verifies the emulator's tokens. It is shared by the
+// EntraID issues and verifies the emulator's tokens. It is shared by the
 // root server and every hosted workspace, so a token is valid on all of them.
 type EntraID struct {
 	key        []byte
@@ -121,7 +121,7 @@ func newEntraID(dataDir string, principals []ServicePrincipal, now func() time.T
 	return &EntraID{key: key, principals: principals, Now: now}, nil
 }
 
-// tokenClaims are the claims of the emulator's JWTs: the subset of an Entra
+// TokenClaims are the claims of the emulator's JWTs: the subset of an Entra
 // ID app-only access token (and of a GitHub Actions ID token) that clients
 // and the emulator's services look at.
 type TokenClaims struct {
@@ -138,6 +138,7 @@ type TokenClaims struct {
 	Version   string `json:"ver,omitempty"`
 }
 
+// Sign makes a JWT of c, signed with the emulator's key.
 func (e *EntraID) Sign(c TokenClaims) (string, error) {
 	header := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
 	payload, err := json.Marshal(c)
@@ -159,7 +160,7 @@ var (
 	ErrTokenExpired     = errors.New("token expired")
 )
 
-// verify checks a JWT's signature and validity window and returns its claims.
+// Verify checks a JWT's signature and validity window and returns its claims.
 func (e *EntraID) Verify(token string) (TokenClaims, error) {
 	var c TokenClaims
 	parts := strings.Split(token, ".")
@@ -184,7 +185,7 @@ func (e *EntraID) Verify(token string) (TokenClaims, error) {
 	return c, nil
 }
 
-// principal finds clientID among the configured service principals.
+// Principal finds clientID among the configured service principals.
 func (e *EntraID) Principal(clientID string) (ServicePrincipal, bool) {
 	for _, sp := range e.principals {
 		if sp.ClientID == clientID {
@@ -194,6 +195,7 @@ func (e *EntraID) Principal(clientID string) (ServicePrincipal, bool) {
 	return ServicePrincipal{}, false
 }
 
+// KnowsTenant reports whether a configured service principal is in tenant.
 func (e *EntraID) KnowsTenant(tenant string) bool {
 	for _, sp := range e.principals {
 		if strings.EqualFold(sp.TenantID, tenant) {
@@ -210,7 +212,7 @@ func objectID(clientID string) string {
 	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
 }
 
-// issue signs an app-only access token for sp and resource.
+// Issue signs an app-only access token for sp and resource.
 func (e *EntraID) Issue(sp ServicePrincipal, resource, version string) (string, time.Time, error) {
 	now := e.Now()
 	exp := now.Add(AccessTokenLifetime)
@@ -226,7 +228,7 @@ func (e *EntraID) Issue(sp ServicePrincipal, resource, version string) (string, 
 	return tok, exp, err
 }
 
-// requestBase is the scheme://host the client used to reach the emulator.
+// RequestBase is the scheme://host the client used to reach the emulator.
 func RequestBase(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {

@@ -132,6 +132,7 @@ func (s *Service) githubUnknownRoute(w http.ResponseWriter, r *http.Request) {
 
 // Stored objects.
 
+// Repo is a stored repository.
 type Repo struct {
 	ID            int64  `json:"id"`
 	Owner         string `json:"owner"`
@@ -142,6 +143,7 @@ type Repo struct {
 	CreatedAt     string `json:"created_at"`
 }
 
+// Pull is a stored pull request.
 type Pull struct {
 	ID        int64  `json:"id"`
 	Number    int    `json:"number"`
@@ -159,6 +161,7 @@ type Pull struct {
 	UpdatedAt string `json:"updated_at"`
 }
 
+// Comment is a stored issue comment.
 type Comment struct {
 	ID        int64  `json:"id"`
 	Issue     int    `json:"issue"`
@@ -171,6 +174,7 @@ type Comment struct {
 // GitHub treats owner and repository names case-insensitively.
 func RepoKey(owner, repo string) string { return strings.ToLower(owner + "/" + repo) }
 
+// PullKey is the store key of pull request n.
 func PullKey(owner, repo string, n int) string {
 	return fmt.Sprintf("%s#%010d", RepoKey(owner, repo), n)
 }
@@ -694,7 +698,7 @@ func (s *Service) addPull(tx core.Tx, repo *Repo, req GitHubPullSeed) (Pull, err
 	return p, tx.Put(BucketGitHubPulls, PullKey(repo.Owner, repo.Name, p.Number), p)
 }
 
-// githubRoutes registers the GitHub REST API (github.go), under its own base
+// Routes registers the GitHub REST API (github.go), under its own base
 // path and with GitHub's auth and error shape, and the operator endpoints
 // that seed it.
 func (s *Service) Routes() {

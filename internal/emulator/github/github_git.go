@@ -40,6 +40,7 @@ type ghCommit struct {
 	Changed []string `json:"changed"`
 }
 
+// Review is a stored pull request review.
 type Review struct {
 	ID          int64  `json:"id"`
 	User        string `json:"user"`
@@ -64,7 +65,7 @@ func blobSHA(content string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// branchHead returns the commit a branch points at.
+// BranchHead returns the commit a branch points at.
 func (s *Service) BranchHead(tx core.Tx, owner, repo, branch string) (ghCommit, error) {
 	var sha string
 	ok, err := tx.Get(bucketGitHubBranches, branchKey(owner, repo, branch), &sha)
@@ -77,6 +78,7 @@ func (s *Service) BranchHead(tx core.Tx, owner, repo, branch string) (ghCommit, 
 	return s.Commit(tx, owner, repo, sha)
 }
 
+// Commit loads a commit of owner/repo by sha.
 func (s *Service) Commit(tx core.Tx, owner, repo, sha string) (ghCommit, error) {
 	var c ghCommit
 	ok, err := tx.Get(bucketGitHubCommits, commitKey(owner, repo, sha), &c)

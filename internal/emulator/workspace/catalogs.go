@@ -17,6 +17,7 @@ import (
 // than information_schema is refused unless force=true, which deletes
 // everything inside it.
 
+// CatalogInfo is a stored catalog (catalog.CatalogInfo).
 type CatalogInfo struct {
 	Name                         string            `json:"name"`
 	FullName                     string            `json:"full_name"`
@@ -34,7 +35,7 @@ type CatalogInfo struct {
 	auditFields
 }
 
-// informationSchema is the read-only schema every catalog has.
+// InformationSchema is the read-only schema every catalog has.
 const InformationSchema = "information_schema"
 
 func (s *Service) createCatalog(r *http.Request) (any, error) {

@@ -48,6 +48,7 @@ const (
 	runSkipped     = "SKIPPED"
 )
 
+// Job is a stored job.
 type Job struct {
 	JobID           int64          `json:"job_id"`
 	CreatorUserName string         `json:"creator_user_name"`
@@ -108,6 +109,7 @@ type jobClusterView struct {
 	NewCluster    *clusterSpec `json:"new_cluster"`
 }
 
+// JobScheduleView is a job's schedule as the console shows it.
 type JobScheduleView struct {
 	QuartzCronExpression string `json:"quartz_cron_expression"`
 	TimezoneID           string `json:"timezone_id"`
@@ -119,7 +121,7 @@ type jobParameterView struct {
 	Default *string `json:"default"`
 }
 
-// jobRun is a stored run; its state is derived from the clock (see state).
+// JobRun is a stored run; its state is derived from the clock (see state).
 type JobRun struct {
 	RunID            int64         `json:"run_id"`
 	JobID            int64         `json:"job_id"`
@@ -158,6 +160,7 @@ type runState struct {
 	userCanceled               bool
 }
 
+// State is the run's state at now.
 func (r JobRun) State(now time.Time) runState {
 	at := now.UnixMilli()
 	d := r.DelayMillis
@@ -786,7 +789,7 @@ func maxConcurrentRuns(j Job) int {
 	return 1
 }
 
-// settingsView decodes j's stored settings into their typed view.
+// SettingsView decodes j's stored settings into their typed view.
 func (j Job) SettingsView() (jobSettingsView, error) {
 	var v jobSettingsView
 	raw, err := json.Marshal(j.Settings)

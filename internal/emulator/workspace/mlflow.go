@@ -60,6 +60,7 @@ type runInfo struct {
 	LifecycleStage string `json:"lifecycle_stage"`
 }
 
+// MetricPoint is one logged value of a run's metric.
 type MetricPoint struct {
 	Key       string  `json:"key"`
 	Value     float64 `json:"value"`
@@ -68,7 +69,7 @@ type MetricPoint struct {
 	RunID     string  `json:"run_id,omitempty"`
 }
 
-// mlflowRun is the stored run: its info, every metric point ever logged,
+// MLflowRun is the stored run: its info, every metric point ever logged,
 // its params and tags.
 type MLflowRun struct {
 	Info    runInfo           `json:"info"`
@@ -108,7 +109,7 @@ func loadExperiment(tx core.Tx, id string, e *experiment) error {
 	return nil
 }
 
-// latestMetrics is RunData.metrics: per key the point with the highest
+// LatestMetrics is RunData.metrics: per key the point with the highest
 // step, then the latest timestamp, then the highest value (MLflow's rule).
 func (run MLflowRun) LatestMetrics() []MetricPoint {
 	latest := map[string]MetricPoint{}

@@ -233,7 +233,7 @@ func (s *Service) listModelVersions(r *http.Request) (any, error) {
 	return map[string]any{"model_versions": views, "next_page_token": next}, nil
 }
 
-// modelWithVersions loads a model and its versions (oldest first), settled.
+// ModelWithVersions loads a model and its versions (oldest first), settled.
 func (s *Service) ModelWithVersions(full string) (RegisteredModel, []modelVersion, error) {
 	var (
 		m   RegisteredModel

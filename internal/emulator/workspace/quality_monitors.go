@@ -85,6 +85,7 @@ type monitorTimeSeries struct {
 	TimestampCol  string   `json:"timestamp_col"`
 }
 
+// MonitorSchedule is a monitor's refresh schedule.
 type MonitorSchedule struct {
 	QuartzCronExpression string `json:"quartz_cron_expression"`
 	TimezoneID           string `json:"timezone_id"`
@@ -156,7 +157,7 @@ func (m qualityMonitor) view() qualityMonitor {
 	return m
 }
 
-// monitorRefresh is a stored refresh; its state derives from the clock.
+// MonitorRefresh is a stored refresh; its state derives from the clock.
 type MonitorRefresh struct {
 	TableName   string            `json:"table_name"`
 	RefreshID   int64             `json:"refresh_id"`
@@ -177,6 +178,7 @@ type DriftMetricsRow struct {
 	ColumnDrift
 }
 
+// RefreshInfo is a monitor refresh as the API answers it.
 type RefreshInfo struct {
 	RefreshID   int64  `json:"refresh_id"`
 	State       string `json:"state"`
@@ -186,6 +188,7 @@ type RefreshInfo struct {
 	Trigger     string `json:"trigger"`
 }
 
+// Info is the refresh as the API answers it at now.
 func (r MonitorRefresh) Info(now time.Time) RefreshInfo {
 	at, d := now.UnixMilli(), r.DelayMillis
 	out := RefreshInfo{RefreshID: r.RefreshID, StartTimeMs: r.StartTimeMs, Trigger: r.Trigger}
@@ -456,7 +459,7 @@ func (s *Service) createQualityMonitor(r *http.Request) (any, error) {
 	return m.view(), nil
 }
 
-// withMonitor loads the monitor of table in a write transaction, applies a
+// WithMonitor loads the monitor of table in a write transaction, applies a
 // due activation and fn (nil to only read), and stores the result.
 func (s *Service) WithMonitor(table string, fn func(tx core.Tx, m *qualityMonitor) error) (qualityMonitor, error) {
 	var m qualityMonitor
@@ -541,6 +544,7 @@ func (s *Service) updateQualityMonitor(r *http.Request) (any, error) {
 	return m.view(), nil
 }
 
+// ProfileType names the monitor's profile (snapshot, time series, inference log).
 func ProfileType(m MonitorSettings) string {
 	switch {
 	case m.InferenceLog != nil:
@@ -650,6 +654,7 @@ func driftRows(m qualityMonitor, t tableInfo) []DriftMetricsRow {
 	return rows
 }
 
+// Round4 rounds a metric to four decimals, as the metric tables store it.
 func Round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
 
 func (s *Service) loadRefresh(r *http.Request) (string, MonitorRefresh, error) {

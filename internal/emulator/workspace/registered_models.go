@@ -26,6 +26,7 @@ import (
 // models are FUNCTION securables.
 const modelKind = "Routine or Model"
 
+// RegisteredModel is a stored Unity Catalog registered model.
 type RegisteredModel struct {
 	Name            string `json:"name"`
 	CatalogName     string `json:"catalog_name"`
@@ -43,7 +44,7 @@ type RegisteredModel struct {
 	LastVersion int `json:"_last_version"`
 }
 
-// modelAlias is RegisteredModelAlias.
+// ModelAlias is RegisteredModelAlias.
 type ModelAlias struct {
 	AliasName  string `json:"alias_name"`
 	VersionNum int    `json:"version_num"`
@@ -76,7 +77,7 @@ func (m RegisteredModel) view(withAliases bool) registeredModelInfo {
 	return info
 }
 
-// aliasList returns the aliases sorted by name, only those on version if it
+// AliasList returns the aliases sorted by name, only those on version if it
 // is not zero.
 func (m RegisteredModel) AliasList(version int) []ModelAlias {
 	out := []ModelAlias{}

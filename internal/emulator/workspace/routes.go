@@ -4,7 +4,7 @@ import (
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/core"
 )
 
-// workspaceRoutes registers the workspace API, family by family: this is its
+// Routes registers the workspace API, family by family: this is its
 // table of contents. Paths follow the real REST API (databricks-sdk-go
 // service/*/impl.go lists the ones its typed clients call); everything lives
 // under /api/ except host discovery.

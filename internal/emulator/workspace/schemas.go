@@ -15,6 +15,7 @@ import (
 // refused unless force=true, with the real message, which counts registered
 // models as functions ("The schema has 0 tables(s), 1 functions(s), 0 volumes(s)").
 
+// SchemaInfo is a stored schema (catalog.SchemaInfo).
 type SchemaInfo struct {
 	Name                         string            `json:"name"`
 	CatalogName                  string            `json:"catalog_name"`

@@ -106,7 +106,7 @@ type autoCaptureConfig struct {
 	} `json:"state,omitempty"`
 }
 
-// endpointConfig is an active or pending config.
+// EndpointConfig is an active or pending config.
 type EndpointConfig struct {
 	ConfigVersion     int                `json:"config_version"`
 	ServedEntities    []servedEntity     `json:"served_entities"`
@@ -131,7 +131,7 @@ type endpointState struct {
 	ConfigUpdate string `json:"config_update"`
 }
 
-// servingEndpoint is the stored document and, without ResolveAt, the
+// ServingEndpoint is the stored document and, without ResolveAt, the
 // detailed answer (serving.ServingEndpointDetailed).
 type ServingEndpoint struct {
 	ID                   string           `json:"id"`
@@ -515,7 +515,7 @@ func inferenceTableColumns() []columnInfo {
 
 func ptr[T any](v T) *T { return &v }
 
-// withEndpoint loads name in a write transaction, resolves a due
+// WithEndpoint loads name in a write transaction, resolves a due
 // deployment, applies fn (nil to only read) and stores the result.
 func (s *Service) WithEndpoint(name string, fn func(tx core.Tx, e *ServingEndpoint) error) (ServingEndpoint, error) {
 	var e ServingEndpoint
@@ -729,12 +729,12 @@ type entityTraffic struct {
 	Entity                   servedEntity
 	share                    float64
 	Requests, Err4xx, Err5xx float64
-	// expected is the model's exact request count, before rounding down
+	// Expected is the model's exact request count, before rounding down
 	// to whole requests; rates over short windows use it.
 	Expected float64
 }
 
-// endpointTraffic is every served entity's traffic at instant at: its
+// EndpointTraffic is every served entity's traffic at instant at: its
 // traffic share of one request per second since the config went live, 0.5 %
 // of it 4xx and 0.1 % 5xx (endpointErrorShare).
 func EndpointTraffic(e ServingEndpoint, at time.Time) []entityTraffic {
@@ -758,7 +758,7 @@ func EndpointTraffic(e ServingEndpoint, at time.Time) []entityTraffic {
 	return out
 }
 
-// endpointErrorShare is the share of requests the traffic model fails.
+// EndpointErrorShare is the share of requests the traffic model fails.
 const EndpointErrorShare = 1.0/200 + 1.0/1000
 
 func renderEndpointMetrics(e ServingEndpoint, now time.Time) string {

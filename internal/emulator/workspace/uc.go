@@ -85,7 +85,7 @@ func splitFullName(kind, full string, n int) ([]string, error) {
 	return parts, nil
 }
 
-// ucKey is the store key of a (full) name.
+// UCKey is the store key of a (full) name.
 func UCKey(parts ...string) string { return strings.ToLower(strings.Join(parts, ".")) }
 
 // newUUID returns a random RFC 4122 version 4 UUID, the shape of Unity
@@ -124,7 +124,7 @@ func mustNotExist(tx core.Tx, bucket, key, kind string) error {
 	return nil
 }
 
-// countUnder counts the documents in bucket whose key starts with prefix.
+// CountUnder counts the documents in bucket whose key starts with prefix.
 func CountUnder(tx core.Tx, bucket, prefix string) (int, error) {
 	n := 0
 	err := tx.ForEach(bucket, prefix, func(string, []byte) error { n++; return nil })
@@ -185,7 +185,7 @@ func ucGet[T any](s *Service, bucket, key, kind string) (T, error) {
 	return v, err
 }
 
-// ucList loads every document under prefix in a read transaction.
+// UCList loads every document under prefix in a read transaction.
 func UCList[T any](s *Service, bucket, prefix string) ([]T, error) {
 	var out []T
 	err := s.Store().View(func(tx core.Tx) error {
