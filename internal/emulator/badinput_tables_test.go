@@ -1,14 +1,5 @@
 package emulator_test
 
-import (
-	"regexp"
-	"strings"
-	"testing"
-
-	"github.com/brickops/terraform-provider-brickops/internal/emulator"
-	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
-)
-
 // tableDataBadInputs are the bad-input rows of the SQL statements API,
 // serving invocations and the operator's traffic and labels.
 func tableDataBadInputs() []badInput {
@@ -48,48 +39,5 @@ func tableDataBadInputs() []badInput {
 		{route: "POST " + labels, name: "no request id", path: "/_emulator/serving-endpoints/nope/labels", body: `{"labels":[{"label":1}]}`, status: 400, code: badParam, message: "labels[0] needs databricks_request_id or client_request_id"},
 		{route: "POST " + labels, name: "fractional label", path: "/_emulator/serving-endpoints/nope/labels", body: `{"labels":[{"client_request_id":"c","label":0.5}]}`, status: 400, code: badParam, message: "whole number"},
 		{route: "POST " + labels, name: "unknown endpoint", path: "/_emulator/serving-endpoints/nope/labels", body: `{"labels":[{"client_request_id":"c","label":1}]}`, status: 404, code: "RESOURCE_DOES_NOT_EXIST", message: "'nope' does not exist"},
-	}
-}
-
-// SPLIT-TEMP: until routes() registers the table data routes, their rows
-// run here rather than in TestBadInput_answersLikeTheRealAPI.
-func TestBadInput_tableData(t *testing.T) {
-	emu := emulatortest.Start(t)
-	emulator.ServeTableDataForTest(t, emu.Server)
-	families := map[string]string{}
-	for _, r := range routeTable(t, emu.Server) {
-		families[r.Pattern] = r.Family
-	}
-	for _, tc := range tableDataBadInputs() {
-		t.Run(tc.route+"/"+tc.name, func(t *testing.T) {
-			family, ok := families[tc.route]
-			if !ok {
-				t.Fatalf("route %q is not served", tc.route)
-			}
-			method, _, _ := strings.Cut(tc.route, " ")
-			status, raw := rawRequest(t, method, emu.URL+tc.path, authFor(emu, family), tc.body)
-			if status != tc.status {
-				t.Fatalf("status %d, want %d: %.300s", status, tc.status, raw)
-			}
-			if problem := checkAnswer(family, method, status, []byte(raw)); problem != "" {
-				t.Fatalf("%s: %.300s", problem, raw)
-			}
-			code, message := errorOf(family, []byte(raw))
-			if code != tc.code || !strings.Contains(message, tc.message) {
-				t.Errorf("got %q %q, want %q containing %q", code, message, tc.code, tc.message)
-			}
-		})
-	}
-	// And junk, as TestBadInput_noRouteAnswers500 throws at every route.
-	wildcard := regexp.MustCompile(`\{[^}]+\}`)
-	for _, row := range tableDataBadInputs() {
-		method, pattern, _ := strings.Cut(row.route, " ")
-		path := wildcard.ReplaceAllString(pattern, "..%2F%00x")
-		for _, body := range junkBodies {
-			status, raw := rawRequest(t, method, emu.URL+path, authFor(emu, families[row.route]), body)
-			if problem := checkAnswer(families[row.route], method, status, []byte(raw)); problem != "" {
-				t.Errorf("%s with body %.40q: %s: %d %.200s", row.route, body, problem, status, raw)
-			}
-		}
 	}
 }

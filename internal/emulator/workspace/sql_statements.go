@@ -1,4 +1,4 @@
-package emulator
+package workspace
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/core"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/tabledata"
 )
 
@@ -175,59 +176,59 @@ func (ss *statementStore) get(id string) (*sqlStatement, error) {
 	defer ss.mu.Unlock()
 	st, ok := ss.byID[id]
 	if !ok {
-		return nil, notFound("Statement %s does not exist (or its result expired).", id)
+		return nil, core.NotFound("Statement %s does not exist (or its result expired).", id)
 	}
 	return st, nil
 }
 
 // validate checks an execute request as the API does.
 func (req *executeStatementRequest) validate() (time.Duration, error) {
-	if err := requireString("statement", req.Statement); err != nil {
+	if err := core.RequireString("statement", req.Statement); err != nil {
 		return 0, err
 	}
 	if len(req.Statement) > 16<<20 {
-		return 0, invalidParam("The statement is %d bytes; the maximum query text size is 16 MiB.", len(req.Statement))
+		return 0, core.InvalidParam("The statement is %d bytes; the maximum query text size is 16 MiB.", len(req.Statement))
 	}
-	if err := requireString("warehouse_id", req.WarehouseID); err != nil {
+	if err := core.RequireString("warehouse_id", req.WarehouseID); err != nil {
 		return 0, err
 	}
-	if err := oneOf("format", req.Format, []string{"JSON_ARRAY", "ARROW_STREAM", "CSV"}); err != nil {
+	if err := core.OneOf("format", req.Format, []string{"JSON_ARRAY", "ARROW_STREAM", "CSV"}); err != nil {
 		return 0, err
 	}
-	if err := oneOf("disposition", req.Disposition, []string{"INLINE", "EXTERNAL_LINKS"}); err != nil {
+	if err := core.OneOf("disposition", req.Disposition, []string{"INLINE", "EXTERNAL_LINKS"}); err != nil {
 		return 0, err
 	}
 	if req.Disposition == "EXTERNAL_LINKS" {
-		return 0, invalidParam("The emulator returns results INLINE only: disposition EXTERNAL_LINKS (cloud storage links) is not emulated.")
+		return 0, core.InvalidParam("The emulator returns results INLINE only: disposition EXTERNAL_LINKS (cloud storage links) is not emulated.")
 	}
 	if req.Format != "" && req.Format != "JSON_ARRAY" {
-		return 0, invalidParam("Format %s is supported only with EXTERNAL_LINKS disposition; INLINE results are JSON_ARRAY.", req.Format)
+		return 0, core.InvalidParam("Format %s is supported only with EXTERNAL_LINKS disposition; INLINE results are JSON_ARRAY.", req.Format)
 	}
-	if err := oneOf("on_wait_timeout", req.OnWaitTimeout, []string{"CONTINUE", "CANCEL"}); err != nil {
+	if err := core.OneOf("on_wait_timeout", req.OnWaitTimeout, []string{"CONTINUE", "CANCEL"}); err != nil {
 		return 0, err
 	}
 	if req.RowLimit < 0 {
-		return 0, invalidParam("row_limit must be a positive number, got %d.", req.RowLimit)
+		return 0, core.InvalidParam("row_limit must be a positive number, got %d.", req.RowLimit)
 	}
 	if req.ByteLimit < 0 {
-		return 0, invalidParam("byte_limit must be a positive number, got %d.", req.ByteLimit)
+		return 0, core.InvalidParam("byte_limit must be a positive number, got %d.", req.ByteLimit)
 	}
 	wait := defaultWaitTimeout
 	if req.WaitTimeout != "" {
 		m := waitTimeoutRE.FindStringSubmatch(req.WaitTimeout)
 		n, err := strconv.Atoi(m1(m))
 		if m == nil || err != nil || n != 0 && (n < 5 || n > 50) {
-			return 0, invalidParam("wait_timeout must be 0 seconds (disables wait), or between 5 seconds and 50 seconds, given as e.g. '10s'; got '%s'.", req.WaitTimeout)
+			return 0, core.InvalidParam("wait_timeout must be 0 seconds (disables wait), or between 5 seconds and 50 seconds, given as e.g. '10s'; got '%s'.", req.WaitTimeout)
 		}
 		wait = time.Duration(n) * time.Second
 	}
 	seen := map[string]bool{}
 	for i, p := range req.Parameters {
 		if p.Name == "" {
-			return 0, invalidParam("Missing required field: parameters[%d].name", i)
+			return 0, core.InvalidParam("Missing required field: parameters[%d].name", i)
 		}
 		if seen[p.Name] {
-			return 0, invalidParam("Parameter '%s' is given more than once.", p.Name)
+			return 0, core.InvalidParam("Parameter '%s' is given more than once.", p.Name)
 		}
 		seen[p.Name] = true
 	}
@@ -241,9 +242,9 @@ func m1(m []string) string {
 	return m[1]
 }
 
-func (s *Server) executeStatement(r *http.Request) (any, error) {
+func (s *Service) executeStatement(r *http.Request) (any, error) {
 	var req executeStatementRequest
-	if err := decodeBody(r, &req); err != nil {
+	if err := core.DecodeBody(r, &req); err != nil {
 		return nil, err
 	}
 	wait, err := req.validate()
@@ -253,18 +254,14 @@ func (s *Server) executeStatement(r *http.Request) (any, error) {
 	if _, err := s.warehouseRunning(req.WarehouseID); err != nil {
 		return nil, err
 	}
-	t, err := s.tables()
-	if err != nil {
-		return nil, err
-	}
 	st := &sqlStatement{id: newUUID(), req: req, state: stmtPending}
-	t.statements.add(st)
+	s.live().statements.add(st)
 	if wait == 0 {
 		return st.response(), nil
 	}
 	deadline := time.Now().Add(wait)
 	for {
-		if err := s.settleStatement(r.Context(), t, st); err != nil {
+		if err := s.settleStatement(r.Context(), st); err != nil {
 			return nil, err
 		}
 		if st.terminal() || time.Now().After(deadline) {
@@ -282,19 +279,19 @@ func (s *Server) executeStatement(r *http.Request) (any, error) {
 	return st.response(), nil
 }
 
-func (s *Server) getStatement(r *http.Request) (any, error) {
-	t, st, err := s.statement(r)
+func (s *Service) getStatement(r *http.Request) (any, error) {
+	st, err := s.statement(r)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.settleStatement(r.Context(), t, st); err != nil {
+	if err := s.settleStatement(r.Context(), st); err != nil {
 		return nil, err
 	}
 	return st.response(), nil
 }
 
-func (s *Server) cancelStatement(r *http.Request) (any, error) {
-	_, st, err := s.statement(r)
+func (s *Service) cancelStatement(r *http.Request) (any, error) {
+	st, err := s.statement(r)
 	if err != nil {
 		return nil, err
 	}
@@ -302,43 +299,38 @@ func (s *Server) cancelStatement(r *http.Request) (any, error) {
 	return map[string]any{}, nil
 }
 
-func (s *Server) getStatementResultChunk(r *http.Request) (any, error) {
-	t, st, err := s.statement(r)
+func (s *Service) getStatementResultChunk(r *http.Request) (any, error) {
+	st, err := s.statement(r)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.settleStatement(r.Context(), t, st); err != nil {
+	if err := s.settleStatement(r.Context(), st); err != nil {
 		return nil, err
 	}
 	index, err := strconv.Atoi(r.PathValue("chunk_index"))
 	if err != nil || index < 0 {
-		return nil, invalidParam("Invalid chunk_index '%s': a chunk index is a non-negative integer.", r.PathValue("chunk_index"))
+		return nil, core.InvalidParam("Invalid chunk_index '%s': a chunk index is a non-negative integer.", r.PathValue("chunk_index"))
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.state != stmtSucceeded {
-		return nil, invalidState("Statement %s is %s: its result is available only when it SUCCEEDED (and before it is CLOSED).", st.id, st.state)
+		return nil, core.InvalidState("Statement %s is %s: its result is available only when it SUCCEEDED (and before it is CLOSED).", st.id, st.state)
 	}
 	if index >= len(st.manifest.Chunks) {
-		return nil, invalidParam("Invalid chunk_index %d: the result has %d chunk(s).", index, len(st.manifest.Chunks))
+		return nil, core.InvalidParam("Invalid chunk_index %d: the result has %d chunk(s).", index, len(st.manifest.Chunks))
 	}
 	return st.chunk(index), nil
 }
 
-func (s *Server) statement(r *http.Request) (*workspaceTables, *sqlStatement, error) {
-	t, err := s.tables()
-	if err != nil {
-		return nil, nil, err
-	}
-	st, err := t.statements.get(r.PathValue("statement_id"))
-	return t, st, err
+func (s *Service) statement(r *http.Request) (*sqlStatement, error) {
+	return s.live().statements.get(r.PathValue("statement_id"))
 }
 
 // warehouseRunning reports whether the warehouse runs, starting it when it
 // is stopped. An unknown warehouse is RESOURCE_DOES_NOT_EXIST.
-func (s *Server) warehouseRunning(id string) (bool, error) {
+func (s *Service) warehouseRunning(id string) (bool, error) {
 	var w warehouse
-	err := s.store.View(func(tx Tx) error {
+	err := s.Store().View(func(tx core.Tx) error {
 		var err error
 		w, err = loadWarehouse(tx, id)
 		return err
@@ -346,12 +338,12 @@ func (s *Server) warehouseRunning(id string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	w.settle(s.now())
+	w.settle(s.Now())
 	switch w.State {
 	case whRunning:
 		return true, nil
 	case whDeleted, whDeleting:
-		return false, invalidState("SQL warehouse %s is deleted.", id)
+		return false, core.InvalidState("SQL warehouse %s is deleted.", id)
 	case whStopped, whStopping:
 		err := s.updateWarehouse(id, func(w *warehouse) error {
 			if w.State == whStopped || w.State == whStopping {
@@ -385,10 +377,10 @@ func (st *sqlStatement) cancelRun() {
 
 // settleStatement moves a statement on: a PENDING one runs once its
 // warehouse is RUNNING; a finished result expires into CLOSED.
-func (s *Server) settleStatement(ctx context.Context, t *workspaceTables, st *sqlStatement) error {
+func (s *Service) settleStatement(ctx context.Context, st *sqlStatement) error {
 	st.mu.Lock()
 	state := st.state
-	if state == stmtSucceeded && s.now().Sub(st.done) >= statementResultTTL {
+	if state == stmtSucceeded && s.Now().Sub(st.done) >= statementResultTTL {
 		st.state, st.manifest, st.rows = stmtClosed, nil, nil
 	}
 	st.mu.Unlock()
@@ -397,7 +389,7 @@ func (s *Server) settleStatement(ctx context.Context, t *workspaceTables, st *sq
 	}
 	running, err := s.warehouseRunning(st.req.WarehouseID)
 	if err != nil {
-		var apiError *APIError
+		var apiError *core.APIError
 		if errors.As(err, &apiError) {
 			st.finish(stmtFailed, &serviceError{ErrorCode: serviceBadRequest, Message: apiError.Message}, nil, nil)
 			return nil
@@ -406,6 +398,10 @@ func (s *Server) settleStatement(ctx context.Context, t *workspaceTables, st *sq
 	}
 	if !running {
 		return nil
+	}
+	engine, err := s.tables()
+	if err != nil {
+		return err
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	st.mu.Lock()
@@ -429,7 +425,7 @@ func (s *Server) settleStatement(ctx context.Context, t *workspaceTables, st *sq
 			params[i].Value = *p.Value
 		}
 	}
-	res, err := t.engine.Run(runCtx, tabledata.Statement{SQL: st.req.Statement, Catalog: catalog, Schema: st.req.Schema, Params: params, RowLimit: st.req.RowLimit})
+	res, err := engine.Run(runCtx, tabledata.Statement{SQL: st.req.Statement, Catalog: catalog, Schema: st.req.Schema, Params: params, RowLimit: st.req.RowLimit})
 	switch {
 	case runCtx.Err() != nil:
 		st.finish(stmtCanceled, nil, nil, nil)
@@ -449,7 +445,7 @@ func (s *Server) settleStatement(ctx context.Context, t *workspaceTables, st *sq
 		}
 	}
 	st.mu.Lock()
-	st.done = s.now()
+	st.done = s.Now()
 	st.mu.Unlock()
 	return nil
 }

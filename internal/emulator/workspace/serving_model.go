@@ -1,4 +1,4 @@
-package emulator
+package workspace
 
 import (
 	"encoding/json"
@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/core"
 )
 
 // The behaviour of a served model version: a deterministic binary
@@ -49,7 +51,7 @@ var lowerIsBetter = []string{"rmse", "mse", "mae", "log_loss", "loss"}
 
 // behaviourOf derives a version's behaviour from its run (nil when it has
 // none).
-func behaviourOf(entity, version, id string, run *mlflowRun) modelBehaviour {
+func behaviourOf(entity, version, id string, run *MLflowRun) modelBehaviour {
 	b := modelBehaviour{EntityName: entity, EntityVersion: version, ID: id}
 	seed := unit(id, "quality")
 	b.Quality = 0.5 + 0.3*seed
@@ -308,6 +310,6 @@ func decodeNumbers(raw json.RawMessage, v any) error {
 }
 
 // scoringError is the scoring server's 400 answer.
-func scoringError(format string, args ...any) *APIError {
-	return apiErr(400, "BAD_REQUEST", format, args...)
+func scoringError(format string, args ...any) *core.APIError {
+	return core.APIErr(400, "BAD_REQUEST", format, args...)
 }

@@ -1,4 +1,4 @@
-package emulator
+package workspace
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/core"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/tabledata"
 )
 
@@ -106,7 +107,7 @@ type callLimit struct {
 }
 
 // callLimits are the endpoint's per-minute call limits that apply to user.
-func callLimits(e servingEndpoint, user string) []callLimit {
+func callLimits(e ServingEndpoint, user string) []callLimit {
 	var out []callLimit
 	for _, l := range e.RateLimits {
 		if l.RenewalPeriod == "minute" && l.Calls > 0 {
@@ -130,7 +131,7 @@ func callLimits(e servingEndpoint, user string) []callLimit {
 
 // invocation is one routed request and what each entity answered.
 type invocation struct {
-	endpoint servingEndpoint
+	endpoint ServingEndpoint
 	input    scoringInput
 	raw      []byte
 	records  []map[string]any
@@ -152,27 +153,27 @@ type entityAnswer struct {
 	latencyMS   int64
 }
 
-func (s *Server) invokeEndpoint(w http.ResponseWriter, r *http.Request) {
+func (s *Service) invokeEndpoint(w http.ResponseWriter, r *http.Request) {
 	s.serveInvocation(w, r, "")
 }
 
-func (s *Server) invokeServedModel(w http.ResponseWriter, r *http.Request) {
+func (s *Service) invokeServedModel(w http.ResponseWriter, r *http.Request) {
 	s.serveInvocation(w, r, r.PathValue("served_model"))
 }
 
-func (s *Server) serveInvocation(w http.ResponseWriter, r *http.Request, servedModel string) {
-	if err := s.checkWorkspaceAuth(r); err != nil {
-		writeAPIError(w, err)
+func (s *Service) serveInvocation(w http.ResponseWriter, r *http.Request, servedModel string) {
+	if err := s.CheckWorkspaceAuth(r); err != nil {
+		core.WriteAPIError(w, err)
 		return
 	}
-	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-	if err != nil || len(raw) > maxBodyBytes {
-		writeAPIError(w, scoringError("Could not read the request body (at most %d bytes).", maxBodyBytes))
+	raw, err := io.ReadAll(io.LimitReader(r.Body, core.MaxBodyBytes+1))
+	if err != nil || len(raw) > core.MaxBodyBytes {
+		core.WriteAPIError(w, scoringError("Could not read the request body (at most %d bytes).", core.MaxBodyBytes))
 		return
 	}
 	answer, err := s.invoke(r.Context(), r.PathValue("name"), servedModel, raw)
 	if err != nil {
-		writeAPIError(w, err)
+		core.WriteAPIError(w, err)
 		return
 	}
 	w.Header().Set(servedModelHeader, answer.entity.Name)
@@ -183,39 +184,40 @@ func (s *Server) serveInvocation(w http.ResponseWriter, r *http.Request, servedM
 
 // invoke routes one request, answers it from the routed entity (and the
 // shadows), logs every answer, and returns the routed entity's.
-func (s *Server) invoke(ctx context.Context, name, servedModel string, raw []byte) (*entityAnswer, error) {
+func (s *Service) invoke(ctx context.Context, name, servedModel string, raw []byte) (*entityAnswer, error) {
 	return s.invokeRecords(ctx, name, servedModel, raw, nil)
 }
 
 // invokeWithLabels is invoke for generated traffic, whose true labels
 // (one per record, nil when unknown) are logged with the predictions.
-func (s *Server) invokeWithLabels(ctx context.Context, name string, raw []byte, labels []*int64) (*entityAnswer, error) {
+func (s *Service) invokeWithLabels(ctx context.Context, name string, raw []byte, labels []*int64) (*entityAnswer, error) {
 	return s.invokeRecords(ctx, name, "", raw, labels)
 }
 
-func (s *Server) invokeRecords(ctx context.Context, name, servedModel string, raw []byte, labels []*int64) (*entityAnswer, error) {
+func (s *Service) invokeRecords(ctx context.Context, name, servedModel string, raw []byte, labels []*int64) (*entityAnswer, error) {
 	e, err := s.liveEndpoint(name)
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.tables()
+	engine, err := s.tables()
 	if err != nil {
 		return nil, err
 	}
+	traffic := s.live().serving
 	in, records, err := parseScoringInput(bytes.TrimSpace(raw))
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
-	if msg := t.serving.admit(e.Name, s.opts.UserName, now, callLimits(e, s.opts.UserName)); msg != "" {
-		return nil, apiErr(http.StatusTooManyRequests, codeRequestLimitExceeded, "%s", msg)
+	now := s.Now()
+	if msg := traffic.admit(e.Name, s.Options().UserName, now, callLimits(e, s.Options().UserName)); msg != "" {
+		return nil, core.APIErr(http.StatusTooManyRequests, core.CodeRequestLimitExceeded, "%s", msg)
 	}
-	seq := t.serving.next(e.Name)
+	seq := traffic.next(e.Name)
 	routed, shadows, err := route(e, servedModel, seq)
 	if err != nil {
 		return nil, err
 	}
-	inv := invocation{endpoint: e, input: in, raw: raw, records: records, labels: labels, at: now, requester: s.opts.UserName}
+	inv := invocation{endpoint: e, input: in, raw: raw, records: records, labels: labels, at: now, requester: s.Options().UserName}
 	var answers []*entityAnswer
 	for i, se := range append([]servedEntity{routed}, shadows...) {
 		b, err := s.behaviourFor(se)
@@ -224,7 +226,7 @@ func (s *Server) invokeRecords(ctx context.Context, name, servedModel string, ra
 		}
 		answers = append(answers, answerWith(se, b, i > 0, seq, records))
 	}
-	if err := s.logInvocation(ctx, t.engine, inv, answers); err != nil {
+	if err := s.logInvocation(ctx, engine, inv, answers); err != nil {
 		return nil, fmt.Errorf("logging the request to the inference table of endpoint %s: %w", e.Name, err)
 	}
 	return answers[0], nil
@@ -232,34 +234,34 @@ func (s *Server) invokeRecords(ctx context.Context, name, servedModel string, ra
 
 // liveEndpoint reads an endpoint that serves a config, resolving a due
 // deployment first.
-func (s *Server) liveEndpoint(name string) (servingEndpoint, error) {
-	var e servingEndpoint
+func (s *Service) liveEndpoint(name string) (ServingEndpoint, error) {
+	var e ServingEndpoint
 	var found bool
-	err := s.store.View(func(tx Tx) error {
+	err := s.Store().View(func(tx core.Tx) error {
 		var err error
-		found, err = tx.Get(servingBucket, name, &e)
+		found, err = tx.Get(ServingBucket, name, &e)
 		return err
 	})
 	if err != nil {
 		return e, err
 	}
 	if !found {
-		return e, notFound("Endpoint with name '%s' does not exist.", name)
+		return e, core.NotFound("Endpoint with name '%s' does not exist.", name)
 	}
-	if e.State.ConfigUpdate == configInProgress && s.now().UnixMilli() >= e.ResolveAt {
-		if e, err = s.withEndpoint(name, nil); err != nil {
+	if e.State.ConfigUpdate == configInProgress && s.Now().UnixMilli() >= e.ResolveAt {
+		if e, err = s.WithEndpoint(name, nil); err != nil {
 			return e, err
 		}
 	}
 	if e.Config == nil || len(e.Config.ServedEntities) == 0 {
-		return e, invalidState("Endpoint '%s' is not ready to serve: it has no active config yet (state.ready is %s, config_update %s).", name, e.State.Ready, e.State.ConfigUpdate)
+		return e, core.InvalidState("Endpoint '%s' is not ready to serve: it has no active config yet (state.ready is %s, config_update %s).", name, e.State.Ready, e.State.ConfigUpdate)
 	}
 	return e, nil
 }
 
 // route picks the entity that answers request seq and the shadows that
 // get a copy.
-func route(e servingEndpoint, servedModel string, seq int64) (servedEntity, []servedEntity, error) {
+func route(e ServingEndpoint, servedModel string, seq int64) (servedEntity, []servedEntity, error) {
 	entities := e.Config.ServedEntities
 	if servedModel != "" {
 		for _, se := range entities {
@@ -267,7 +269,7 @@ func route(e servingEndpoint, servedModel string, seq int64) (servedEntity, []se
 				return se, nil, nil
 			}
 		}
-		return servedEntity{}, nil, notFound("Served model '%s' does not exist in endpoint '%s'.", servedModel, e.Name)
+		return servedEntity{}, nil, core.NotFound("Served model '%s' does not exist in endpoint '%s'.", servedModel, e.Name)
 	}
 	percent := map[string]int{}
 	var order []string
@@ -297,15 +299,15 @@ func route(e servingEndpoint, servedModel string, seq int64) (servedEntity, []se
 		}
 	}
 	if routed == nil {
-		return servedEntity{}, nil, invalidState("Endpoint '%s' routes no traffic to any served entity.", e.Name)
+		return servedEntity{}, nil, core.InvalidState("Endpoint '%s' routes no traffic to any served entity.", e.Name)
 	}
 	return *routed, shadows, nil
 }
 
 // behaviourFor reads the served model version and its run.
-func (s *Server) behaviourFor(se servedEntity) (modelBehaviour, error) {
+func (s *Service) behaviourFor(se servedEntity) (modelBehaviour, error) {
 	var b modelBehaviour
-	err := s.store.View(func(tx Tx) error {
+	err := s.Store().View(func(tx core.Tx) error {
 		parts, err := splitFullName("model", se.EntityName, 3)
 		if err != nil {
 			return err
@@ -315,19 +317,19 @@ func (s *Server) behaviourFor(se servedEntity) (modelBehaviour, error) {
 			return err
 		}
 		var v modelVersion
-		if err := loadVersion(tx, ucKey(parts...), n, &v); err != nil {
+		if err := loadVersion(tx, UCKey(parts...), n, &v); err != nil {
 			return err
 		}
-		var run *mlflowRun
+		var run *MLflowRun
 		if v.RunID != "" {
-			var r mlflowRun
+			var r MLflowRun
 			if loadRun(tx, v.RunID, &r) == nil {
 				run = &r
 			}
 		}
 		// The version's name, not its random id, seeds its behaviour: the
 		// same model version answers alike on every emulator.
-		b = behaviourOf(se.EntityName, se.EntityVersion, ucKey(parts...)+"/"+se.EntityVersion, run)
+		b = behaviourOf(se.EntityName, se.EntityVersion, UCKey(parts...)+"/"+se.EntityVersion, run)
 		return nil
 	})
 	return b, err
@@ -338,7 +340,7 @@ func answerWith(se servedEntity, b modelBehaviour, shadow bool, seq int64, recor
 	a := &entityAnswer{entity: se, behaviour: b, shadow: shadow, requestID: newUUID(), latencyMS: b.LatencyMS + int64(len(records))}
 	if b.fails(seq) {
 		a.status = http.StatusInternalServerError
-		a.body, _ = json.Marshal(APIError{Code: codeInternalError, Message: fmt.Sprintf("Model %s version %s failed to score the request (emulated error rate %.2f).", b.EntityName, b.EntityVersion, b.ErrorRate)})
+		a.body, _ = json.Marshal(core.APIError{Code: core.CodeInternalError, Message: fmt.Sprintf("Model %s version %s failed to score the request (emulated error rate %.2f).", b.EntityName, b.EntityVersion, b.ErrorRate)})
 		return a
 	}
 	a.status = http.StatusOK
@@ -358,10 +360,10 @@ type inferenceTarget struct {
 }
 
 func (t inferenceTarget) table(suffix string) string {
-	return ucKey(t.catalog, t.schema, t.prefix+suffix)
+	return UCKey(t.catalog, t.schema, t.prefix+suffix)
 }
 
-func inferenceTargets(e servingEndpoint) []inferenceTarget {
+func inferenceTargets(e ServingEndpoint) []inferenceTarget {
 	var out []inferenceTarget
 	if g := e.AIGateway; g != nil && g.InferenceTableConfig != nil && g.InferenceTableConfig.Enabled {
 		c := g.InferenceTableConfig
@@ -370,7 +372,7 @@ func inferenceTargets(e servingEndpoint) []inferenceTarget {
 	if e.Config != nil && e.Config.AutoCaptureConfig != nil && e.Config.AutoCaptureConfig.Enabled {
 		c := e.Config.AutoCaptureConfig
 		t := inferenceTarget{c.CatalogName, c.SchemaName, c.TableNamePrefix, false}
-		if len(out) == 0 || out[0].table(inferenceTableSuffix) != t.table(inferenceTableSuffix) {
+		if len(out) == 0 || out[0].table(InferenceTableSuffix) != t.table(InferenceTableSuffix) {
 			out = append(out, t)
 		}
 	}
@@ -389,7 +391,7 @@ func predictionsTableColumns() []columnInfo {
 }
 
 // logInvocation writes the answers to the endpoint's inference tables.
-func (s *Server) logInvocation(ctx context.Context, engine *tabledata.Engine, inv invocation, answers []*entityAnswer) error {
+func (s *Service) logInvocation(ctx context.Context, engine *tabledata.Engine, inv invocation, answers []*entityAnswer) error {
 	targets := inferenceTargets(inv.endpoint)
 	if len(targets) == 0 {
 		return nil
@@ -429,7 +431,7 @@ func (s *Server) logInvocation(ctx context.Context, engine *tabledata.Engine, in
 				predictions = append(predictions, row)
 			}
 		}
-		if err := engine.Insert(ctx, target.table(inferenceTableSuffix), payload); err != nil {
+		if err := engine.Insert(ctx, target.table(InferenceTableSuffix), payload); err != nil {
 			return err
 		}
 		if err := engine.Insert(ctx, target.table(predictionsTableSuffix), predictions); err != nil {
@@ -507,12 +509,12 @@ func reservedPredictionColumn(name string) bool {
 // engine and keeps Unity Catalog's entries in step: the predictions table
 // is (re)registered when a feature adds a column. A feature whose type
 // changed (a number where text was seen) keeps the first type.
-func (s *Server) ensureInferenceTables(ctx context.Context, engine *tabledata.Engine, e servingEndpoint, target inferenceTarget, features []tabledata.Column) error {
+func (s *Service) ensureInferenceTables(ctx context.Context, engine *tabledata.Engine, e ServingEndpoint, target inferenceTarget, features []tabledata.Column) error {
 	payloadCols := inferenceTableColumns()
 	if target.gateway {
 		payloadCols = aiGatewayInferenceColumns()
 	}
-	if err := engine.CreateTable(ctx, target.table(inferenceTableSuffix), engineColumns(payloadCols)); err != nil {
+	if err := engine.CreateTable(ctx, target.table(InferenceTableSuffix), engineColumns(payloadCols)); err != nil {
 		return err
 	}
 	name := target.table(predictionsTableSuffix)
@@ -535,7 +537,7 @@ func (s *Server) ensureInferenceTables(ctx context.Context, engine *tabledata.En
 	for i, c := range after.Columns {
 		uc[i] = columnInfo{Name: c.Name, TypeName: c.TypeName, TypeText: c.TypeText, Nullable: ptr(true)}
 	}
-	return s.store.Update(func(tx Tx) error {
+	return s.Store().Update(func(tx core.Tx) error {
 		_, err := s.putDerivedTable(tx, target.catalog, target.schema, target.prefix+predictionsTableSuffix,
 			fmt.Sprintf("Requests of serving endpoint %s, one row per record: features, prediction, label.", e.Name), uc,
 			map[string]string{"serving_endpoint_name": e.Name})

@@ -1,4 +1,4 @@
-package emulator
+package workspace
 
 import (
 	"encoding/json"
@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/core"
 )
 
 // Operator endpoints that make serving traffic and its ground truth, for
@@ -55,23 +57,23 @@ type trafficReport struct {
 	Seed           uint64         `json:"seed"`
 }
 
-func (s *Server) generateTraffic(r *http.Request) (any, error) {
+func (s *Service) generateTraffic(r *http.Request) (any, error) {
 	var req trafficRequest
-	if err := decodeBody(r, &req); err != nil {
+	if err := core.DecodeBody(r, &req); err != nil {
 		return nil, err
 	}
 	if req.Requests < 1 || req.Requests > maxTrafficRequests {
-		return nil, invalidParam("requests must be between 1 and %d, got %d.", maxTrafficRequests, req.Requests)
+		return nil, core.InvalidParam("requests must be between 1 and %d, got %d.", maxTrafficRequests, req.Requests)
 	}
 	if math.IsNaN(req.Shift) || math.Abs(req.Shift) > 100 {
-		return nil, invalidParam("shift must be a number between -100 and 100, got %v.", req.Shift)
+		return nil, core.InvalidParam("shift must be a number between -100 and 100, got %v.", req.Shift)
 	}
 	fraction := 1.0
 	if req.LabelFraction != nil {
 		fraction = *req.LabelFraction
 	}
 	if fraction < 0 || fraction > 1 {
-		return nil, invalidParam("label_fraction must be between 0 and 1, got %v.", fraction)
+		return nil, core.InvalidParam("label_fraction must be between 0 and 1, got %v.", fraction)
 	}
 	if len(req.Features) == 0 && len(req.Categorical) == 0 {
 		req.Features = []string{"x1", "x2", "x3"}
@@ -80,14 +82,14 @@ func (s *Server) generateTraffic(r *http.Request) (any, error) {
 	seen := map[string]bool{}
 	for _, f := range req.Features {
 		if f == "" || seen[f] || reservedPredictionColumn(f) {
-			return nil, invalidParam("Feature '%s' is empty, repeated or a reserved column of the predictions table.", f)
+			return nil, core.InvalidParam("Feature '%s' is empty, repeated or a reserved column of the predictions table.", f)
 		}
 		seen[f] = true
 	}
 	categories := make([]string, 0, len(req.Categorical))
 	for f, values := range req.Categorical {
 		if f == "" || seen[f] || reservedPredictionColumn(f) || len(values) == 0 {
-			return nil, invalidParam("Categorical feature '%s' is empty, repeated, reserved or has no values.", f)
+			return nil, core.InvalidParam("Categorical feature '%s' is empty, repeated, reserved or has no values.", f)
 		}
 		seen[f] = true
 		categories = append(categories, f)
@@ -97,14 +99,11 @@ func (s *Server) generateTraffic(r *http.Request) (any, error) {
 	if _, err := s.liveEndpoint(name); err != nil {
 		return nil, err
 	}
-	t, err := s.tables()
-	if err != nil {
-		return nil, err
-	}
-	t.serving.mu.Lock()
-	t.serving.generated[name]++
-	seed := uint64(t.serving.generated[name])
-	t.serving.mu.Unlock()
+	traffic := s.live().serving
+	traffic.mu.Lock()
+	traffic.generated[name]++
+	seed := uint64(traffic.generated[name])
+	traffic.mu.Unlock()
 	if req.Seed != nil {
 		seed = *req.Seed
 	}
@@ -125,7 +124,7 @@ func (s *Server) generateTraffic(r *http.Request) (any, error) {
 			label = &l
 		}
 		answer, err := s.invokeWithLabels(r.Context(), name, body, []*int64{label})
-		var apiError *APIError
+		var apiError *core.APIError
 		switch {
 		case errors.As(err, &apiError) && apiError.Status == http.StatusTooManyRequests:
 			report.RateLimited++
@@ -170,15 +169,15 @@ type labelInput struct {
 	Label               json.RawMessage `json:"label"`
 }
 
-func (s *Server) postLabels(r *http.Request) (any, error) {
+func (s *Service) postLabels(r *http.Request) (any, error) {
 	var req struct {
 		Labels []labelInput `json:"labels"`
 	}
-	if err := decodeBody(r, &req); err != nil {
+	if err := core.DecodeBody(r, &req); err != nil {
 		return nil, err
 	}
 	if len(req.Labels) == 0 {
-		return nil, invalidParam("Missing required field: labels (at least one label).")
+		return nil, core.InvalidParam("Missing required field: labels (at least one label).")
 	}
 	type update struct {
 		match string
@@ -190,25 +189,25 @@ func (s *Server) postLabels(r *http.Request) (any, error) {
 		var u update
 		switch {
 		case l.DatabricksRequestID != "" && l.ClientRequestID != "":
-			return nil, invalidParam("labels[%d] names both databricks_request_id and client_request_id; name one.", i)
+			return nil, core.InvalidParam("labels[%d] names both databricks_request_id and client_request_id; name one.", i)
 		case l.DatabricksRequestID != "":
 			u.match, u.id = "databricks_request_id", l.DatabricksRequestID
 		case l.ClientRequestID != "":
 			u.match, u.id = "client_request_id", l.ClientRequestID
 		default:
-			return nil, invalidParam("labels[%d] needs databricks_request_id or client_request_id.", i)
+			return nil, core.InvalidParam("labels[%d] needs databricks_request_id or client_request_id.", i)
 		}
 		var n json.Number
 		if err := json.Unmarshal(l.Label, &n); err != nil {
 			var str string
 			if json.Unmarshal(l.Label, &str) != nil {
-				return nil, invalidParam("labels[%d].label must be a whole number (a class), got %s.", i, orNull(l.Label))
+				return nil, core.InvalidParam("labels[%d].label must be a whole number (a class), got %s.", i, orNull(l.Label))
 			}
 			n = json.Number(str)
 		}
 		v, err := strconv.ParseInt(string(n), 10, 64)
 		if err != nil {
-			return nil, invalidParam("labels[%d].label must be a whole number (a class), got %s.", i, orNull(l.Label))
+			return nil, core.InvalidParam("labels[%d].label must be a whole number (a class), got %s.", i, orNull(l.Label))
 		}
 		u.label = v
 		updates[i] = u
@@ -219,20 +218,20 @@ func (s *Server) postLabels(r *http.Request) (any, error) {
 	}
 	targets := inferenceTargets(e)
 	if len(targets) == 0 {
-		return nil, invalidState("Endpoint '%s' has no inference table (enable auto_capture_config or the AI Gateway's inference_table_config): labels have nowhere to go.", e.Name)
+		return nil, core.InvalidState("Endpoint '%s' has no inference table (enable auto_capture_config or the AI Gateway's inference_table_config): labels have nowhere to go.", e.Name)
 	}
-	t, err := s.tables()
+	engine, err := s.tables()
 	if err != nil {
 		return nil, err
 	}
 	var updated int64
 	for _, target := range targets {
 		table := target.table(predictionsTableSuffix)
-		if _, ok := t.engine.Table(table); !ok {
+		if _, ok := engine.Table(table); !ok {
 			continue
 		}
 		for _, u := range updates {
-			n, err := t.engine.Update(r.Context(), table, map[string]any{u.match: u.id}, map[string]any{"label": u.label})
+			n, err := engine.Update(r.Context(), table, map[string]any{u.match: u.id}, map[string]any{"label": u.label})
 			if err != nil {
 				return nil, fmt.Errorf("recording labels of endpoint %s: %w", e.Name, err)
 			}
