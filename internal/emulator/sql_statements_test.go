@@ -12,7 +12,6 @@ import (
 	"github.com/databricks/databricks-sdk-go/apierr"
 	"github.com/databricks/databricks-sdk-go/service/sql"
 
-	"github.com/brickops/terraform-provider-brickops/internal/emulator"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/tabledata"
 )
@@ -21,7 +20,6 @@ import (
 func startTables(t *testing.T, opts ...emulatortest.Option) (*emulatortest.Emulator, *databricks.WorkspaceClient, string) {
 	t.Helper()
 	emu := emulatortest.Start(t, opts...)
-	emulator.ServeTableDataForTest(t, emu.Server)
 	w := emu.WorkspaceClient(t)
 	wh, err := w.Warehouses.Create(context.Background(), sql.CreateWarehouseRequest{Name: "analysis", ClusterSize: "2X-Small", AutoStopMins: 0, ForceSendFields: []string{"AutoStopMins"}})
 	if err != nil {
@@ -33,7 +31,10 @@ func startTables(t *testing.T, opts ...emulatortest.Option) (*emulatortest.Emula
 // seedRows puts n rows into dev.ml.events: id, score, payload (~pad bytes).
 func seedRows(t *testing.T, emu *emulatortest.Emulator, n, pad int) {
 	t.Helper()
-	engine := emulator.TableEngineForTest(t, emu.Server)
+	engine, err := emu.Server.TableData()
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	if err := engine.CreateTable(ctx, "dev.ml.events", []tabledata.Column{
 		{Name: "id", TypeText: "bigint"}, {Name: "score", TypeText: "double"}, {Name: "payload", TypeText: "string"}, {Name: "note", TypeText: "string"},
@@ -165,7 +166,7 @@ func TestSQLStatements_failuresAsProductionReportsThem(t *testing.T) {
 	_, err = w.StatementExecution.ExecuteStatement(ctx, sql.ExecuteStatementRequest{WarehouseId: wh, Statement: "SELECT 1", WaitTimeout: "3s"})
 	wantAPIError(t, err, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "between 5 seconds and 50 seconds")
 	_, err = w.StatementExecution.ExecuteStatement(ctx, sql.ExecuteStatementRequest{WarehouseId: wh, Statement: "SELECT 1", Disposition: sql.DispositionExternalLinks})
-	wantAPIError(t, err, http.StatusNotImplemented, "NOT_IMPLEMENTED", "INLINE only")
+	wantAPIError(t, err, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "INLINE only")
 	_, err = w.StatementExecution.GetStatementByStatementId(ctx, "01ef0000-0000-0000-0000-000000000000")
 	if !errors.Is(err, apierr.ErrResourceDoesNotExist) {
 		t.Fatalf("unknown statement: %v", err)
@@ -242,7 +243,6 @@ func TestSQLStatements_tablesSurviveARestartAndCatalogTablesReadEmpty(t *testing
 	emu.Close()
 
 	emu2 := emulatortest.Start(t, emulatortest.WithDataDir(dir))
-	emulator.ServeTableDataForTest(t, emu2.Server)
 	res, err = emu2.WorkspaceClient(t).StatementExecution.ExecuteAndWait(ctx, sql.ExecuteStatementRequest{WarehouseId: wh, Statement: "SELECT sum(id) FROM dev.ml.events"})
 	if err != nil || res.Result.DataArray[0][0] != "3" {
 		t.Fatalf("after restart: %v %v", res, err)

@@ -88,10 +88,10 @@ type Options struct {
 type Engine struct {
 	write, read *sql.DB
 	now         func() time.Time
-	lookup      func(string) ([]Column, bool)
 
 	mu     sync.RWMutex
 	tables map[string]Table
+	lookup func(string) ([]Column, bool)
 }
 
 // Table is a UC table the engine holds.
@@ -161,6 +161,14 @@ func (e *Engine) load() error {
 		e.tables[t.Name] = t
 	}
 	return rows.Err()
+}
+
+// SetLookup replaces Options.Lookup: the service that knows the catalog
+// may come after the engine's owner opened it.
+func (e *Engine) SetLookup(lookup func(fullName string) (columns []Column, ok bool)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.lookup = lookup
 }
 
 // Close releases the file.
@@ -575,11 +583,12 @@ func (e *Engine) resolve(st Statement, parts []string) (Table, bool) {
 	name := strings.Join(full, ".")
 	e.mu.RLock()
 	t, ok := e.tables[name]
+	lookup := e.lookup
 	e.mu.RUnlock()
-	if ok || e.lookup == nil {
+	if ok || lookup == nil {
 		return t, ok
 	}
-	cols, known := e.lookup(name)
+	cols, known := lookup(name)
 	if !known {
 		return Table{}, false
 	}
