@@ -62,8 +62,9 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"force": schema.BoolAttribute{Optional: true,
 				MarkdownDescription: "Adopt a group with this `display_name` that already exists in the workspace (made by hand or " +
 					"by another tool) and bring it to this configuration, instead of failing. Its members stay."},
-			"url":              computedString("The group's page in the workspace."),
-			"acl_principal_id": computedString("`groups/<display_name>`, for access control rules."),
+			"url": computedString("The group's page in the workspace."),
+			"acl_principal_id": schema.StringAttribute{Computed: true, MarkdownDescription: "`groups/<display_name>`, for access control rules.",
+				PlanModifiers: []planmodifier.String{prefixedAttribute("groups/", path.Root("display_name"))}},
 		}),
 	}
 }

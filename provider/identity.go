@@ -36,7 +36,7 @@ type entitlementFlags struct {
 // entitlement names one flag: its attribute and the SCIM value.
 type entitlement struct {
 	attr, value, desc string
-	field           func(*entitlementFlags) *types.Bool
+	field             func(*entitlementFlags) *types.Bool
 }
 
 var entitlements = []entitlement{
