@@ -187,9 +187,9 @@ func TestAccServicePrincipal_force(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: spConfig(fmt.Sprintf("application_id = %q\n  display_name = \"deployer\"", appID)),
-				ExpectError: errorRegexp(fmt.Sprintf(`Creating service principal %q: `, appID) +
-					`uniqueness Service principal with applicationId ` + appID + ` already exists., and this create did not make it: ` +
-					`it existed before this create started.`),
+				ExpectError: regexp.MustCompile(errorRegexp(fmt.Sprintf(`Creating service principal %q: `, appID)+
+					`uniqueness Service principal with applicationId `+appID+` already exists., and this create did not make it: `+
+					`it existed before this create started. `).String() + `[\s\S]*` + regexp.QuoteMeta(`terraform import brickops_service_principal.<name> '`+existing.Id+`'`)),
 			},
 			{
 				Config: spConfig(fmt.Sprintf("application_id = %q\n  display_name = \"deployer\"\n  force = true", appID)),
@@ -346,9 +346,10 @@ func TestAccGroup_forceAndBadInput(t *testing.T) {
 			{Config: groupConfig("admins", ""), ExpectError: errorRegexp(`Attribute display_name value must be none of: ["users" "admins"]`)},
 			{
 				Config: groupConfig(name, ""),
-				ExpectError: errorRegexp(fmt.Sprintf(`Creating group %q: uniqueness Group with displayName %s already exists., and this create did not make it: `+
-					`it existed before this create started. `, name, name) +
-					`BrickOps adopts an existing object only when it is provably this create's`),
+				ExpectError: regexp.MustCompile(errorRegexp(fmt.Sprintf(`Creating group %q: uniqueness Group with displayName %s already exists., and this create did not make it: `+
+					`it existed before this create started. `, name, name)+
+					`BrickOps adopts an existing object only when it is provably this create's`).String() + `[\s\S]*` +
+					regexp.QuoteMeta(`terraform import brickops_group.<name> '`+existing.Id+`'`)),
 			},
 			{
 				Config: groupConfig(name, "  force = true\n  workspace_access = true"),

@@ -206,8 +206,11 @@ func (r *servicePrincipalResource) create(ctx context.Context, w *databricks.Wor
 	err = r.data.createOrAdopt(ctx, w, adoption{
 		kind: "service principal", typeName: "brickops_service_principal", lookFirst: true, inTheWay: isSCIMConflict,
 		importID: "<SCIM id of application " + appID + ">",
-		create: func(ctx context.Context) (err error) {
-			id, err = send(ctx)
+		create: func(ctx context.Context) error {
+			made, err := send(ctx)
+			if err == nil {
+				id = made
+			}
 			return err
 		},
 		existing: func(ctx context.Context) (origin, error) {
