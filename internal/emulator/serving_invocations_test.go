@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/databricks/databricks-sdk-go"
+	"github.com/databricks/databricks-sdk-go/service/catalog"
 	"github.com/databricks/databricks-sdk-go/service/serving"
 	"github.com/databricks/databricks-sdk-go/service/sql"
 
@@ -248,4 +249,53 @@ func doRaw(t *testing.T, emu *emulatortest.Emulator, path, body string, out any)
 		_ = json.NewDecoder(resp.Body).Decode(out)
 	}
 	return resp.StatusCode
+}
+
+func TestServingInvocations_aiGatewayInferenceTable(t *testing.T) {
+	t.Parallel()
+	emu, w, wh := startServingLoop(t, &serving.AiGatewayConfig{
+		InferenceTableConfig: &serving.AiGatewayInferenceTableConfig{CatalogName: "dev", SchemaName: "ml", TableNamePrefix: "gw", Enabled: true},
+	})
+	if status := doRaw(t, emu, "/serving-endpoints/churn/invocations", `{"client_request_id": "g-1", "instances": [[0.2, 0.9]]}`, nil); status != http.StatusOK {
+		t.Fatalf("invocation: %d", status)
+	}
+	got := query(t, w, wh, "SELECT client_request_id, status_code, served_entity_id, requester, execution_duration_ms > 0, request_date = date(request_time), "+
+		"response LIKE '{\"predictions\":[%' FROM dev.ml.gw_payload ORDER BY served_entity_id")
+	if want := "g-1|200|churn-1|brickops@example.com|1|1|1;g-1|200|churn-3|brickops@example.com|1|1|1"; strings.Join(got, ";") != want {
+		t.Fatalf("AI Gateway payload rows = %v, want %s", got, want)
+	}
+	// The auto-capture table logs the same request in its own shape.
+	if got := query(t, w, wh, "SELECT count(*) FROM dev.ml.churn_payload WHERE client_request_id = 'g-1'"); got[0] != "2" {
+		t.Fatalf("auto-capture rows = %v", got)
+	}
+	if got := query(t, w, wh, "SELECT f0, f1 FROM dev.ml.gw_predictions WHERE NOT shadow"); strings.Join(got, ";") != "0.2|0.9" {
+		t.Fatalf("instances as lists become features f0, f1: %v", got)
+	}
+}
+
+func TestTableData_droppedWithTheirTableAndByReset(t *testing.T) {
+	t.Parallel()
+	emu, w, wh := startServingLoop(t, nil)
+	ctx := context.Background()
+	emu.Do(t, http.MethodPost, "/_emulator/serving-endpoints/churn/traffic", map[string]any{"requests": 5}, nil)
+	if got := query(t, w, wh, "SELECT count(*) FROM dev.ml.churn_predictions"); got[0] != "10" {
+		t.Fatalf("rows before the delete: %v", got)
+	}
+	if err := w.Tables.Delete(ctx, catalog.DeleteTableRequest{FullName: "dev.ml.churn_predictions"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.StatementExecution.ExecuteStatement(ctx, sql.ExecuteStatementRequest{WarehouseId: wh, Statement: "SELECT count(*) FROM dev.ml.churn_predictions"})
+	if err != nil || res.Status.State != sql.StatementStateFailed || !strings.Contains(res.Status.Error.Message, "TABLE_OR_VIEW_NOT_FOUND") {
+		t.Fatalf("a deleted table: %+v %v", res.Status, err)
+	}
+	if status := emu.Do(t, http.MethodPost, "/_emulator/reset", nil, nil); status != http.StatusOK {
+		t.Fatalf("reset: %d", status)
+	}
+	engine, err := emu.Server.TableData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tables := engine.Tables(); len(tables) != 0 {
+		t.Fatalf("tables after a reset: %v", tables)
+	}
 }
