@@ -269,3 +269,53 @@ func TestJobs_trainingTaskRegistersAVersion(t *testing.T) {
 		t.Errorf("a failed training registered a version: %d versions", len(versions))
 	}
 }
+
+func TestJobs_triggersFireFromTheClockAndTableUpdates(t *testing.T) {
+	t.Parallel()
+	clock := emulatortest.NewClock()
+	emu := emulatortest.Start(t, emulatortest.WithClock(clock.Now))
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	engine := tableEngine(t, emu)
+	if err := engine.CreateTable(ctx, "dev.ml.labels", []tabledata.Column{{Name: "id", TypeText: "bigint"}}); err != nil {
+		t.Fatal(err)
+	}
+	periodic, err := w.Jobs.Create(ctx, jobs.CreateJob{Name: "every-6h", Tasks: []jobs.Task{notebookTask("score", nil)},
+		Trigger: &jobs.TriggerSettings{Periodic: &jobs.PeriodicTriggerConfiguration{Interval: 6, Unit: jobs.PeriodicTriggerConfigurationTimeUnitHours}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onLabels, err := w.Jobs.Create(ctx, jobs.CreateJob{Name: "on-labels", Tasks: []jobs.Task{notebookTask("evaluate", nil)},
+		Trigger: &jobs.TriggerSettings{TableUpdate: &jobs.TableUpdateTriggerConfiguration{TableNames: []string{"dev.ml.labels"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runsOf := func(id int64) []jobs.BaseRun {
+		t.Helper()
+		runs, err := w.Jobs.ListRunsAll(ctx, jobs.ListRunsRequest{JobId: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return runs
+	}
+	emu.AdvanceClock(t, "1s") // the trigger notes the table as it is
+	if n := len(runsOf(onLabels.JobId)); n != 0 {
+		t.Fatalf("table trigger fired %d runs before any update", n)
+	}
+	if err := engine.Insert(ctx, "dev.ml.labels", []tabledata.Row{{"id": 1}, {"id": 2}}); err != nil {
+		t.Fatal(err)
+	}
+	emu.AdvanceClock(t, "1s")
+	emu.AdvanceClock(t, "1s") // no new rows: no new run
+	if runs := runsOf(onLabels.JobId); len(runs) != 1 || runs[0].Trigger != jobs.TriggerTypeTable {
+		t.Fatalf("table trigger after an update: %+v", runs)
+	}
+	emu.AdvanceClock(t, "13h")
+	if runs := runsOf(periodic.JobId); len(runs) != 2 || runs[0].Trigger != jobs.TriggerTypePeriodic ||
+		runs[1].StartTime != clock.Now().Add(6*time.Hour).UnixMilli() {
+		t.Fatalf("periodic trigger after 13h: %+v", runs)
+	}
+	_, err = w.Jobs.Create(ctx, jobs.CreateJob{Name: "bad", Tasks: []jobs.Task{notebookTask("t", nil)},
+		Trigger: &jobs.TriggerSettings{TableUpdate: &jobs.TableUpdateTriggerConfiguration{TableNames: []string{"labels"}}}})
+	wantAPIError(t, err, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "expected <catalog>.<schema>.<table>")
+}
