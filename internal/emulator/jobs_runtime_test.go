@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/databricks/databricks-sdk-go"
 	"github.com/databricks/databricks-sdk-go/service/catalog"
 	"github.com/databricks/databricks-sdk-go/service/jobs"
 	"github.com/databricks/databricks-sdk-go/service/ml"
@@ -170,7 +171,7 @@ func TestJobs_trainingTaskRegistersAVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := w.Jobs.RunNowAndWait(ctx, jobs.RunNow{JobId: created.JobId})
+	run, err := runAndWait(ctx, w, jobs.RunNow{JobId: created.JobId})
 	if err != nil {
 		t.Fatalf("run-now and wait: %v", err)
 	}
@@ -226,7 +227,7 @@ func TestJobs_trainingTaskRegistersAVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, err := w.Jobs.RunNowAndWait(ctx, jobs.RunNow{JobId: onData.JobId}); err != nil || r.State.ResultState != jobs.RunResultStateSuccess {
+	if r, err := runAndWait(ctx, w, jobs.RunNow{JobId: onData.JobId}); err != nil || r.State.ResultState != jobs.RunResultStateSuccess {
 		t.Fatalf("training on data: %+v, %v", r, err)
 	}
 	versions, err = reg.Search(ctx, "dev.ml.churn")
@@ -260,7 +261,7 @@ func TestJobs_trainingTaskRegistersAVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	failed, err := w.Jobs.RunNowAndWait(ctx, jobs.RunNow{JobId: bad.JobId})
+	failed, err := runAndWait(ctx, w, jobs.RunNow{JobId: bad.JobId})
 	if err != nil || failed.State.ResultState != jobs.RunResultStateFailed || !strings.Contains(failed.State.StateMessage, "Training failed: ") ||
 		!strings.Contains(failed.State.StateMessage, "dev.ml.missing") {
 		t.Fatalf("training on a missing table: %+v, %v", failed.State, err)
@@ -318,4 +319,13 @@ func TestJobs_triggersFireFromTheClockAndTableUpdates(t *testing.T) {
 	_, err = w.Jobs.Create(ctx, jobs.CreateJob{Name: "bad", Tasks: []jobs.Task{notebookTask("t", nil)},
 		Trigger: &jobs.TriggerSettings{TableUpdate: &jobs.TableUpdateTriggerConfiguration{TableNames: []string{"labels"}}}})
 	wantAPIError(t, err, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "expected <catalog>.<schema>.<table>")
+}
+
+// runAndWait triggers a run and waits until it terminates.
+func runAndWait(ctx context.Context, w *databricks.WorkspaceClient, req jobs.RunNow) (*jobs.Run, error) {
+	wait, err := w.Jobs.RunNow(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return wait.Get()
 }

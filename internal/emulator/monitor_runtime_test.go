@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 Monitors are managed through the Unity Catalog quality monitors API the emulator serves (see quality_monitors_test.go).
+
 package emulator_test
 
 import (
