@@ -199,6 +199,7 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newWorkspaceFileResource,
 		newDirectoryResource,
 		newGitFolderResource,
+		newVolumeResource,
 	}
 }
 
