@@ -212,6 +212,11 @@ func (p *brickopsProvider) DataSources(_ context.Context) []func() datasource.Da
 		newModelVersionsDataSource,
 		newCurrentUserDataSource,
 		newSQLWarehouseDataSource,
+		newCatalogDataSource,
+		newSchemaDataSource,
+		newServingEndpointDataSource,
+		newJobDataSource,
+		newClusterDataSource,
 	}
 }
 

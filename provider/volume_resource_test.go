@@ -18,10 +18,10 @@ import (
 
 const volumeAddr = "brickops_volume.test"
 
-// volumeSchema creates a catalog with a schema `files` through the SDK, for
-// volume tests that are not about catalogs and schemas, and returns the
+// catalogWithSchema creates a catalog with a schema `files` through the SDK, for
+// tests that are not about creating catalogs and schemas, and returns the
 // catalog's name.
-func volumeSchema(t *testing.T) string {
+func catalogWithSchema(t *testing.T) string {
 	t.Helper()
 	cat := uniqueName("vol")
 	w, ctx := testWorkspace(t), context.Background()
@@ -51,7 +51,7 @@ const landing = "abfss://landing@acme.dfs.core.windows.net/raw"
 // imported by its full name, and replaced when it becomes external; every
 // apply is followed by an empty plan (the test framework checks it).
 func TestAccVolume_lifecycle(t *testing.T) {
-	cat := volumeSchema(t)
+	cat := catalogWithSchema(t)
 	sameLocation := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -131,7 +131,7 @@ func TestAccVolume_lifecycle(t *testing.T) {
 // A volume changed behind Terraform's back is changed back; one deleted
 // behind its back is created again.
 func TestAccVolume_driftAndDisappears(t *testing.T) {
-	cat := volumeSchema(t)
+	cat := catalogWithSchema(t)
 	w, ctx := testWorkspace(t), context.Background()
 	full := cat + ".files.raw"
 	config := volumeConfig(cat, "raw", `  volume_type = "MANAGED"
@@ -172,7 +172,7 @@ func TestAccVolume_driftAndDisappears(t *testing.T) {
 // Bad input fails with a message that says what to change: at plan time
 // where the provider can tell, else with the API's message.
 func TestAccVolume_badInput(t *testing.T) {
-	cat := volumeSchema(t)
+	cat := catalogWithSchema(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -211,7 +211,7 @@ resource "brickops_volume" "test" {
 // A volume that exists and is not this create's is not adopted: apply
 // fails naming why and the import command.
 func TestAccVolume_alreadyExists(t *testing.T) {
-	cat := volumeSchema(t)
+	cat := catalogWithSchema(t)
 	_, err := testWorkspace(t).Volumes.Create(context.Background(), catalog.CreateVolumeRequestContent{
 		CatalogName: cat, SchemaName: "files", Name: "raw", VolumeType: catalog.VolumeTypeManaged, Comment: "made elsewhere"})
 	if err != nil {
