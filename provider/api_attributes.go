@@ -36,6 +36,7 @@ const (
 // apiField is one attribute taken from an API object.
 type apiField struct {
 	name   string
+	key    string // the REST field, when the attribute is named otherwise
 	kind   apiKind
 	desc   string
 	fields []apiField // of apiObject and apiObjects
@@ -55,6 +56,21 @@ func apiOne(name, desc string, fields ...apiField) apiField {
 }
 func apiList(name, desc string, fields ...apiField) apiField {
 	return apiField{name: name, kind: apiObjects, desc: desc, fields: fields}
+}
+
+// renamed is f under the attribute name the official provider gives it
+// (`task` for the REST `tasks`).
+func (f apiField) renamed(name string) apiField {
+	f.key, f.name = f.name, name
+	return f
+}
+
+// restKey is the JSON field f is read from.
+func (f apiField) restKey() string {
+	if f.key != "" {
+		return f.key
+	}
+	return f.name
 }
 
 // apiAttributes adds fields to a data source's attributes, all computed.
@@ -134,7 +150,7 @@ func setFromAPI(ctx context.Context, state *tfsdk.State, v any, fields ...apiFie
 		}
 	}
 	for _, f := range fields {
-		val, err := f.value(obj[f.name])
+		val, err := f.value(obj[f.restKey()])
 		if err != nil {
 			diags.AddAttributeError(path.Root(f.name), "Reading the API's answer failed", err.Error())
 			continue
@@ -198,7 +214,7 @@ func (f apiField) value(raw any) (attr.Value, error) {
 			m, _ := item.(map[string]any)
 			attrs := map[string]attr.Value{}
 			for _, sub := range f.fields {
-				v, err := sub.value(m[sub.name])
+				v, err := sub.value(m[sub.restKey()])
 				if err != nil {
 					return nil, fmt.Errorf("%s.%w", f.name, err)
 				}

@@ -80,7 +80,8 @@ func newJobDataSource() datasource.DataSource {
 
 // jobSettingsFields are the job settings the data source exposes: what a
 // stack reads from a job it does not manage (not every setting of
-// brickops_job).
+// brickops_job), the lists under the official provider's singular names
+// (task, job_cluster, parameter).
 func jobSettingsFields() []apiField {
 	return []apiField{
 		apiStr("name", "Job name."),
@@ -98,11 +99,11 @@ func jobSettingsFields() []apiField {
 		apiOne("email_notifications", "Who is emailed.",
 			apiStrs("on_start", "On start."), apiStrs("on_success", "On success."), apiStrs("on_failure", "On failure."),
 		),
-		apiList("parameters", "Job parameters.", apiStr("name", "Name."), apiStr("default", "Default value.")),
+		apiList("parameters", "Job parameters.", apiStr("name", "Name."), apiStr("default", "Default value.")).renamed("parameter"),
 		apiList("job_clusters", "Clusters its tasks share.",
 			apiStr("job_cluster_key", "Key tasks refer to it by."),
 			apiOne("new_cluster", "The cluster's spec.", clusterSpecFields()...),
-		),
+		).renamed("job_cluster"),
 		apiList("tasks", "Its tasks.",
 			apiStr("task_key", "Task key."),
 			apiStr("description", "Description."),
@@ -121,6 +122,6 @@ func jobSettingsFields() []apiField {
 			apiOne("python_wheel_task", "Wheel entry point it runs.",
 				apiStr("package_name", "Package."), apiStr("entry_point", "Entry point."), apiStrs("parameters", "Arguments."),
 			),
-		),
+		).renamed("task"),
 	}
 }

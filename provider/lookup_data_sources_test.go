@@ -149,8 +149,8 @@ func TestAccDataJob(t *testing.T) {
 			statecheck.ExpectKnownValue(addr, settings("name"), knownvalue.StringExact(name)),
 			statecheck.ExpectKnownValue(addr, settings("max_concurrent_runs"), knownvalue.Int64Exact(1)),
 			statecheck.ExpectKnownValue(addr, settings("tags").AtMapKey("team"), knownvalue.StringExact("ml")),
-			statecheck.ExpectKnownValue(addr, settings("tasks").AtSliceIndex(0).AtMapKey("task_key"), knownvalue.StringExact("train")),
-			statecheck.ExpectKnownValue(addr, settings("tasks").AtSliceIndex(0).AtMapKey("notebook_task").AtSliceIndex(0).AtMapKey("notebook_path"),
+			statecheck.ExpectKnownValue(addr, settings("task").AtSliceIndex(0).AtMapKey("task_key"), knownvalue.StringExact("train")),
+			statecheck.ExpectKnownValue(addr, settings("task").AtSliceIndex(0).AtMapKey("notebook_task").AtSliceIndex(0).AtMapKey("notebook_path"),
 				knownvalue.StringExact("/Repos/ml/train")),
 		}
 	}
