@@ -222,9 +222,8 @@ func TestAccVolume_alreadyExists(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: volumeConfig(cat, "raw", `  volume_type = "MANAGED"
   comment     = "ours"`),
-			ExpectError: regexp.MustCompile(errorRegexp(`Creating volume "`+cat+`.files.raw": Volume '`+cat+`.files.raw' already exists, and this create did not make it:`).String() +
-				`(?s).*` + errorRegexp(`it differs from the configuration in comment.`).String() +
-				`.*` + errorRegexp(`terraform import brickops_volume.<name> '`+cat+`.files.raw'`).String()),
+			ExpectError: notAdopted(`Creating volume "`+cat+`.files.raw": Volume '`+cat+`.files.raw' already exists`,
+				`it differs from the configuration in comment.`, "brickops_volume", cat+".files.raw"),
 		}},
 	})
 }
