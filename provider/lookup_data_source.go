@@ -84,7 +84,7 @@ func (d *lookupDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		resp.Diagnostics.AddError(summary, err.Error())
 		return
 	}
-	fields := d.fields
+	fields := slices.Clone(d.fields)
 	for name := range d.keys {
 		fields = append(fields, apiStr(name, ""))
 	}
