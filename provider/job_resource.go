@@ -386,8 +386,11 @@ func (r *jobResource) Configure(_ context.Context, req resource.ConfigureRequest
 // ValidateConfig catches at plan time what the Jobs API would refuse at
 // apply: task types, compute, and references between tasks and clusters.
 func (r *jobResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	// Only tasks and job clusters are read: other attributes (run_as from
+	// a module input, say) may still be unknown here.
 	var m jobModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("job_clusters"), &m.JobClusters)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tasks"), &m.Tasks)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
