@@ -2,7 +2,7 @@
 # repository's src/ deployed into the workspace, an MLflow experiment per
 # model, and a retraining job per model that runs that code on job clusters
 # under the environment's cluster policy, as the environment's service
-# principal (not as whoever applied this).
+# principal (not as whoever applied this configuration).
 
 locals {
   # The environment's workspace folder: code, experiments, monitor dashboards.
@@ -64,24 +64,34 @@ resource "brickops_cluster_policy" "training" {
   })
 }
 
-# The job's identity may create clusters under the policy, and read and
-# write what training touches in the environment's catalog.
+# The identity the retraining jobs run as: a service principal rather than a
+# person, so schedules survive people leaving and runs get only its rights.
+# On Azure, set run_as_application_id to an Entra ID application (client) id;
+# left null, the workspace generates one (a Databricks-managed principal).
+resource "brickops_service_principal" "jobs" {
+  count          = var.retraining ? 1 : 0
+  display_name   = "mlops-${var.environment}-jobs"
+  application_id = var.run_as_application_id
+}
+
+# It may create clusters under the policy, and read and write what training
+# touches in the environment's catalog.
 resource "brickops_permissions" "training_policy" {
-  count             = var.retraining && var.run_as != null ? 1 : 0
+  count             = var.retraining ? 1 : 0
   cluster_policy_id = brickops_cluster_policy.training[0].policy_id
 
   access_control {
-    service_principal_name = var.run_as
+    service_principal_name = brickops_service_principal.jobs[0].application_id
     permission_level       = "CAN_USE"
   }
 }
 
 resource "brickops_grants" "training" {
-  count   = var.retraining && var.run_as != null ? 1 : 0
+  count   = var.retraining ? 1 : 0
   catalog = brickops_catalog.env.name
 
   grant {
-    principal  = var.run_as
+    principal  = brickops_service_principal.jobs[0].application_id
     privileges = ["USE_CATALOG", "USE_SCHEMA", "SELECT", "MODIFY", "CREATE_TABLE", "CREATE_MODEL"]
   }
 }
@@ -136,7 +146,7 @@ resource "brickops_job" "retrain" {
     pause_status           = var.retraining_paused ? "PAUSED" : "UNPAUSED"
   }
 
-  run_as              = var.run_as == null ? null : { service_principal_name = var.run_as }
+  run_as              = { service_principal_name = brickops_service_principal.jobs[0].application_id }
   email_notifications = { on_failure = var.notifications }
 }
 

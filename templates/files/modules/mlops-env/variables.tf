@@ -113,8 +113,8 @@ variable "workspace_root" {
   default     = "/Shared/brickops"
 }
 
-variable "run_as" {
-  description = "Application id of the service principal the retraining job runs as; it gets CAN_USE on the cluster policy and the privileges training needs on the catalog. Null: the job runs as whoever applies."
+variable "run_as_application_id" {
+  description = "Entra ID application (client) id of the service principal the retraining jobs run as (Azure). Null: the workspace generates one."
   type        = string
   default     = null
 }
