@@ -103,7 +103,7 @@ const steps = 13
 func Run(ctx context.Context, opts Options) (err error) {
 	if opts.Terraform == "" {
 		if opts.Terraform, err = exec.LookPath("terraform"); err != nil {
-			return fmt.Errorf("terraform is not on PATH: install Terraform >= 1.5 and retry")
+			return fmt.Errorf("terraform is not on PATH: install Terraform >= 1.11 and retry")
 		}
 	}
 	for _, b := range []string{"brickops", "terraform-provider-brickops"} {
