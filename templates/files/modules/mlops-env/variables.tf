@@ -54,7 +54,7 @@ variable "models" {
 }
 
 variable "force_destroy" {
-  description = "Let `terraform destroy` delete catalogs and models that still hold versions (demos and tests)."
+  description = "Let `terraform destroy` delete catalogs and models that still hold versions, and the environment's workspace folder with what is in it (demos and tests)."
   type        = bool
   default     = false
 }
@@ -90,7 +90,7 @@ variable "feature_tables" {
 }
 
 variable "retraining" {
-  description = "Deploy the training code (src/), an MLflow experiment and a weekly retraining job per model, with the cluster policy its job clusters follow."
+  description = "Deploy the training code (src/), an MLflow experiment and a weekly retraining job per model, run as a service principal on job clusters under a cluster policy."
   type        = bool
   default     = false
 }
