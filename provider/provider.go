@@ -199,6 +199,10 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newWorkspaceFileResource,
 		newDirectoryResource,
 		newGitFolderResource,
+		newServicePrincipalResource,
+		newGroupResource,
+		newGroupMemberResource,
+		newVolumeResource,
 	}
 }
 
@@ -211,6 +215,13 @@ func (p *brickopsProvider) DataSources(_ context.Context) []func() datasource.Da
 		newModelVersionsDataSource,
 		newCurrentUserDataSource,
 		newSQLWarehouseDataSource,
+		newServicePrincipalDataSource,
+		newGroupDataSource,
+		newCatalogDataSource,
+		newSchemaDataSource,
+		newServingEndpointDataSource,
+		newJobDataSource,
+		newClusterDataSource,
 	}
 }
 

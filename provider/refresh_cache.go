@@ -12,7 +12,7 @@ package provider
 //   - The cache lives in one provider configuration (one providerData, i.e.
 //     one Terraform graph walk in one process) and is keyed by
 //     (kind, parent): clusters and jobs have no parent, schemas are listed
-//     per catalog, registered models and tables per schema.
+//     per catalog, registered models, tables and volumes per schema.
 //   - A (kind, parent) list is fetched, every page of it, on the first read
 //     that needs it; concurrent reads wait for that one fill.
 //   - It serves reads only. Once the process has sent any write to the
@@ -55,6 +55,7 @@ import (
 	"github.com/databricks/databricks-sdk-go/apierr"
 	"github.com/databricks/databricks-sdk-go/service/catalog"
 	"github.com/databricks/databricks-sdk-go/service/compute"
+	"github.com/databricks/databricks-sdk-go/service/iam"
 	"github.com/databricks/databricks-sdk-go/service/jobs"
 	"github.com/databricks/databricks-sdk-go/service/serving"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -114,6 +115,16 @@ var (
 		key:  func(t *catalog.TableInfo) string { return t.FullName },
 		fold: true,
 	}
+	refreshVolumes = &listedKind[catalog.VolumeInfo]{
+		name:   "volumes",
+		parent: ucParent,
+		list: func(ctx context.Context, w *databricks.WorkspaceClient, parent string) ([]catalog.VolumeInfo, error) {
+			cat, schema, _ := strings.Cut(parent, ".")
+			return w.Volumes.ListAll(ctx, catalog.ListVolumesRequest{CatalogName: cat, SchemaName: schema})
+		},
+		key:  func(v *catalog.VolumeInfo) string { return v.FullName },
+		fold: true,
+	}
 	refreshJobs = &listedKind[jobs.Job]{
 		name: "jobs",
 		list: func(ctx context.Context, w *databricks.WorkspaceClient, _ string) ([]jobs.Job, error) {
@@ -132,6 +143,22 @@ var (
 		// jobs/list shows the first 100 tasks and job clusters of a job;
 		// has_more says there are more, which only jobs/get pages through.
 		usable: func(j *jobs.Job) bool { return !j.HasMore && j.Settings != nil },
+	}
+	refreshServicePrincipals = &listedKind[iam.ServicePrincipal]{
+		name: "service principals",
+		list: func(ctx context.Context, w *databricks.WorkspaceClient, _ string) ([]iam.ServicePrincipal, error) {
+			return w.ServicePrincipalsV2.ListAll(ctx, iam.ListServicePrincipalsRequest{Attributes: spAttributes})
+		},
+		key: func(sp *iam.ServicePrincipal) string { return sp.Id },
+	}
+	// Groups are listed with their members: brickops_group_member reads
+	// its group from the same list.
+	refreshGroups = &listedKind[iam.Group]{
+		name: "groups",
+		list: func(ctx context.Context, w *databricks.WorkspaceClient, _ string) ([]iam.Group, error) {
+			return w.GroupsV2.ListAll(ctx, iam.ListGroupsRequest{Attributes: groupAttributes})
+		},
+		key: func(g *iam.Group) string { return g.Id },
 	}
 
 	// Kinds read one GET per object, and why.
