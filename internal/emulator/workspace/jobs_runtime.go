@@ -326,19 +326,8 @@ func (s *Service) fireJobSchedules(ctx context.Context, now time.Time) {
 				if d.paused {
 					break
 				}
-				run, err := s.newJobRunAt(tx, d.j, nil, nil, at, "PERIODIC")
+				run, err := s.startTriggeredRun(tx, d.j, at, "PERIODIC")
 				if err != nil {
-					if run.RunID == 0 {
-						return err
-					}
-					// Parameters the run cannot use fail it, as a broken
-					// job fails on schedule.
-					run.FailureMessage, run.Plan = err.Error(), nil
-				}
-				if err := s.skipIfBusy(tx, d.j, &run, at); err != nil {
-					return err
-				}
-				if err := tx.Put(JobRunsBucket, jobKey(run.RunID), run); err != nil {
 					return err
 				}
 				fired = append(fired, run)

@@ -139,17 +139,8 @@ func (s *Service) fireTableTriggers(ctx context.Context, now time.Time) {
 		}
 		err := s.Store().Update(func(tx core.Tx) error {
 			if fire {
-				run, err := s.newJobRunAt(tx, w.j, nil, nil, now, "TABLE")
+				run, err := s.startTriggeredRun(tx, w.j, now, "TABLE")
 				if err != nil {
-					if run.RunID == 0 {
-						return err
-					}
-					run.FailureMessage, run.Plan = err.Error(), nil
-				}
-				if err := s.skipIfBusy(tx, w.j, &run, now); err != nil {
-					return err
-				}
-				if err := tx.Put(JobRunsBucket, jobKey(run.RunID), run); err != nil {
 					return err
 				}
 				fired = append(fired, run)
@@ -163,6 +154,23 @@ func (s *Service) fireTableTriggers(ctx context.Context, now time.Time) {
 	for _, run := range fired {
 		s.runTrainings(ctx, run)
 	}
+}
+
+// startTriggeredRun stores a run of j a schedule or trigger started at at.
+// Parameters the run cannot use fail it, as a broken job fails when
+// triggered; a job already running max_concurrent_runs runs skips it.
+func (s *Service) startTriggeredRun(tx core.Tx, j Job, at time.Time, trigger string) (JobRun, error) {
+	run, err := s.newJobRunAt(tx, j, nil, nil, at, trigger)
+	if err != nil {
+		if run.RunID == 0 {
+			return run, err
+		}
+		run.FailureMessage, run.Plan = err.Error(), nil
+	}
+	if err := s.skipIfBusy(tx, j, &run, at); err != nil {
+		return run, err
+	}
+	return run, tx.Put(JobRunsBucket, jobKey(run.RunID), run)
 }
 
 // skipIfBusy marks run SKIPPED when its job already has
