@@ -189,7 +189,7 @@ func (r *instancePoolResource) Read(ctx context.Context, req resource.ReadReques
 	if !ok {
 		return
 	}
-	got, err := w.InstancePools.GetByInstancePoolId(ctx, state.ID.ValueString())
+	got, err := refreshInstancePools.read(ctx, r.data, state.ID.ValueString(), w.InstancePools.GetByInstancePoolId)
 	if err == nil && got.State == compute.InstancePoolStateDeleted {
 		err = fmt.Errorf("instance pool %s is deleted: %w", got.InstancePoolId, errNotFound)
 	}

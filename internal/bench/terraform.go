@@ -81,7 +81,11 @@ func providerScale(ctx context.Context, env *Env, report func(Result)) error {
 			fmt.Fprintf(os.Stderr, "bench: %s not set: official provider column skipped\n", OfficialProviderEnv)
 		}
 	}
-	for _, n := range scaleSizes {
+	sizes := scaleSizes
+	if len(env.ScaleSizes) > 0 {
+		sizes = env.ScaleSizes
+	}
+	for _, n := range sizes {
 		ours, err := scaleRun(ctx, env, n, brickopsContender, []scalePhase{
 			applyPhase,
 			planPhase("plan", true),
