@@ -205,7 +205,7 @@ func (r *instancePoolResource) Delete(ctx context.Context, req resource.DeleteRe
 	if !ok {
 		return
 	}
-	if err := w.InstancePools.DeleteByInstancePoolId(ctx, state.ID.ValueString()); err != nil && !isNotFound(err) {
+	if err := w.InstancePools.DeleteByInstancePoolId(ctx, state.ID.ValueString()); err != nil && !isGone(err) {
 		resp.Diagnostics.AddError("Deleting instance pool failed", fmt.Sprintf("Deleting instance pool %s: %v", state.ID.ValueString(), err))
 	}
 }

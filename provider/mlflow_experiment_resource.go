@@ -207,7 +207,7 @@ func (r *mlflowExperimentResource) Delete(ctx context.Context, req resource.Dele
 	if !ok {
 		return
 	}
-	if err := w.Experiments.DeleteExperiment(ctx, ml.DeleteExperiment{ExperimentId: state.ID.ValueString()}); err != nil && !isNotFound(err) {
+	if err := w.Experiments.DeleteExperiment(ctx, ml.DeleteExperiment{ExperimentId: state.ID.ValueString()}); err != nil && !isGone(err) {
 		resp.Diagnostics.AddError("Deleting MLflow experiment failed", fmt.Sprintf("Deleting MLflow experiment %s: %v", state.ID.ValueString(), err))
 	}
 }

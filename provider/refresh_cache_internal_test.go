@@ -188,6 +188,7 @@ func TestRefreshCache_aWriteStalesOnlyItsKindAndParent(t *testing.T) {
 	send(http.MethodPost, "/oidc/v1/token", "")
 	send(http.MethodPatch, "/api/2.1/unity-catalog/tables/cat.s1.t", `{"owner":"x"}`)
 	send(http.MethodPost, "/api/2.1/clusters/create", `{"cluster_name":"x"}`)
+	send(http.MethodPost, "/api/2.0/mlflow/experiments/search", `{"max_results":100}`) // a read sent as POST
 	if got := read("cat.s1.a"); got != "listed" {
 		t.Errorf("after writes of other kinds: %q, want the list's answer", got)
 	}
@@ -224,9 +225,9 @@ func TestRefreshCache_aWriteStalesOnlyItsKindAndParent(t *testing.T) {
 	}
 	// A write the cache cannot place ends batching for every kind.
 	g := newFakeKind([]thing{{ID: "a", Value: "listed", Full: true}}, nil)
-	g.kind.name, g.kind.parent = refreshSQLWarehouses.name, nil
+	g.kind.name, g.kind.parent = refreshMLflowExperiments.name, nil
 	if got, _ := g.kind.read(ctx, d, "a", g.get); got.Value != "listed" {
-		t.Fatalf("warehouses before an unknown write: %+v", got)
+		t.Fatalf("experiments before an unknown write: %+v", got)
 	}
 	send(http.MethodPost, "/api/2.0/some-new-api/create", `{}`)
 	if got, _ := g.kind.read(ctx, d, "a", g.get); got.Value != "from GET" {
@@ -269,7 +270,9 @@ func TestStaleAfter_namesTheListsAWriteChanges(t *testing.T) {
 			t.Errorf("%s %s: cannot place it", c.method, c.path)
 			continue
 		}
-		covered := func(key listKey) bool { return slices.ContainsFunc(got, func(s staleLists) bool { return s.covers(key) }) }
+		covered := func(key listKey) bool {
+			return slices.ContainsFunc(got, func(s staleLists) bool { return s.covers(key) })
+		}
 		for _, key := range c.stale {
 			if !covered(key) {
 				t.Errorf("%s %s %s: %v should be stale", c.method, c.path, c.body, key)

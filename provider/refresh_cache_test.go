@@ -135,7 +135,6 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 	w := testWorkspace(t)
 	reg := testRegistry(t)
 	ctx := context.Background()
-	var perObject, batched plannedDrift
 	ids := map[string]string{} // address → id, recorded after apply
 
 	driftBehindTerraformsBack := func() {
@@ -199,6 +198,33 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 			Changes: []catalog.PermissionsChange{{Principal: "data-scientists", Add: []catalog.Privilege{catalog.PrivilegeBrowse}}}})))
 	}
 
+	_, batched := planDriftBothWays(t, refreshStackConfig(cat), ids, driftBehindTerraformsBack, func(mark uint64) {
+		checkNoPerObjectReads(t, cat, mark, ids)
+	})
+	// The drift is what was done: every changed, deleted and recreated
+	// object of every kind shows up.
+	checkDriftFound(t, batched, []string{
+		`brickops_catalog.c[1] update`, `brickops_catalog.c[2] delete`, `brickops_catalog.c[3] update`,
+		`brickops_schema.s[1] update`, `brickops_schema.s[2] delete`, `brickops_schema.s[3] update`,
+		`brickops_registered_model.m[1] update`, `brickops_registered_model.m[2] delete`, `brickops_registered_model.m[3] update`,
+		`brickops_cluster.k[1] update`, `brickops_cluster.k[2] delete`, `brickops_cluster.k[3] delete`,
+		`brickops_job.j[1] update`, `brickops_job.j[2] delete`, `brickops_job.j[3] delete`,
+		`brickops_feature_table.f[2] delete`, `brickops_feature_table.f[3] update`,
+		`brickops_model_version.v[1] update`, `brickops_model_version.v[2] delete`,
+		`brickops_model_alias.a[1] update`, `brickops_model_alias.a[2] delete`,
+		`brickops_grants.g update`,
+	}, "brickops_catalog.base ")
+}
+
+// planDriftBothWays applies config, lets drift change, delete and
+// recreate objects behind Terraform's back (ids holds every resource's id
+// by address), then plans over the same state twice: once reading every
+// object with its own GET (the provider with batched refresh off) and once
+// with batched refresh, after which checkBatched gets the request log's
+// last sequence number before that plan. Both plans must find exactly the
+// same drift and plan exactly the same changes.
+func planDriftBothWays(t *testing.T, config string, ids map[string]string, drift func(), checkBatched func(mark uint64)) (perObject, batched plannedDrift) {
+	t.Helper()
 	perObjectFactories := map[string]func() (tfprotov6.ProviderServer, error){
 		"brickops": providerserver.NewProtocol6WithError(provider.NewPerObjectRefresh("test")()),
 	}
@@ -207,7 +233,7 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Config:                   refreshStackConfig(cat),
+				Config:                   config,
 				Check: func(s *terraform.State) error {
 					for addr, r := range s.RootModule().Resources {
 						ids[addr] = r.Primary.ID
@@ -216,9 +242,9 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 				},
 			},
 			{
-				PreConfig:                driftBehindTerraformsBack,
+				PreConfig:                drift,
 				ProtoV6ProviderFactories: perObjectFactories,
-				Config:                   refreshStackConfig(cat),
+				Config:                   config,
 				PlanOnly:                 true,
 				ExpectNonEmptyPlan:       true,
 				ConfigPlanChecks:         resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{perObject.record(nil)}},
@@ -230,11 +256,13 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 					}
 				},
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Config:                   refreshStackConfig(cat),
+				Config:                   config,
 				PlanOnly:                 true,
 				ExpectNonEmptyPlan:       true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{batched.record(func() {
-					checkNoPerObjectReads(t, cat, logMark, ids)
+					if checkBatched != nil {
+						checkBatched(logMark)
+					}
 				})}},
 			},
 		},
@@ -247,26 +275,21 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 			strings.Join(perObject.drift, "\n  "), strings.Join(batched.drift, "\n  "),
 			strings.Join(perObject.changes, "\n  "), strings.Join(batched.changes, "\n  "))
 	}
-	// The drift is what was done: every changed, deleted and recreated
-	// object of every kind shows up.
-	for _, want := range []string{
-		`brickops_catalog.c[1] update`, `brickops_catalog.c[2] delete`, `brickops_catalog.c[3] update`,
-		`brickops_schema.s[1] update`, `brickops_schema.s[2] delete`, `brickops_schema.s[3] update`,
-		`brickops_registered_model.m[1] update`, `brickops_registered_model.m[2] delete`, `brickops_registered_model.m[3] update`,
-		`brickops_cluster.k[1] update`, `brickops_cluster.k[2] delete`, `brickops_cluster.k[3] delete`,
-		`brickops_job.j[1] update`, `brickops_job.j[2] delete`, `brickops_job.j[3] delete`,
-		`brickops_feature_table.f[2] delete`, `brickops_feature_table.f[3] update`,
-		`brickops_model_version.v[1] update`, `brickops_model_version.v[2] delete`,
-		`brickops_model_alias.a[1] update`, `brickops_model_alias.a[2] delete`,
-		`brickops_grants.g update`,
-	} {
-		if !slices.ContainsFunc(batched.drift, func(d string) bool { return strings.HasPrefix(d, want+" ") }) {
-			t.Errorf("drift %q not found in:\n  %s", want, strings.Join(batched.drift, "\n  "))
+	return perObject, batched
+}
+
+// checkDriftFound fails unless every wanted "<address> <actions>" is in
+// p's drift, and if an untouched object ([0], or an address starting
+// with one of untouched) drifted.
+func checkDriftFound(t *testing.T, p plannedDrift, want []string, untouched ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !slices.ContainsFunc(p.drift, func(d string) bool { return strings.HasPrefix(d, w+" ") }) {
+			t.Errorf("drift %q not found in:\n  %s", w, strings.Join(p.drift, "\n  "))
 		}
 	}
-	// Nothing left alone drifted.
-	for _, d := range batched.drift {
-		if strings.Contains(d, "[0] ") || strings.HasPrefix(d, "brickops_catalog.base ") {
+	for _, d := range p.drift {
+		if strings.Contains(d, "[0] ") || slices.ContainsFunc(untouched, func(u string) bool { return strings.HasPrefix(d, u) }) {
 			t.Errorf("an untouched object drifted: %s", d)
 		}
 	}

@@ -43,6 +43,10 @@ func staleAfter(req *http.Request) []staleLists {
 		return nil
 	}
 	rest := req.URL.Path[loc[1]:]
+	// Searches are reads sent as POST (MLflow experiments/search, runs/search).
+	if strings.HasSuffix(rest, "/search") {
+		return []staleLists{}
+	}
 	body := requestFields(req)
 	str := func(field string) string { s, _ := body[field].(string); return s }
 	every := func(kinds ...string) []staleLists {

@@ -287,7 +287,7 @@ func (r *sqlWarehouseResource) Delete(ctx context.Context, req resource.DeleteRe
 	if !ok {
 		return
 	}
-	if err := w.Warehouses.DeleteById(ctx, state.ID.ValueString()); err != nil && !isNotFound(err) {
+	if err := w.Warehouses.DeleteById(ctx, state.ID.ValueString()); err != nil && !isGone(err) {
 		resp.Diagnostics.AddError("Deleting SQL warehouse failed", fmt.Sprintf("Deleting SQL warehouse %s: %v", state.ID.ValueString(), err))
 	}
 }
