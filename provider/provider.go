@@ -199,6 +199,7 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newWorkspaceFileResource,
 		newDirectoryResource,
 		newGitFolderResource,
+		newVolumeResource,
 	}
 }
 
@@ -211,6 +212,11 @@ func (p *brickopsProvider) DataSources(_ context.Context) []func() datasource.Da
 		newModelVersionsDataSource,
 		newCurrentUserDataSource,
 		newSQLWarehouseDataSource,
+		newCatalogDataSource,
+		newSchemaDataSource,
+		newServingEndpointDataSource,
+		newJobDataSource,
+		newClusterDataSource,
 	}
 }
 

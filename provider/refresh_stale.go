@@ -114,13 +114,15 @@ func staleAfter(req *http.Request) []staleLists {
 		return append(every(refreshModelVersions.name, refreshModelAliases.name),
 			staleLists{kind: refreshRegisteredModels.name, parent: ucIs(ucParent(full))})
 	}
-	if after, ok := under("unity-catalog/tables"); ok && !strings.Contains(after, "/") {
+	for prefix, kind := range map[string]string{"unity-catalog/tables": refreshTables.name, "unity-catalog/volumes": refreshVolumes.name} {
 		// Not tables/{name}/monitor: a monitor creates tables of its own.
-		full := ucName(after, "catalog_name", "schema_name")
-		if full == "" {
-			return nil
+		if after, ok := under(prefix); ok && !strings.Contains(after, "/") {
+			full := ucName(after, "catalog_name", "schema_name")
+			if full == "" {
+				return nil
+			}
+			return []staleLists{{kind: kind, parent: ucIs(ucParent(full))}}
 		}
-		return []staleLists{{kind: refreshTables.name, parent: ucIs(ucParent(full))}}
 	}
 	if _, ok := under("unity-catalog/permissions"); ok {
 		return every(refreshGrants.name)

@@ -260,6 +260,42 @@ output "user" {
   value = data.databricks_current_user.me.user_name
 }
 `},
+	{name: "volumes", hcl: `
+resource "databricks_catalog" "files" {
+  name          = "fidelity_files"
+  force_destroy = true
+}
+
+resource "databricks_schema" "raw" {
+  catalog_name = databricks_catalog.files.name
+  name         = "raw"
+}
+
+resource "databricks_volume" "managed" {
+  catalog_name = databricks_schema.raw.catalog_name
+  schema_name  = databricks_schema.raw.name
+  name         = "Landing"
+  volume_type  = "MANAGED"
+  comment      = "landing files"
+  owner        = "data-engineers"
+}
+
+resource "databricks_volume" "external" {
+  catalog_name     = databricks_schema.raw.catalog_name
+  schema_name      = databricks_schema.raw.name
+  name             = "archive"
+  volume_type      = "EXTERNAL"
+  storage_location = "abfss://archive@acme.dfs.core.windows.net/fidelity/"
+}
+
+data "databricks_catalog" "files" {
+  name = databricks_catalog.files.name
+}
+
+data "databricks_schema" "raw" {
+  name = databricks_schema.raw.id
+}
+`},
 }
 
 // cliStep is one `databricks` command.
