@@ -200,6 +200,9 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newDirectoryResource,
 		newGitFolderResource,
 		newVolumeResource,
+		newServicePrincipalResource,
+		newGroupResource,
+		newGroupMemberResource,
 	}
 }
 
@@ -217,6 +220,8 @@ func (p *brickopsProvider) DataSources(_ context.Context) []func() datasource.Da
 		newServingEndpointDataSource,
 		newJobDataSource,
 		newClusterDataSource,
+		newServicePrincipalDataSource,
+		newGroupDataSource,
 	}
 }
 

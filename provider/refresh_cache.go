@@ -229,6 +229,22 @@ var (
 		// only; one elsewhere (a user's home) is read with a GET.
 		missingNeedsGet: true,
 	}
+	refreshServicePrincipals = &listedKind[iam.ServicePrincipal]{
+		name: "service principals",
+		list: func(ctx context.Context, w *databricks.WorkspaceClient, _ string) ([]iam.ServicePrincipal, error) {
+			return w.ServicePrincipalsV2.ListAll(ctx, iam.ListServicePrincipalsRequest{Attributes: spAttributes})
+		},
+		key: func(_ string, sp *iam.ServicePrincipal) string { return sp.Id },
+	}
+	// Groups are listed with their members: brickops_group_member reads
+	// its group from the same list.
+	refreshGroups = &listedKind[iam.Group]{
+		name: "groups",
+		list: func(ctx context.Context, w *databricks.WorkspaceClient, _ string) ([]iam.Group, error) {
+			return w.GroupsV2.ListAll(ctx, iam.ListGroupsRequest{Attributes: groupAttributes})
+		},
+		key: func(_ string, g *iam.Group) string { return g.Id },
+	}
 
 	// Kinds read one GET per object, and why. Their reads go through the
 	// same hook, so the day a list can answer them only this changes.

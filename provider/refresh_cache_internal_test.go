@@ -257,6 +257,8 @@ func TestStaleAfter_namesTheListsAWriteChanges(t *testing.T) {
 			stale: []listKey{k(tables, "c.s")}, fresh: []listKey{k(models, "c.s"), k(tables, "c.t")}}},
 		{"POST", "/api/2.1/unity-catalog/volumes", `{"catalog_name":"c","schema_name":"s","name":"v","volume_type":"MANAGED"}`, want{
 			stale: []listKey{k(&refreshVolumes.name, "c.s")}, fresh: []listKey{k(tables, "c.s"), k(&refreshVolumes.name, "c.t")}}},
+		{"PATCH", "/api/2.0/preview/scim/v2/Groups/123", `{"Operations":[{"op":"add","path":"members"}]}`, want{
+			stale: []listKey{k(&refreshGroups.name, ""), k(&refreshServicePrincipals.name, "")}, fresh: []listKey{k(clusters, "")}}},
 		{"POST", "/api/2.0/secrets/put", `{"scope":"a","key":"k"}`, want{
 			stale: []listKey{k(secrets, "a")}, fresh: []listKey{k(secrets, "b"), k(acls, "a"), k(scopes, "")}}},
 		{"POST", "/api/2.0/secrets/scopes/delete", `{"scope":"a"}`, want{

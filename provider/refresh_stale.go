@@ -164,6 +164,11 @@ func staleAfter(req *http.Request) []staleLists {
 		// An online table and an endpoint's inference tables are UC tables.
 		"online-tables":     {refreshOnlineTables.name, refreshTables.name},
 		"serving-endpoints": {refreshServingEndpoints.name, refreshTables.name},
+		// SCIM: a principal's groups and a group's members are two views of
+		// one membership.
+		"preview/scim/v2/ServicePrincipals": {refreshServicePrincipals.name, refreshGroups.name},
+		"preview/scim/v2/Groups":            {refreshGroups.name, refreshServicePrincipals.name},
+		"preview/scim/v2/Users":             {refreshGroups.name},
 		// A git folder is a workspace directory too.
 		"repos": {refreshGitFolders.name, refreshWorkspaceObjects.name},
 	} {

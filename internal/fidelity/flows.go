@@ -237,6 +237,38 @@ resource "databricks_repo" "mlops" {
   path = "/Repos/fidelity/mlops"
 }
 `},
+	{name: "identity", hcl: `
+resource "databricks_service_principal" "deployer" {
+  application_id       = "9f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+  display_name         = "fidelity-deployer"
+  allow_cluster_create = true
+}
+
+resource "databricks_group" "ml" {
+  display_name          = "fidelity-ml"
+  workspace_access      = true
+  databricks_sql_access = true
+}
+
+resource "databricks_group_member" "deployer" {
+  group_id  = databricks_group.ml.id
+  member_id = databricks_service_principal.deployer.id
+}
+
+data "databricks_service_principal" "deployer" {
+  display_name = "fidelity-deployer"
+  depends_on   = [databricks_service_principal.deployer]
+}
+
+data "databricks_group" "ml" {
+  display_name = databricks_group.ml.display_name
+  depends_on   = [databricks_group_member.deployer]
+}
+
+output "deployer_members" {
+  value = data.databricks_group.ml.service_principals
+}
+`},
 	{name: "data_sources", hcl: `
 data "databricks_spark_version" "lts" {
   long_term_support = true
