@@ -32,7 +32,7 @@ func newCatalogDataSource() datasource.DataSource {
 		find: func(ctx context.Context, w *databricks.WorkspaceClient, keys map[string]string) (any, error) {
 			info, err := w.Catalogs.GetByName(ctx, keys["name"])
 			if err != nil {
-				return nil, notFoundAs(err, "Catalog", fmt.Sprintf("is named %q", keys["name"]))
+				return nil, notFoundAs(err, "catalog", fmt.Sprintf("is named %q", keys["name"]))
 			}
 			return map[string]any{"id": info.Name, "name": keys["name"], "catalog_info": info}, nil
 		},

@@ -52,7 +52,7 @@ func newClusterDataSource() datasource.DataSource {
 						named = append(named, cl)
 					}
 				}
-				one, err := onlyMatch(named, func(c compute.ClusterDetails) string { return c.ClusterId }, "Cluster", name)
+				one, err := onlyMatch(named, func(c compute.ClusterDetails) string { return c.ClusterId }, "cluster", name)
 				if err != nil {
 					return nil, err
 				}
@@ -60,7 +60,7 @@ func newClusterDataSource() datasource.DataSource {
 			} else {
 				var err error
 				if c, err = w.Clusters.GetByClusterId(ctx, keys["cluster_id"]); err != nil {
-					return nil, notFoundAs(err, "Cluster", fmt.Sprintf("has id %q", keys["cluster_id"]))
+					return nil, notFoundAs(err, "cluster", fmt.Sprintf("has id %q", keys["cluster_id"]))
 				}
 			}
 			return map[string]any{"id": c.ClusterId, "cluster_id": c.ClusterId, "cluster_name": c.ClusterName, "cluster_info": c}, nil

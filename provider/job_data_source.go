@@ -54,7 +54,7 @@ func newJobDataSource() datasource.DataSource {
 						named = append(named, j)
 					}
 				}
-				one, err := onlyMatch(named, func(j jobs.BaseJob) string { return strconv.FormatInt(j.JobId, 10) }, "Job", name)
+				one, err := onlyMatch(named, func(j jobs.BaseJob) string { return strconv.FormatInt(j.JobId, 10) }, "job", name)
 				if err != nil {
 					return nil, err
 				}
@@ -67,7 +67,7 @@ func newJobDataSource() datasource.DataSource {
 			// jobs/get, not the list entry: only it has every task.
 			job, err := w.Jobs.GetByJobId(ctx, n)
 			if err != nil {
-				return nil, notFoundAs(err, "Job", "has id "+id)
+				return nil, notFoundAs(err, "job", "has id "+id)
 			}
 			name := ""
 			if job.Settings != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/databricks/databricks-sdk-go"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -76,19 +77,25 @@ func (d *lookupDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	obj, err := d.find(ctx, w, keys)
 	if err != nil {
-		summary := "Reading " + strings.ReplaceAll(d.typeName, "_", " ") + " failed"
-		var notFound *lookupNotFoundError
-		if errors.As(err, &notFound) {
-			summary = notFound.kind + " not found"
-		}
-		resp.Diagnostics.AddError(summary, err.Error())
+		lookupFailed(&resp.Diagnostics, strings.ReplaceAll(d.typeName, "_", " "), err)
 		return
 	}
-	fields := d.fields
+	fields := slices.Clone(d.fields)
 	for name := range d.keys {
 		fields = append(fields, apiStr(name, ""))
 	}
 	resp.Diagnostics.Append(setFromAPI(ctx, &resp.State, obj, fields...)...)
+}
+
+// lookupFailed reports a data source's failed lookup: "<Kind> not found"
+// when nothing has the key, else "Reading <kind> failed".
+func lookupFailed(diags *diag.Diagnostics, kind string, err error) {
+	summary := "Reading " + kind + " failed"
+	var notFound *lookupNotFoundError
+	if errors.As(err, &notFound) {
+		summary = notFound.summary()
+	}
+	diags.AddError(summary, err.Error())
 }
 
 // lookupKey is a key argument: optional and computed when the object may
@@ -98,7 +105,8 @@ func lookupKey(desc string, required bool) schema.StringAttribute {
 }
 
 // lookupNotFoundError says that no object has the key a data source was
-// given, in words the user can act on.
+// given, in words the user can act on. kind is as it reads mid-sentence
+// ("catalog", "SQL warehouse").
 type lookupNotFoundError struct {
 	kind, detail string
 	err          error
@@ -107,13 +115,18 @@ type lookupNotFoundError struct {
 func (e *lookupNotFoundError) Error() string { return e.detail }
 func (e *lookupNotFoundError) Unwrap() error { return e.err }
 
+// summary is "Catalog not found", "SQL warehouse not found".
+func (e *lookupNotFoundError) summary() string {
+	return strings.ToUpper(e.kind[:1]) + e.kind[1:] + " not found"
+}
+
 // notFoundAs turns a not-found error into a lookupNotFoundError for
 // "No <kind> <what>." and passes other errors on with context.
 func notFoundAs(err error, kind, what string) error {
 	if isGone(err) {
-		return &lookupNotFoundError{kind: kind, detail: fmt.Sprintf("No %s %s.", strings.ToLower(kind), what), err: err}
+		return &lookupNotFoundError{kind: kind, detail: fmt.Sprintf("No %s %s.", kind, what), err: err}
 	}
-	return fmt.Errorf("reading the %s that %s: %w", strings.ToLower(kind), what, err)
+	return fmt.Errorf("reading the %s that %s: %w", kind, what, err)
 }
 
 // onlyMatch is the one object named name among matches, or an error
@@ -123,7 +136,7 @@ func onlyMatch[T any](matches []T, id func(T) string, kind, name string) (T, err
 	var zero T
 	switch len(matches) {
 	case 0:
-		return zero, &lookupNotFoundError{kind: kind, detail: fmt.Sprintf("No %s is named %q.", strings.ToLower(kind), name)}
+		return zero, &lookupNotFoundError{kind: kind, detail: fmt.Sprintf("No %s is named %q.", kind, name)}
 	case 1:
 		return matches[0], nil
 	}
@@ -132,5 +145,5 @@ func onlyMatch[T any](matches []T, id func(T) string, kind, name string) (T, err
 		ids[i] = id(m)
 	}
 	slices.Sort(ids)
-	return zero, fmt.Errorf("%d %ss are named %q (ids %s): look it up by id instead", len(matches), strings.ToLower(kind), name, strings.Join(ids, ", "))
+	return zero, fmt.Errorf("%d %ss are named %q (ids %s): look it up by id instead", len(matches), kind, name, strings.Join(ids, ", "))
 }

@@ -32,7 +32,7 @@ func newSchemaDataSource() datasource.DataSource {
 		find: func(ctx context.Context, w *databricks.WorkspaceClient, keys map[string]string) (any, error) {
 			info, err := w.Schemas.GetByFullName(ctx, keys["name"])
 			if err != nil {
-				return nil, notFoundAs(err, "Schema", fmt.Sprintf("is named %q", keys["name"]))
+				return nil, notFoundAs(err, "schema", fmt.Sprintf("is named %q", keys["name"]))
 			}
 			return map[string]any{"id": info.FullName, "name": keys["name"], "schema_info": info}, nil
 		},

@@ -67,7 +67,7 @@ func newServingEndpointDataSource() datasource.DataSource {
 		find: func(ctx context.Context, w *databricks.WorkspaceClient, keys map[string]string) (any, error) {
 			e, err := w.ServingEndpoints.GetByName(ctx, keys["name"])
 			if err != nil {
-				return nil, notFoundAs(err, "Serving endpoint", fmt.Sprintf("is named %q", keys["name"]))
+				return nil, notFoundAs(err, "serving endpoint", fmt.Sprintf("is named %q", keys["name"]))
 			}
 			return merged{e, map[string]any{"endpoint_id": e.Id}}, nil
 		},
