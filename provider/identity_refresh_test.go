@@ -15,26 +15,7 @@ import (
 func TestAccRefreshCache_identities(t *testing.T) {
 	prefix := uniqueName("refresh")
 	appIDs := []string{newAppID(), newAppID(), newAppID(), newAppID()}
-	config := fmt.Sprintf(`
-locals {
-  cases   = ["same", "changed", "deleted", "recreated"]
-  app_ids = [%q, %q, %q, %q]
-}
-resource "brickops_service_principal" "p" {
-  count          = 4
-  application_id = local.app_ids[count.index]
-  display_name   = "%[5]s-${local.cases[count.index]}"
-}
-resource "brickops_group" "g" {
-  count        = 4
-  display_name = "%[5]s-${local.cases[count.index]}"
-}
-resource "brickops_group_member" "m" {
-  count     = 4
-  group_id  = brickops_group.g[0].id
-  member_id = brickops_service_principal.p[count.index].id
-}
-`, appIDs[0], appIDs[1], appIDs[2], appIDs[3], prefix)
+	config := identityKindsConfig(prefix, appIDs)
 	w := testWorkspace(t)
 	ctx := context.Background()
 	ids := map[string]string{}
@@ -69,4 +50,29 @@ resource "brickops_group_member" "m" {
 		`brickops_group.g[1] update`, `brickops_group.g[2] delete`, `brickops_group.g[3] delete`,
 		`brickops_group_member.m[1] delete`, `brickops_group_member.m[2] delete`, `brickops_group_member.m[3] delete`,
 	})
+}
+
+// identityKindsConfig has refreshCases service principals (with appIDs),
+// groups, and memberships of each principal in the first group.
+func identityKindsConfig(prefix string, appIDs []string) string {
+	return fmt.Sprintf(`
+locals {
+  cases   = ["same", "changed", "deleted", "recreated"]
+  app_ids = [%q, %q, %q, %q]
+}
+resource "brickops_service_principal" "p" {
+  count          = 4
+  application_id = local.app_ids[count.index]
+  display_name   = "%[5]s-${local.cases[count.index]}"
+}
+resource "brickops_group" "g" {
+  count        = 4
+  display_name = "%[5]s-${local.cases[count.index]}"
+}
+resource "brickops_group_member" "m" {
+  count     = 4
+  group_id  = brickops_group.g[0].id
+  member_id = brickops_service_principal.p[count.index].id
+}
+`, appIDs[0], appIDs[1], appIDs[2], appIDs[3], prefix)
 }

@@ -18,8 +18,10 @@ import (
 	"github.com/databricks/databricks-sdk-go/service/serving"
 	"github.com/databricks/databricks-sdk-go/service/sql"
 	"github.com/databricks/databricks-sdk-go/service/workspace"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/brickops/terraform-provider-brickops/internal/emulator"
+	"github.com/brickops/terraform-provider-brickops/provider"
 )
 
 // workspaceKindsConfig has refreshCases instances of every workspace-level
@@ -407,4 +409,21 @@ func TestAccRefreshCache_servingKindsFindTheSameDrift(t *testing.T) {
 		`brickops_online_table.o[2] delete`, `brickops_online_table.o[3] update`,
 		`brickops_quality_monitor.q[1] update`, `brickops_quality_monitor.q[2] delete`, `brickops_quality_monitor.q[3] update`,
 	}, "brickops_catalog.c ", "brickops_schema.s ", "brickops_registered_model.m ", "brickops_model_version.v ")
+}
+
+// Every resource type the provider has is in one of the drift tests: a new
+// resource must declare its refresh kind (refresh_cache.go) and join one.
+func TestRefreshCache_everyResourceTypeIsInADriftTest(t *testing.T) {
+	configs := strings.Join([]string{
+		refreshStackConfig("c"), workspaceKindsConfig("w"), servingKindsConfig("s"),
+		identityKindsConfig("i", []string{"a", "b", "c", "d"}), workspacesDriftConfig("z"),
+	}, "\n")
+	ctx := context.Background()
+	for _, newResource := range provider.New("test")().Resources(ctx) {
+		var md fwresource.MetadataResponse
+		newResource().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: "brickops"}, &md)
+		if !strings.Contains(configs, fmt.Sprintf("resource %q ", md.TypeName)) {
+			t.Errorf("%s is in no batched-refresh drift test", md.TypeName)
+		}
+	}
 }

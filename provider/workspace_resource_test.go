@@ -560,19 +560,7 @@ func TestAccRefreshCache_workspacesFindTheSameDrift(t *testing.T) {
 	emu := azureEmulator(t)
 	name := acctest.RandomWithPrefix("dbw")
 	ws := func(key string) string { return name + "-" + key }
-	config := azureProvider(emu, accSP.Secret, "") + fmt.Sprintf(`
-locals {
-  cases = ["same", "changed", "deleted", "recreated"]
-}
-resource "brickops_workspace" "w" {
-  count               = 4
-  name                = "%s-${local.cases[count.index]}"
-  resource_group_name = %q
-  location            = "westeurope"
-  sku                 = "premium"
-  tags                = { env = "dev" }
-}
-`, name, accRG)
+	config := azureProvider(emu, accSP.Secret, "") + workspacesDriftConfig(name)
 	arm := armWorkspaces(t, emu)
 	ctx := context.Background()
 	drift := func() {
@@ -607,4 +595,21 @@ resource "brickops_workspace" "w" {
 	checkDriftFound(t, batched, []string{
 		`brickops_workspace.w[1] update`, `brickops_workspace.w[2] delete`, `brickops_workspace.w[3] update`,
 	})
+}
+
+// workspacesDriftConfig has refreshCases workspaces named <name>-<case>.
+func workspacesDriftConfig(name string) string {
+	return fmt.Sprintf(`
+locals {
+  cases = ["same", "changed", "deleted", "recreated"]
+}
+resource "brickops_workspace" "w" {
+  count               = 4
+  name                = "%s-${local.cases[count.index]}"
+  resource_group_name = %q
+  location            = "westeurope"
+  sku                 = "premium"
+  tags                = { env = "dev" }
+}
+`, name, accRG)
 }
