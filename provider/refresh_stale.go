@@ -148,14 +148,15 @@ func staleAfter(req *http.Request) []staleLists {
 		if p == "" {
 			return nil
 		}
-		// A delete may remove git folders in the tree.
-		return []staleLists{{kind: refreshWorkspaceObjects.name, parent: pathAround(p)}, {kind: refreshGitFolders.name}}
+		// A delete may remove git folders and experiments in the tree.
+		return []staleLists{{kind: refreshWorkspaceObjects.name, parent: pathAround(p)}, {kind: refreshGitFolders.name}, {kind: refreshMLflowExperiments.name}}
 	}
 	for prefix, kinds := range map[string][]string{
-		"clusters":           {refreshClusters.name},
-		"jobs":               {refreshJobs.name},
-		"sql/warehouses":     {refreshSQLWarehouses.name},
-		"mlflow/experiments": {refreshMLflowExperiments.name},
+		"clusters":       {refreshClusters.name},
+		"jobs":           {refreshJobs.name},
+		"sql/warehouses": {refreshSQLWarehouses.name},
+		// An experiment is a workspace object in its directory too.
+		"mlflow/experiments": {refreshMLflowExperiments.name, refreshWorkspaceObjects.name},
 		"policies/clusters":  {refreshClusterPolicies.name},
 		"instance-pools":     {refreshInstancePools.name},
 		"permissions":        {refreshPermissions.name},
