@@ -199,10 +199,10 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newWorkspaceFileResource,
 		newDirectoryResource,
 		newGitFolderResource,
-		newVolumeResource,
 		newServicePrincipalResource,
 		newGroupResource,
 		newGroupMemberResource,
+		newVolumeResource,
 	}
 }
 
@@ -215,13 +215,13 @@ func (p *brickopsProvider) DataSources(_ context.Context) []func() datasource.Da
 		newModelVersionsDataSource,
 		newCurrentUserDataSource,
 		newSQLWarehouseDataSource,
+		newServicePrincipalDataSource,
+		newGroupDataSource,
 		newCatalogDataSource,
 		newSchemaDataSource,
 		newServingEndpointDataSource,
 		newJobDataSource,
 		newClusterDataSource,
-		newServicePrincipalDataSource,
-		newGroupDataSource,
 	}
 }
 
