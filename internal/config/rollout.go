@@ -146,7 +146,9 @@ func (a Analysis) MinRequestsOrDefault() int {
 func (a Analysis) DriftStatisticOrDefault() string { return orDefault(a.DriftStatistic, "js_distance") }
 
 // QualityMetricOrDefault is the quality metric compared.
-func (a Analysis) QualityMetricOrDefault() string { return orDefault(a.QualityMetric, "accuracy_score") }
+func (a Analysis) QualityMetricOrDefault() string {
+	return orDefault(a.QualityMetric, "accuracy_score")
+}
 
 // ProceedOnMissingData reports whether missing data lets --complete go on.
 func (a Analysis) ProceedOnMissingData() bool { return a.OnMissingData == MissingProceed }
