@@ -30,8 +30,8 @@ const (
 // that is not set is not checked.
 type Analysis struct {
 	// Window is how far back from the newest logged request the analysis
-	// looks (default 24h). Within it, both versions are compared over the
-	// time since the challenger's first request.
+	// looks (default 24h); challenger and champion are compared over the
+	// same window.
 	Window Duration `yaml:"window"`
 	// MinRequests is how many requests each of challenger and champion
 	// must have served in the window for a verdict (default 100).
@@ -148,6 +148,12 @@ func (a Analysis) DriftStatisticOrDefault() string { return orDefault(a.DriftSta
 // QualityMetricOrDefault is the quality metric compared.
 func (a Analysis) QualityMetricOrDefault() string {
 	return orDefault(a.QualityMetric, "accuracy_score")
+}
+
+// ComparesWithChampion reports whether any threshold is relative to the
+// champion, which then needs enough requests of its own.
+func (a Analysis) ComparesWithChampion() bool {
+	return a.MaxErrorRateIncrease != nil || a.MaxLatencyP95IncreaseMs != nil || a.MaxQualityDrop != nil
 }
 
 // ProceedOnMissingData reports whether missing data lets --complete go on.
