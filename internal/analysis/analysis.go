@@ -73,6 +73,9 @@ type Verdict struct {
 	Checks    []Check        `json:"checks"`
 	// Missing says why data was missing, one reason each.
 	Missing []string `json:"missing,omitempty"`
+	// Proceeded is set when the rollout went on despite missing data
+	// (on_missing_data: proceed, or --allow-missing-data).
+	Proceeded bool `json:"proceeded_on_missing_data,omitempty"`
 }
 
 // Input is what the analysis judges.
@@ -320,6 +323,9 @@ func (v Verdict) Markdown() string {
 	}
 	if len(v.Missing) > 0 {
 		b.WriteString("\n")
+	}
+	if v.Proceeded {
+		b.WriteString("\nProceeding without a full verdict: missing data was accepted (rollout.analysis.on_missing_data: proceed, or --allow-missing-data).\n")
 	}
 	return b.String()
 }

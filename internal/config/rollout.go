@@ -79,13 +79,16 @@ const (
 	DefaultMonitorWindow  = 7 * 24 * time.Hour
 )
 
-// DriftStatistics are the drift metrics columns a threshold may name:
-// distances, where higher means more drift.
-var DriftStatistics = []string{"js_distance", "population_stability_index", "wasserstein_distance"}
+// DriftStatistics are the drift metrics a threshold may name, where higher
+// means more drift. Production computes the first three for categorical
+// columns (a classifier's predictions), the others for numeric ones;
+// ks_statistic is the statistic of the ks_test column.
+var DriftStatistics = []string{"js_distance", "tv_distance", "l_infinity_distance", "population_stability_index", "wasserstein_distance", "ks_statistic"}
 
-// QualityMetrics are the profile metrics columns of an inference-log
-// monitor; the last three are errors, where lower is better.
-var QualityMetrics = []string{"accuracy_score", "f1_score", "precision", "recall", "roc_auc", "mean_squared_error", "root_mean_squared_error", "mean_absolute_error"}
+// QualityMetrics are the model quality columns of an inference-log
+// monitor's profile metrics (precision, recall and f1_score read their
+// weighted average); the *_error ones are lower-is-better.
+var QualityMetrics = []string{"accuracy_score", "f1_score", "precision", "recall", "r2_score", "mean_squared_error", "root_mean_squared_error", "mean_average_error", "mean_absolute_percentage_error"}
 
 // LowerIsBetter reports whether a quality metric is an error measure.
 func LowerIsBetter(metric string) bool { return strings.HasSuffix(metric, "_error") }

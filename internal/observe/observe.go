@@ -95,10 +95,11 @@ func (m *Monitor) Entity(modelID string) string {
 // ProfileRow is a row of the profile metrics table: one window, one
 // column (":table" for table-level rows, which carry model quality).
 type ProfileRow struct {
-	Window  Window `json:"window"`
-	ModelID string `json:"model_id,omitempty"`
-	Column  string `json:"column_name"`
-	Count   int64  `json:"count"`
+	Window      Window `json:"window"`
+	Granularity string `json:"granularity,omitempty"`
+	ModelID     string `json:"model_id,omitempty"`
+	Column      string `json:"column_name"`
+	Count       int64  `json:"count"`
 	// Metrics hold the non-null metric columns (accuracy_score, f1_score,
 	// mean_squared_error, ...).
 	Metrics map[string]float64 `json:"metrics"`
@@ -106,9 +107,10 @@ type ProfileRow struct {
 
 // DriftRow is a row of the drift metrics table: one window, one column.
 type DriftRow struct {
-	Window  Window `json:"window"`
-	ModelID string `json:"model_id,omitempty"`
-	Column  string `json:"column_name"`
+	Window      Window `json:"window"`
+	Granularity string `json:"granularity,omitempty"`
+	ModelID     string `json:"model_id,omitempty"`
+	Column      string `json:"column_name"`
 	// DriftType is CONSECUTIVE (against the previous window) or BASELINE.
 	DriftType string `json:"drift_type"`
 	// Statistics hold the non-null statistics (js_distance,

@@ -1,0 +1,182 @@
+package promote
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/brickops/terraform-provider-brickops/internal/config"
+	"github.com/brickops/terraform-provider-brickops/internal/observe"
+)
+
+// The tags (on the model version, or on or as parameters of its run) that
+// say which data a version was trained on: RFC 3339 times or Unix
+// milliseconds. The monitor gate reads the end; training writes both.
+const (
+	TrainingDataStart = "brickops.training_data_start"
+	TrainingDataEnd   = "brickops.training_data_end"
+)
+
+// TrainingDataEnd is when the data the candidate was trained on ends,
+// from its version tags, else its run's tags, else its run's parameters.
+func (c Candidate) TrainingDataEnd() (time.Time, bool) {
+	for _, m := range []map[string]string{c.Tags, c.RunTags, c.Params} {
+		if v, ok := m[TrainingDataEnd]; ok {
+			if t, ok := parseTime(v); ok {
+				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+func parseTime(s string) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, true
+	}
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.UnixMilli(ms).UTC(), true
+	}
+	return time.Time{}, false
+}
+
+// MonitorGateName is how gates.monitor is reported.
+func MonitorGateName(g config.MonitorGate) string {
+	return fmt.Sprintf("monitor drift (%s) ≤ %s", g.StatisticOrDefault(), num(*g.MaxDrift))
+}
+
+// DriftFinding is what a monitor's drift metrics say against a threshold.
+type DriftFinding struct {
+	// Latest is the newest window the monitor computed.
+	Latest observe.Window `json:"latest_window"`
+	// Worst is the highest statistic in Latest, on Column.
+	Worst  float64 `json:"worst"`
+	Column string  `json:"column"`
+	// Drifted reports Worst above the threshold; Since is then when the
+	// unbroken run of drifted windows ending at Latest began.
+	Drifted bool      `json:"drifted"`
+	Since   time.Time `json:"since,omitzero"`
+}
+
+// FindDrift reads the monitor's drift rows for statistic over columns
+// (all when empty), at the finest granularity present. ok is false when
+// there are no such rows.
+func FindDrift(rows []observe.DriftRow, statistic string, columns []string, threshold float64) (f DriftFinding, ok bool) {
+	type window struct {
+		w      observe.Window
+		worst  float64
+		column string
+	}
+	byWindow := map[observe.Window]*window{}
+	finest := time.Duration(0)
+	for _, r := range rows {
+		if d := r.Window.End.Sub(r.Window.Start); finest == 0 || d < finest {
+			finest = d
+		}
+	}
+	for _, r := range rows {
+		v, has := r.Statistics[statistic]
+		if !has || r.Window.End.Sub(r.Window.Start) != finest || (len(columns) > 0 && !slices.Contains(columns, r.Column)) {
+			continue
+		}
+		w := byWindow[r.Window]
+		if w == nil {
+			w = &window{w: r.Window, worst: v, column: r.Column}
+			byWindow[r.Window] = w
+		}
+		if v > w.worst || v == w.worst && r.Column < w.column {
+			w.worst, w.column = v, r.Column
+		}
+	}
+	if len(byWindow) == 0 {
+		return f, false
+	}
+	windows := make([]*window, 0, len(byWindow))
+	for _, w := range byWindow {
+		windows = append(windows, w)
+	}
+	slices.SortFunc(windows, func(a, b *window) int { return a.w.Start.Compare(b.w.Start) })
+	last := windows[len(windows)-1]
+	f = DriftFinding{Latest: last.w, Worst: last.worst, Column: last.column, Drifted: last.worst > threshold}
+	if f.Drifted {
+		for i := len(windows) - 1; i >= 0 && windows[i].worst > threshold; i-- {
+			f.Since = windows[i].w.Start
+		}
+	}
+	return f, true
+}
+
+// MonitorGate decides gates.monitor: it fails while the environment's
+// monitor shows drift above the threshold, unless the candidate was trained
+// on data from after the drift began. mon is nil when there is no monitor
+// data, for the reason missing gives; on_missing_data decides then.
+func MonitorGate(g config.MonitorGate, mon *observe.Monitor, missing string, c Candidate) GateResult {
+	r := GateResult{Gate: MonitorGateName(g)}
+	stat := g.StatisticOrDefault()
+	noData := func(why string) GateResult {
+		r.Passed = !g.RefuseOnMissingData()
+		policy := "proceed: nothing shows drift"
+		if !r.Passed {
+			policy = "refuse"
+		}
+		r.Detail = fmt.Sprintf("no monitor data: %s (on_missing_data: %s)", why, policy)
+		return r
+	}
+	if mon == nil {
+		return noData(missing)
+	}
+	f, ok := FindDrift(mon.Drift, stat, g.Columns, *g.MaxDrift)
+	if !ok {
+		what := "columns"
+		if len(g.Columns) > 0 {
+			what = strings.Join(g.Columns, ", ")
+		}
+		return noData(fmt.Sprintf("%s has no %s for %s in the last %s (has the monitor refreshed?)", mon.DriftTable, stat, what, config.FormatDuration(g.WindowOrDefault())))
+	}
+	where := fmt.Sprintf("%s %s on %s in the window %s", stat, num(round4(f.Worst)), f.Column, f.Latest)
+	if !f.Drifted {
+		r.Passed, r.Detail = true, fmt.Sprintf("no drift: worst %s (%s)", where, mon.DriftTable)
+		return r
+	}
+	since := f.Since.UTC().Format(time.DateTime)
+	end, known := c.TrainingDataEnd()
+	switch {
+	case known && end.After(f.Since):
+		r.Passed = true
+		r.Detail = fmt.Sprintf("drift since %s (%s), but version %d was trained on data through %s, after the drift began",
+			since, where, c.Version, end.UTC().Format(time.DateTime))
+	case known:
+		r.Detail = fmt.Sprintf("drift since %s (%s); version %d was trained on data through %s, before the drift: retrain on recent data",
+			since, where, c.Version, end.UTC().Format(time.DateTime))
+	default:
+		r.Detail = fmt.Sprintf("drift since %s (%s); version %d does not record when its training data ends (tag %s): retrain on recent data",
+			since, where, c.Version, TrainingDataEnd)
+	}
+	return r
+}
+
+func round4(v float64) float64 { return float64(int64(v*1e4+0.5)) / 1e4 }
+
+// monitorGate evaluates gates.monitor of env for candidate c, reading the
+// monitor on the model's endpoint there.
+func (p *Promoter) monitorGate(ctx context.Context, env config.Environment, model config.Model, c Candidate) (GateResult, error) {
+	g := *env.Gates.Monitor
+	if p.Observe == nil {
+		return MonitorGate(g, nil, "this promoter reads no monitors", c), nil
+	}
+	src, err := p.Observe(env)
+	if err != nil {
+		return GateResult{}, err
+	}
+	mon, err := src.Monitor(ctx, model.EndpointName(env), g.WindowOrDefault())
+	if observe.IsMissing(err) {
+		return MonitorGate(g, nil, err.Error(), c), nil
+	}
+	if err != nil {
+		return GateResult{}, fmt.Errorf("reading the monitor of %s in %s: %w", model.EndpointName(env), env.Name, err)
+	}
+	return MonitorGate(g, mon, "", c), nil
+}
