@@ -49,6 +49,9 @@ func (e Evidence) Markdown() string {
 	if e.SkippedValidation != "" {
 		verdict = "⚠️ validation skipped: " + e.SkippedValidation
 	}
+	if len(e.Gates) == 0 && e.Analysis != nil {
+		verdict = "The rollout analysis below is the evidence."
+	}
 	fmt.Fprintf(&b, "### %s\n\n%s\n\n", e.Title(), verdict)
 	fmt.Fprintf(&b, "| | |\n|---|---|\n")
 	fmt.Fprintf(&b, "| Candidate | `%s` version %d |\n", e.Candidate.FullName, e.Candidate.Version)
