@@ -127,7 +127,7 @@ func TestFindDrift_finestGranularity(t *testing.T) {
 		rows = append(rows, observe.DriftRow{Window: w, Column: "x", Statistics: map[string]float64{"js_distance": 0.5}})
 	}
 	rows = append(rows, observe.DriftRow{Window: observe.Window{Start: day0, End: day0.AddDate(0, 0, 1)}, Column: "x", Statistics: map[string]float64{"js_distance": 0.01}})
-	f, ok := FindDrift(rows, "js_distance", nil, 0.2)
+	f, ok := (&observe.Monitor{Drift: rows}).FindDrift("js_distance", nil, 0.2)
 	if !ok || !f.Drifted || !f.Since.Equal(day0) || !f.Latest.Start.Equal(day0.Add(2*time.Hour)) {
 		t.Errorf("%+v %v", f, ok)
 	}
