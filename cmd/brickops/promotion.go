@@ -129,7 +129,7 @@ func observers(ws func(config.Environment) (*databricks.WorkspaceClient, error))
 		if o, ok := cache[key]; ok {
 			return o, nil
 		}
-		o := observe.NewWarehouse(w, wh)
+		o := observe.NewWarehouse(w, wh, "mlops-"+env.Name)
 		cache[key] = o
 		return o, nil
 	}

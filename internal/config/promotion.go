@@ -105,7 +105,8 @@ type Environment struct {
 	Gates Gates `yaml:"gates"`
 	// Warehouse is the SQL warehouse (name, id, or ${VAR} naming either)
 	// that reads the environment's inference and monitor tables; empty
-	// means the workspace's only warehouse.
+	// means the one named mlops-<env> (as brickops init's stack names it),
+	// else the workspace's only warehouse.
 	Warehouse string `yaml:"warehouse"`
 	Line      int    `yaml:"-"`
 }

@@ -27,9 +27,12 @@ import (
 // workspace, with the same SDK.
 type Warehouse struct {
 	W *databricks.WorkspaceClient
-	// Warehouse names the SQL warehouse by id or name; empty picks the
-	// workspace's only warehouse.
+	// Warehouse names the SQL warehouse by id or name; empty picks the one
+	// named Default, else the workspace's only warehouse.
 	Warehouse string
+	// Default is the name tried when Warehouse is empty (brickops init's
+	// stack names each environment's warehouse mlops-<env>).
+	Default string
 	// Poll is how often a statement still running is polled (default 200ms).
 	Poll time.Duration
 
@@ -38,9 +41,10 @@ type Warehouse struct {
 	err  error
 }
 
-// NewWarehouse reads through w on the warehouse named (id or name).
-func NewWarehouse(w *databricks.WorkspaceClient, warehouse string) *Warehouse {
-	return &Warehouse{W: w, Warehouse: warehouse}
+// NewWarehouse reads through w on the warehouse named (id or name), or
+// else the one named def, or else the only one.
+func NewWarehouse(w *databricks.WorkspaceClient, warehouse, def string) *Warehouse {
+	return &Warehouse{W: w, Warehouse: warehouse, Default: def}
 }
 
 // warehouseID resolves Warehouse once: an id, a name, or the only one.
@@ -53,7 +57,7 @@ func (s *Warehouse) warehouseID(ctx context.Context) (string, error) {
 		}
 		var names []string
 		for _, wh := range all {
-			if s.Warehouse != "" && (wh.Id == s.Warehouse || wh.Name == s.Warehouse) {
+			if s.Warehouse != "" && (wh.Id == s.Warehouse || wh.Name == s.Warehouse) || s.Warehouse == "" && s.Default != "" && wh.Name == s.Default {
 				s.id = wh.Id
 				return
 			}
