@@ -203,14 +203,17 @@ func entityNames(e *serving.ServingEndpointDetailed) map[string]string {
 	return out
 }
 
-// layout names the columns of an inference table: AI Gateway tables and
-// the older auto-capture ones differ.
+// layout names the columns of an inference table: AI Gateway tables
+// record the served entity in served_entity_id; auto-capture tables in
+// their request_metadata map.
 type layout struct {
-	time      string
-	timeIsMs  bool
-	latency   string
-	entity    string
-	hasStatus bool
+	time     string
+	timeIsMs bool
+	latency  string
+	// entity is the served entity column; metadata is set when it is the
+	// request_metadata map.
+	entity   string
+	metadata bool
 }
 
 func (s *Warehouse) layout(ctx context.Context, table string) (layout, error) {
@@ -234,19 +237,31 @@ func (s *Warehouse) layout(ctx context.Context, table string) (layout, error) {
 		return ""
 	}
 	l := layout{
-		time:      first("request_time", "timestamp", "timestamp_ms"),
-		latency:   first("execution_duration_ms", "execution_time_ms"),
-		entity:    first("served_entity_id", "served_entity_name", "served_model_name"),
-		hasStatus: cols["status_code"],
+		time:    first("request_time", "timestamp", "timestamp_ms"),
+		latency: first("execution_duration_ms", "execution_time_ms"),
+		entity:  first("served_entity_id", "served_entity_name", "request_metadata"),
 	}
-	l.timeIsMs = l.time == "timestamp_ms"
-	if l.time == "" || l.latency == "" || l.entity == "" || !l.hasStatus {
+	l.timeIsMs, l.metadata = l.time == "timestamp_ms", l.entity == "request_metadata"
+	if l.time == "" || l.latency == "" || l.entity == "" || !cols["status_code"] {
 		return l, fmt.Errorf("%s does not look like an inference table: it needs a request time, status_code, an execution duration and the served entity", table)
 	}
 	return l, nil
 }
 
-// Traffic implements Source.
+// Request is one logged request, as the analysis counts it.
+type Request struct {
+	// Entity is what the table records for the served entity: its name, or
+	// its entity version.
+	Entity     string
+	Status     int
+	DurationMs float64
+	At         time.Time
+}
+
+// Traffic implements Source. It reads the window's requests (served
+// entity, status, duration, time) and summarises them here: the same
+// statement then works on every engine, with no map access or percentile
+// function in SQL.
 func (s *Warehouse) Traffic(ctx context.Context, endpoint string, lookback time.Duration) (*Traffic, error) {
 	e, err := s.endpoint(ctx, endpoint)
 	if err != nil {
@@ -273,62 +288,78 @@ func (s *Warehouse) Traffic(ctx context.Context, endpoint string, lookback time.
 		return nil, fmt.Errorf("reading the newest request time of %s: %w", table, err)
 	}
 	win := Window{Start: newest.Add(-lookback), End: newest.Add(time.Millisecond)}
-	where := fmt.Sprintf("%s >= %s", quote(l.time), timeLiteral(win.Start, l.timeIsMs))
-	rows, err = s.query(ctx, fmt.Sprintf(
-		"SELECT %[1]s, COUNT(*), SUM(CASE WHEN status_code >= 400 THEN 1 ELSE 0 END), MIN(%[2]s), MAX(%[2]s) FROM %[3]s WHERE %[4]s GROUP BY %[1]s",
-		quote(l.entity), quote(l.time), from, where))
+	rows, err = s.query(ctx, fmt.Sprintf("SELECT %s, status_code, %s, %s FROM %s WHERE %s >= %s",
+		quote(l.entity), quote(l.latency), quote(l.time), from, quote(l.time), timeLiteral(win.Start, l.timeIsMs)))
 	if err != nil {
 		return nil, err
 	}
-	names := entityNames(e)
-	out := &Traffic{Endpoint: endpoint, Table: table, Window: win, Entities: map[string]EntityTraffic{}}
+	reqs := make([]Request, 0, len(rows))
 	for _, r := range rows {
-		if len(r) < 5 || r[0] == nil {
+		if len(r) < 4 {
 			continue
 		}
-		raw := *r[0]
-		name := raw
-		if n, ok := names[raw]; ok {
-			name = n
+		req := Request{Entity: str(r[0]), Status: atoi(r[1])}
+		if l.metadata {
+			req.Entity = metadataEntity(r[0])
 		}
-		et := out.Entities[name]
-		n, errs := atoi(r[1]), atoi(r[2])
-		first, _ := parseTimePtr(r[3], l.timeIsMs)
-		last, _ := parseTimePtr(r[4], l.timeIsMs)
-		p95, err := s.p95(ctx, from, l, raw, where, n)
-		if err != nil {
-			return nil, err
+		req.DurationMs, _ = float(r[2])
+		if req.At, err = parseTimePtr(r[3], l.timeIsMs); err != nil {
+			return nil, fmt.Errorf("%s: %w", table, err)
 		}
-		// Two raw ids naming one entity (a name and a version) are merged;
-		// the larger p95 stands, as the conservative reading.
-		et.Requests += n
-		et.Errors += errs
-		et.LatencyP95Ms = math.Max(et.LatencyP95Ms, p95)
-		if et.First.IsZero() || first.Before(et.First) {
-			et.First = first
-		}
-		if last.After(et.Last) {
-			et.Last = last
-		}
-		out.Entities[name] = et
+		reqs = append(reqs, req)
 	}
-	return out, nil
+	return &Traffic{Endpoint: endpoint, Table: table, Window: win, Entities: Summarize(reqs, entityNames(e))}, nil
 }
 
-// p95 is the nearest-rank 95th percentile of the entity's latencies: the
-// row at rank ceil(0.95 n), read with ORDER BY … LIMIT 1 OFFSET, which
-// every SQL engine runs (no percentile function needed).
-func (s *Warehouse) p95(ctx context.Context, from string, l layout, entity, where string, n int) (float64, error) {
-	if n == 0 {
-		return 0, nil
+// metadataEntity reads the served entity from an auto-capture row's
+// request_metadata map (JSON in the JSON_ARRAY format): its name where
+// recorded, else the model version it served.
+func metadataEntity(v *string) string {
+	if v == nil {
+		return ""
 	}
-	rank := int(math.Ceil(0.95*float64(n))) - 1
-	rows, err := s.query(ctx, fmt.Sprintf("SELECT %[1]s FROM %[2]s WHERE %[3]s = %[4]s AND %[5]s ORDER BY %[1]s LIMIT 1 OFFSET %[6]d",
-		quote(l.latency), from, quote(l.entity), quoteString(entity), where, rank))
-	if err != nil || len(rows) == 0 || rows[0][0] == nil {
-		return 0, err
+	var m map[string]string
+	if json.Unmarshal([]byte(*v), &m) != nil {
+		return ""
 	}
-	return strconv.ParseFloat(*rows[0][0], 64)
+	if n := m["served_entity_name"]; n != "" {
+		return n
+	}
+	return m["model_version"]
+}
+
+// Summarize counts requests, errors (status >= 400) and the nearest-rank
+// 95th percentile of the duration per served entity; names maps what the
+// table records to the entity's name.
+func Summarize(reqs []Request, names map[string]string) map[string]EntityTraffic {
+	durations := map[string][]float64{}
+	out := map[string]EntityTraffic{}
+	for _, r := range reqs {
+		name := r.Entity
+		if n, ok := names[name]; ok {
+			name = n
+		}
+		et := out[name]
+		et.Requests++
+		if r.Status >= 400 {
+			et.Errors++
+		}
+		if et.First.IsZero() || r.At.Before(et.First) {
+			et.First = r.At
+		}
+		if r.At.After(et.Last) {
+			et.Last = r.At
+		}
+		out[name] = et
+		durations[name] = append(durations[name], r.DurationMs)
+	}
+	for name, d := range durations {
+		slices.Sort(d)
+		et := out[name]
+		et.LatencyP95Ms = d[int(math.Ceil(0.95*float64(len(d))))-1]
+		out[name] = et
+	}
+	return out
 }
 
 // Monitor implements Source.
@@ -341,12 +372,9 @@ func (s *Warehouse) Monitor(ctx context.Context, endpoint string, lookback time.
 	if err != nil {
 		return nil, err
 	}
-	info, err := s.W.QualityMonitors.Get(ctx, catalog.GetQualityMonitorRequest{TableName: table})
-	if errors.Is(err, apierr.ErrResourceDoesNotExist) || errors.Is(err, apierr.ErrNotFound) {
-		return nil, Missingf("no quality monitor on %s", table)
-	}
+	info, table, err := s.monitorOn(ctx, table)
 	if err != nil {
-		return nil, fmt.Errorf("reading the monitor on %s: %w", table, err)
+		return nil, err
 	}
 	m := &Monitor{Table: table, ProfileTable: info.ProfileMetricsTableName, DriftTable: info.DriftMetricsTableName, ModelIDs: entityNames(e)}
 	if il := info.InferenceLog; il != nil {
@@ -361,6 +389,28 @@ func (s *Warehouse) Monitor(ctx context.Context, endpoint string, lookback time.
 	m.Drift = within(m.Drift, lookback, func(r DriftRow) Window { return r.Window })
 	m.Profile = within(m.Profile, lookback, func(r ProfileRow) Window { return r.Window })
 	return m, nil
+}
+
+// monitorOn finds the monitor watching an endpoint's traffic: on the
+// payload table itself, or on the unpacked <prefix>_predictions table
+// beside it (one row per record, with prediction, label and model id
+// columns, which is what an InferenceLog monitor profiles).
+func (s *Warehouse) monitorOn(ctx context.Context, payload string) (*catalog.MonitorInfo, string, error) {
+	tables := []string{payload}
+	if base, ok := strings.CutSuffix(payload, "_payload"); ok {
+		tables = append(tables, base+"_predictions")
+	}
+	for _, t := range tables {
+		info, err := s.W.QualityMonitors.Get(ctx, catalog.GetQualityMonitorRequest{TableName: t})
+		if errors.Is(err, apierr.ErrResourceDoesNotExist) || errors.Is(err, apierr.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("reading the monitor on %s: %w", t, err)
+		}
+		return info, t, nil
+	}
+	return nil, "", Missingf("no quality monitor on %s", strings.Join(tables, " or "))
 }
 
 // driftStatistics are the drift metrics columns read; ks_test is a struct.
