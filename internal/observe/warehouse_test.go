@@ -36,7 +36,7 @@ func TestSummarize(t *testing.T) {
 
 func TestMetadataEntity(t *testing.T) {
 	for in, want := range map[string]string{
-		`{"served_entity_name":"v3","model_version":"5"}`: "v3",
+		`{"served_entity_name":"v3","model_version":"5"}`:    "v3",
 		`{"model_name":"prod.ml.churn","model_version":"5"}`: "5",
 		`not json`: "",
 	} {
