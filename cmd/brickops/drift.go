@@ -47,8 +47,8 @@ the quality monitor on its serving endpoint's inference table (read on the
 environment's SQL warehouse), judged against gates.monitor (max_drift,
 statistic, columns, window). With --retrain, a model that drifts past the
 threshold gets its retraining job started (models.<model>.retrain_job,
-default retrain-<model>, in the first environment, through the Jobs API's
-run-now) and the run recorded in a GitHub issue "Model drift: <model> in
+default retrain-<model>-<first environment>, in the first environment,
+through the Jobs API's run-now) and the run recorded in a GitHub issue "Model drift: <model> in
 <env>" (label brickops-model-drift); a later check that finds the same
 drift, already recorded, starts nothing again. --skip-models or
 --skip-terraform leave one side out.
@@ -239,7 +239,7 @@ func modelDrift(cmd *cobra.Command, cfg *config.File, envName string, sources fu
 			if err != nil {
 				return out, err
 			}
-			if err := (drift.Retrainer{W: w, Repo: *repo}).Retrain(cmd.Context(), r, m.RetrainJobOrDefault()); err != nil {
+			if err := (drift.Retrainer{W: w, Repo: *repo}).Retrain(cmd.Context(), r, m.RetrainJobOrDefault(trainEnv)); err != nil {
 				return append(out, r), err
 			}
 		}

@@ -148,13 +148,17 @@ type Model struct {
 	// <endpoint>-<env> (default: the model's name).
 	Endpoint string `yaml:"endpoint"`
 	// RetrainJob is the job `brickops drift --retrain` runs in the first
-	// environment when drift passes the threshold (default retrain-<model>).
+	// environment when drift passes the threshold (default
+	// retrain-<model>-<first environment>, as brickops init's stack names it).
 	RetrainJob string `yaml:"retrain_job"`
 	Line       int    `yaml:"-"`
 }
 
-// RetrainJobOrDefault is the retraining job's name.
-func (m Model) RetrainJobOrDefault() string { return orDefault(m.RetrainJob, "retrain-"+m.Name) }
+// RetrainJobOrDefault is the retraining job's name in the training
+// environment env.
+func (m Model) RetrainJobOrDefault(env Environment) string {
+	return orDefault(m.RetrainJob, "retrain-"+m.Name+"-"+env.Name)
+}
 
 // DefaultAlias is the alias a promotion moves when the model names none.
 const DefaultAlias = "champion"

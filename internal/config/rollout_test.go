@@ -53,8 +53,8 @@ func TestRollout_parses(t *testing.T) {
 		t.Errorf("prod = %+v, monitor %+v", prod, m)
 	}
 	churn, _ := f.Model("churn")
-	if churn.RetrainJobOrDefault() != "nightly-churn" {
-		t.Errorf("retrain job = %q", churn.RetrainJobOrDefault())
+	if got := churn.RetrainJobOrDefault(Environment{Name: "staging"}); got != "nightly-churn" {
+		t.Errorf("retrain job = %q", got)
 	}
 	if problems, err := ValidateSchema([]byte(rolloutYAML)); err != nil || len(problems) != 0 {
 		t.Errorf("schema: %v %v", problems, err)
@@ -71,8 +71,8 @@ func TestRollout_defaults(t *testing.T) {
 		t.Errorf("defaults = %+v", a)
 	}
 	churn, _ := f.Model("churn")
-	if churn.RetrainJobOrDefault() != "retrain-churn" {
-		t.Errorf("retrain job = %q", churn.RetrainJobOrDefault())
+	if got := churn.RetrainJobOrDefault(Environment{Name: "dev"}); got != "retrain-churn-dev" {
+		t.Errorf("retrain job = %q", got)
 	}
 }
 
