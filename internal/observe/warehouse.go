@@ -150,16 +150,18 @@ func nulls(row []string) []*string {
 	return out
 }
 
-// endpoint reads a serving endpoint; gone is missing data.
-func (s *Warehouse) endpoint(ctx context.Context, name string) (*serving.ServingEndpointDetailed, error) {
+// payload reads a serving endpoint and names its inference table; no
+// endpoint or no table is missing data.
+func (s *Warehouse) payload(ctx context.Context, name string) (*serving.ServingEndpointDetailed, string, error) {
 	e, err := s.W.ServingEndpoints.GetByName(ctx, name)
 	if errors.Is(err, apierr.ErrResourceDoesNotExist) || errors.Is(err, apierr.ErrNotFound) {
-		return nil, Missingf("serving endpoint %s does not exist", name)
+		return nil, "", Missingf("serving endpoint %s does not exist", name)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading serving endpoint %s: %w", name, err)
+		return nil, "", fmt.Errorf("reading serving endpoint %s: %w", name, err)
 	}
-	return e, nil
+	table, err := inferenceTable(e)
+	return e, table, err
 }
 
 // inferenceTable is the endpoint's payload table: the AI Gateway's
@@ -263,11 +265,7 @@ type Request struct {
 // statement then works on every engine, with no map access or percentile
 // function in SQL.
 func (s *Warehouse) Traffic(ctx context.Context, endpoint string, lookback time.Duration) (*Traffic, error) {
-	e, err := s.endpoint(ctx, endpoint)
-	if err != nil {
-		return nil, err
-	}
-	table, err := inferenceTable(e)
+	e, table, err := s.payload(ctx, endpoint)
 	if err != nil {
 		return nil, err
 	}
@@ -364,11 +362,7 @@ func Summarize(reqs []Request, names map[string]string) map[string]EntityTraffic
 
 // Monitor implements Source.
 func (s *Warehouse) Monitor(ctx context.Context, endpoint string, lookback time.Duration) (*Monitor, error) {
-	e, err := s.endpoint(ctx, endpoint)
-	if err != nil {
-		return nil, err
-	}
-	table, err := inferenceTable(e)
+	e, table, err := s.payload(ctx, endpoint)
 	if err != nil {
 		return nil, err
 	}
@@ -401,6 +395,7 @@ func (s *Warehouse) monitorOn(ctx context.Context, payload string) (*catalog.Mon
 		tables = append(tables, base+"_predictions")
 	}
 	for _, t := range tables {
+		//lint:ignore SA1019 the Lakehouse Monitoring API is what brickops_quality_monitor manages and the emulator serves.
 		info, err := s.W.QualityMonitors.Get(ctx, catalog.GetQualityMonitorRequest{TableName: t})
 		if errors.Is(err, apierr.ErrResourceDoesNotExist) || errors.Is(err, apierr.ErrNotFound) {
 			continue

@@ -184,19 +184,7 @@ func (p *Promoter) resolveCandidate(ctx context.Context, reg Registry, model con
 // skipReason says why not (it is recorded in the evidence); approvals are
 // always required.
 func (p *Promoter) Rollback(ctx context.Context, modelName, envName, skipReason string) (*Result, error) {
-	model, err := p.Config.Model(modelName)
-	if err != nil {
-		return nil, err
-	}
-	to, _, err := p.Config.Environment(envName)
-	if err != nil {
-		return nil, err
-	}
-	from, err := p.Config.Previous(envName)
-	if err != nil {
-		return nil, err
-	}
-	pins, err := p.Pins.Read(ctx, to.Name)
+	model, from, to, pins, err := p.rollbackTarget(ctx, modelName, envName)
 	if err != nil {
 		return nil, err
 	}
@@ -218,19 +206,7 @@ func (p *Promoter) Rollback(ctx context.Context, modelName, envName, skipReason 
 	if previous == 0 {
 		return nil, exitcode.Refusedf("no earlier champion of %s in %s's pin history: nothing to roll back to", model.Name, to.Name)
 	}
-	fromReg, err := p.Registry(from)
-	if err != nil {
-		return nil, err
-	}
-	cand, err := fromReg.Version(ctx, model.FullName(from), previous)
-	if err != nil {
-		return nil, err
-	}
-	toReg, err := p.Registry(to)
-	if err != nil {
-		return nil, err
-	}
-	champ, err := toReg.Alias(ctx, model.FullName(to), model.AliasOrDefault())
+	cand, champ, err := p.versionAndChampion(ctx, model, from, to, previous)
 	if err != nil {
 		return nil, err
 	}
@@ -268,22 +244,10 @@ func (p *Promoter) Rollback(ctx context.Context, modelName, envName, skipReason 
 // evidence. It refuses when the analysis does not fail: a rollback on
 // evidence needs evidence.
 func (p *Promoter) RollbackOnFailedAnalysis(ctx context.Context, modelName, envName string) (*Result, error) {
-	model, err := p.Config.Model(modelName)
-	if err != nil {
-		return nil, err
-	}
-	to, _, err := p.Config.Environment(envName)
-	if err != nil {
-		return nil, err
-	}
-	from, err := p.Config.Previous(envName)
-	if err != nil {
-		return nil, err
-	}
 	if p.Config.Rollout.Analysis == nil {
 		return nil, exitcode.Invalidf("--on-failed-analysis needs rollout.analysis thresholds in %s", p.Config.Where())
 	}
-	pins, err := p.Pins.Read(ctx, to.Name)
+	model, from, to, pins, err := p.rollbackTarget(ctx, modelName, envName)
 	if err != nil {
 		return nil, err
 	}
@@ -291,19 +255,7 @@ func (p *Promoter) RollbackOnFailedAnalysis(ctx context.Context, modelName, envN
 	if current.Challenger == 0 {
 		return nil, exitcode.Refusedf("%s in %s has no canary, A/B or shadow rollout in progress: nothing to roll back on an analysis", model.Name, to.Name)
 	}
-	fromReg, err := p.Registry(from)
-	if err != nil {
-		return nil, err
-	}
-	kept, err := fromReg.Version(ctx, model.FullName(from), current.Version)
-	if err != nil {
-		return nil, err
-	}
-	toReg, err := p.Registry(to)
-	if err != nil {
-		return nil, err
-	}
-	champ, err := toReg.Alias(ctx, model.FullName(to), model.AliasOrDefault())
+	kept, champ, err := p.versionAndChampion(ctx, model, from, to, current.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -328,4 +280,41 @@ func (p *Promoter) RollbackOnFailedAnalysis(ctx context.Context, modelName, envN
 		Body:    ev.Markdown(),
 	})
 	return res, err
+}
+
+// rollbackTarget resolves what a rollback of modelName in envName works on:
+// the model, the environment it copies from, the environment, its pins.
+func (p *Promoter) rollbackTarget(ctx context.Context, modelName, envName string) (config.Model, config.Environment, config.Environment, Pins, error) {
+	var from, to config.Environment
+	model, err := p.Config.Model(modelName)
+	if err != nil {
+		return model, from, to, Pins{}, err
+	}
+	if to, _, err = p.Config.Environment(envName); err != nil {
+		return model, from, to, Pins{}, err
+	}
+	if from, err = p.Config.Previous(envName); err != nil {
+		return model, from, to, Pins{}, err
+	}
+	pins, err := p.Pins.Read(ctx, to.Name)
+	return model, from, to, pins, err
+}
+
+// versionAndChampion reads version of the model in from and the champion
+// its alias points at in to (nil when unset).
+func (p *Promoter) versionAndChampion(ctx context.Context, model config.Model, from, to config.Environment, version int) (Candidate, *Candidate, error) {
+	fromReg, err := p.Registry(from)
+	if err != nil {
+		return Candidate{}, nil, err
+	}
+	c, err := fromReg.Version(ctx, model.FullName(from), version)
+	if err != nil {
+		return Candidate{}, nil, err
+	}
+	toReg, err := p.Registry(to)
+	if err != nil {
+		return Candidate{}, nil, err
+	}
+	champ, err := toReg.Alias(ctx, model.FullName(to), model.AliasOrDefault())
+	return c, champ, err
 }
