@@ -16,6 +16,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/azure"
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/core"
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/github"
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/workspace"
 	"github.com/brickops/terraform-provider-brickops/internal/version"
 )
 
@@ -37,7 +41,6 @@ import (
 // injected faults: looking must not change what is looked at.
 
 const (
-	consolePrefix     = "/_console/"
 	consoleCookie     = "brickops_console"
 	consolePartialHdr = "X-Console-Partial"
 	// consoleTick makes the state version move at least this often, so
@@ -53,18 +56,18 @@ var consoleFiles embed.FS
 // jumps to it and the function that builds its view.
 type consolePageDef struct {
 	Name, Title, Key string
-	build            func(s *Server, r *http.Request) (any, error)
+	build            func(s *console, r *http.Request) (any, error)
 }
 
 // consolePages is the console's navigation, in order.
 var consolePages = []consolePageDef{
-	{"overview", "Overview", "1", (*Server).consoleOverview},
-	{"models", "Models", "2", (*Server).consoleModels},
-	{"serving", "Serving", "3", (*Server).consoleServing},
-	{"monitoring", "Monitoring", "4", (*Server).consoleMonitoring},
-	{"jobs", "Jobs", "5", (*Server).consoleJobs},
-	{"promotions", "Promotions", "6", (*Server).consolePromotions},
-	{"requests", "Requests", "7", (*Server).consoleRequests},
+	{"overview", "Overview", "1", (*console).consoleOverview},
+	{"models", "Models", "2", (*console).consoleModels},
+	{"serving", "Serving", "3", (*console).consoleServing},
+	{"monitoring", "Monitoring", "4", (*console).consoleMonitoring},
+	{"jobs", "Jobs", "5", (*console).consoleJobs},
+	{"promotions", "Promotions", "6", (*console).consolePromotions},
+	{"requests", "Requests", "7", (*console).consoleRequests},
 }
 
 var consoleTemplates = template.Must(template.New("console").Funcs(template.FuncMap{
@@ -81,7 +84,7 @@ var consoleTemplates = template.Must(template.New("console").Funcs(template.Func
 
 // consoleRoutes registers the console. Its routes are not in the route
 // table: they are not an API a client calls.
-func (s *Server) consoleRoutes() {
+func (s *console) consoleRoutes() {
 	static, _ := fs.Sub(consoleFiles, "console/static")
 	s.console.HandleFunc("GET /_console/static/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-cache")
@@ -91,9 +94,9 @@ func (s *Server) consoleRoutes() {
 	s.console.HandleFunc("POST /_console/login", s.consoleLogin)
 	s.console.HandleFunc("POST /_console/logout", s.consoleLogout)
 	s.console.HandleFunc("GET /_console/{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, consolePrefix+"overview", http.StatusFound)
+		http.Redirect(w, r, core.ConsolePrefix+"overview", http.StatusFound)
 	})
-	s.console.HandleFunc("GET /_console/api/version", s.consoleAPI(func(s *Server, _ *http.Request) (any, error) {
+	s.console.HandleFunc("GET /_console/api/version", s.consoleAPI(func(s *console, _ *http.Request) (any, error) {
 		return map[string]string{"version": s.consoleVersion()}, nil
 	}))
 	for _, p := range consolePages {
@@ -101,14 +104,14 @@ func (s *Server) consoleRoutes() {
 		s.console.HandleFunc("GET /_console/api/"+p.Name, s.consoleAPI(p.build))
 	}
 	s.console.HandleFunc("/_console/", func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, consolePrefix+"api/") {
-			s.consoleAPI(func(*Server, *http.Request) (any, error) {
-				return nil, apiErr(http.StatusNotFound, codeResourceDoesNotExist, "There is no console API at %s.", r.URL.Path)
+		if strings.HasPrefix(r.URL.Path, core.ConsolePrefix+"api/") {
+			s.consoleAPI(func(*console, *http.Request) (any, error) {
+				return nil, core.APIErr(http.StatusNotFound, core.CodeResourceDoesNotExist, "There is no console API at %s.", r.URL.Path)
 			})(w, r)
 			return
 		}
-		s.consoleHTML(consolePageDef{Title: "Not found", build: func(*Server, *http.Request) (any, error) {
-			return nil, apiErr(http.StatusNotFound, codeResourceDoesNotExist, "There is no console page at %s. Pick one above.", r.URL.Path)
+		s.consoleHTML(consolePageDef{Title: "Not found", build: func(*console, *http.Request) (any, error) {
+			return nil, core.APIErr(http.StatusNotFound, core.CodeResourceDoesNotExist, "There is no console page at %s. Pick one above.", r.URL.Path)
 		}})(w, r)
 	})
 }
@@ -116,7 +119,7 @@ func (s *Server) consoleRoutes() {
 // serveConsole answers a request under /_console/ with security headers
 // that keep the pages self-contained: no inline scripts, nothing loaded
 // from elsewhere, not framed.
-func (s *Server) serveConsole(w http.ResponseWriter, r *http.Request) {
+func (s *console) serveConsole(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -126,7 +129,7 @@ func (s *Server) serveConsole(w http.ResponseWriter, r *http.Request) {
 
 // consolePageURL is a page's URL, keeping the selected workspace.
 func consolePageURL(name, ws string) string {
-	u := consolePrefix + name
+	u := core.ConsolePrefix + name
 	if ws != "" {
 		u += "?ws=" + url.QueryEscape(ws)
 	}
@@ -134,7 +137,7 @@ func consolePageURL(name, ws string) string {
 }
 
 // consoleAuthorized reports whether r carries the operator credential.
-func (s *Server) consoleAuthorized(r *http.Request) bool {
+func (s *console) consoleAuthorized(r *http.Request) bool {
 	token := s.OperatorToken()
 	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 		return subtle.ConstantTimeCompare([]byte(bearer), []byte(token)) == 1
@@ -151,14 +154,14 @@ func consoleSession(token string) string {
 	return hex.EncodeToString(mac.Sum(nil))
 }
 
-func (s *Server) consoleLoginForm(w http.ResponseWriter, r *http.Request) {
+func (s *console) consoleLoginForm(w http.ResponseWriter, r *http.Request) {
 	s.renderLogin(w, http.StatusOK, safeNext(r.URL.Query().Get("next")), "")
 }
 
-func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
+func (s *console) consoleLogin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		s.renderLogin(w, http.StatusBadRequest, consolePrefix, "The form could not be read: "+err.Error())
+		s.renderLogin(w, http.StatusBadRequest, core.ConsolePrefix, "The form could not be read: "+err.Error())
 		return
 	}
 	next := safeNext(r.PostForm.Get("next"))
@@ -169,27 +172,27 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{
-		Name: consoleCookie, Value: consoleSession(token), Path: consolePrefix,
+		Name: consoleCookie, Value: consoleSession(token), Path: core.ConsolePrefix,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
 	})
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-func (s *Server) consoleLogout(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: consoleCookie, Value: "", Path: consolePrefix, MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
-	http.Redirect(w, r, consolePrefix+"login", http.StatusSeeOther)
+func (s *console) consoleLogout(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: consoleCookie, Value: "", Path: core.ConsolePrefix, MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, core.ConsolePrefix+"login", http.StatusSeeOther)
 }
 
 // safeNext keeps a post-login redirect inside the console.
 func safeNext(next string) string {
 	u, err := url.Parse(next)
-	if err != nil || next == "" || u.Host != "" || u.Scheme != "" || !strings.HasPrefix(u.Path, consolePrefix) || strings.HasPrefix(next, "//") {
-		return consolePrefix + "overview"
+	if err != nil || next == "" || u.Host != "" || u.Scheme != "" || !strings.HasPrefix(u.Path, core.ConsolePrefix) || strings.HasPrefix(next, "//") {
+		return core.ConsolePrefix + "overview"
 	}
 	return u.RequestURI()
 }
 
-func (s *Server) renderLogin(w http.ResponseWriter, status int, next, problem string) {
+func (s *console) renderLogin(w http.ResponseWriter, status int, next, problem string) {
 	var buf bytes.Buffer
 	if err := consoleTemplates.ExecuteTemplate(&buf, "login", map[string]string{"Next": next, "Problem": problem, "Version": version.Version}); err != nil {
 		http.Error(w, "rendering the login page: "+err.Error(), http.StatusInternalServerError)
@@ -201,25 +204,25 @@ func (s *Server) renderLogin(w http.ResponseWriter, status int, next, problem st
 }
 
 // consoleAPI serves a JSON twin: the view the page renders.
-func (s *Server) consoleAPI(build func(*Server, *http.Request) (any, error)) http.HandlerFunc {
+func (s *console) consoleAPI(build func(*console, *http.Request) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		if !s.consoleAuthorized(r) {
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "the console needs the operator token: Authorization: Bearer <operator token>, or log in at " + consolePrefix + "login"})
+			core.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "the console needs the operator token: Authorization: Bearer <operator token>, or log in at " + core.ConsolePrefix + "login"})
 			return
 		}
 		view, err := build(s, r)
 		if err != nil {
-			writeJSON(w, consoleStatus(err), map[string]string{"error": consoleMessage(err)})
+			core.WriteJSON(w, consoleStatus(err), map[string]string{"error": consoleMessage(err)})
 			return
 		}
-		writeJSON(w, http.StatusOK, view)
+		core.WriteJSON(w, http.StatusOK, view)
 	}
 }
 
 // consoleHTML serves a page, or with the X-Console-Partial header only its
 // live region (what console.js swaps in).
-func (s *Server) consoleHTML(p consolePageDef) http.HandlerFunc {
+func (s *console) consoleHTML(p consolePageDef) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		if !s.consoleAuthorized(r) {
@@ -227,7 +230,7 @@ func (s *Server) consoleHTML(p consolePageDef) http.HandlerFunc {
 				http.Error(w, "log in again", http.StatusUnauthorized)
 				return
 			}
-			http.Redirect(w, r, consolePrefix+"login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusFound)
+			http.Redirect(w, r, core.ConsolePrefix+"login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusFound)
 			return
 		}
 		view, err := p.build(s, r)
@@ -243,7 +246,7 @@ func (s *Server) consoleHTML(p consolePageDef) http.HandlerFunc {
 // input (an unknown workspace, a malformed filter) is the caller's, the
 // rest is the emulator's.
 func consoleStatus(err error) int {
-	if e := (*APIError)(nil); errors.As(err, &e) {
+	if e := (*core.APIError)(nil); errors.As(err, &e) {
 		return e.Status
 	}
 	return http.StatusInternalServerError
@@ -251,7 +254,7 @@ func consoleStatus(err error) int {
 
 // consoleMessage is what a person reads about err.
 func consoleMessage(err error) string {
-	if e := (*APIError)(nil); errors.As(err, &e) {
+	if e := (*core.APIError)(nil); errors.As(err, &e) {
 		return e.Message
 	}
 	return err.Error()
@@ -273,14 +276,14 @@ type consoleFrame struct {
 	Body template.HTML
 }
 
-func (s *Server) renderConsole(w http.ResponseWriter, r *http.Request, status int, tmpl string, p consolePageDef, data any) {
+func (s *console) renderConsole(w http.ResponseWriter, r *http.Request, status int, tmpl string, p consolePageDef, data any) {
 	frame := consoleFrame{
 		Page: p, Pages: consolePages, Data: data, Version: version.Version, State: s.consoleVersion(),
 		Workspace: r.URL.Query().Get("ws"), Workspaces: s.consoleWorkspaceRefs(), Query: r.URL.Query(),
 	}
 	var body bytes.Buffer
 	if err := consoleTemplates.ExecuteTemplate(&body, "page-"+tmpl, frame); err != nil {
-		s.log.Error("rendering console page", "page", tmpl, "error", err)
+		s.Logger().Error("rendering console page", "page", tmpl, "error", err)
 		http.Error(w, fmt.Sprintf("rendering %s: %v", tmpl, err), http.StatusInternalServerError)
 		return
 	}
@@ -292,7 +295,7 @@ func (s *Server) renderConsole(w http.ResponseWriter, r *http.Request, status in
 	}
 	var buf bytes.Buffer
 	if err := consoleTemplates.ExecuteTemplate(&buf, name, frame); err != nil {
-		s.log.Error("rendering console layout", "page", tmpl, "error", err)
+		s.Logger().Error("rendering console layout", "page", tmpl, "error", err)
 		http.Error(w, fmt.Sprintf("rendering %s: %v", tmpl, err), http.StatusInternalServerError)
 		return
 	}
@@ -303,12 +306,20 @@ func (s *Server) renderConsole(w http.ResponseWriter, r *http.Request, status in
 
 // consoleVersion changes whenever the state may have: on every request the
 // emulator (or one of its hosted workspaces) served, and every consoleTick.
-func (s *Server) consoleVersion() string {
-	seq := s.reqLog.lastSeq()
-	if s.hosted != nil {
-		for _, child := range s.hosted.servers() {
-			seq += child.reqLog.lastSeq()
-		}
+func (s *console) consoleVersion() string {
+	seq := s.RecentRequests().LastSeq()
+	for _, child := range s.arm.Hosted().Servers() {
+		seq += child.RecentRequests().LastSeq()
 	}
 	return fmt.Sprintf("%d.%d", seq, time.Now().UnixNano()/int64(consoleTick))
+}
+
+// console serves /_console/ for the root server: a view of one workspace's
+// state (the default one, or one hosted for ARM: consoleTarget), its
+// GitHub repositories and ARM's workspaces.
+type console struct {
+	*workspace.Service
+	gh      *github.Service
+	arm     *azure.Service
+	console *http.ServeMux
 }

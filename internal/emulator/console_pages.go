@@ -11,6 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/azure"
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/core"
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/github"
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/workspace"
 	"github.com/brickops/terraform-provider-brickops/internal/version"
 )
 
@@ -30,11 +34,11 @@ type consoleWorkspaceRef struct {
 
 // consoleWorkspaceRefs lists the default workspace and every workspace
 // hosted for ARM, by name.
-func (s *Server) consoleWorkspaceRefs() []consoleWorkspaceRef {
+func (s *console) consoleWorkspaceRefs() []consoleWorkspaceRef {
 	refs := []consoleWorkspaceRef{{Name: "default workspace"}}
-	all, err := s.armWorkspaces("", func(Tx) error { return nil })
+	all, err := s.arm.ARMWorkspaces("", func(core.Tx) error { return nil })
 	if err != nil {
-		s.log.Warn("console: listing workspaces", "error", err)
+		s.Logger().Warn("console: listing workspaces", "error", err)
 		return refs
 	}
 	for _, w := range all {
@@ -47,26 +51,26 @@ func (s *Server) consoleWorkspaceRefs() []consoleWorkspaceRef {
 
 // consoleTarget is the workspace a page shows: ?ws=<workspace id> selects a
 // workspace created through ARM, nothing the default one.
-func (s *Server) consoleTarget(r *http.Request) (*Server, error) {
+func (s *console) consoleTarget(r *http.Request) (*console, error) {
 	id := r.URL.Query().Get("ws")
-	if id == "" || s.hosted == nil {
+	if id == "" {
 		return s, nil
 	}
-	if child, ok := s.hosted.servers()[id]; ok {
-		return child, nil
+	if child, ok := s.arm.Hosted().Servers()[id]; ok {
+		return &console{Service: workspace.New(child), gh: github.New(child), arm: s.arm, console: s.console}, nil
 	}
-	return nil, invalidParam("No workspace with id %q is served by this emulator.", id)
+	return nil, core.InvalidParam("No workspace with id %q is served by this emulator.", id)
 }
 
 // --- Overview ---
 
 type consoleOverview struct {
-	Version    string             `json:"version"`
-	User       string             `json:"user"`
-	Workspaces []consoleWorkspace `json:"workspaces"`
-	Counts     []consoleCount     `json:"counts"`
-	Recent     []RequestLogEntry  `json:"recent_requests"`
-	Faults     []FaultRule        `json:"faults"`
+	Version    string                 `json:"version"`
+	User       string                 `json:"user"`
+	Workspaces []consoleWorkspace     `json:"workspaces"`
+	Counts     []consoleCount         `json:"counts"`
+	Recent     []core.RequestLogEntry `json:"recent_requests"`
+	Faults     []core.FaultRule       `json:"faults"`
 }
 
 type consoleWorkspace struct {
@@ -88,40 +92,40 @@ type consoleCount struct {
 
 // consoleKinds are the resource kinds the overview counts, by bucket.
 var consoleKinds = []struct{ kind, bucket, page string }{
-	{"catalogs", catalogsBucket, "models"},
-	{"schemas", schemasBucket, "models"},
-	{"tables", tablesBucket, ""},
-	{"registered models", modelsBucket, "models"},
-	{"model versions", modelVersionsBucket, "models"},
-	{"MLflow experiments", experimentsBucket, ""},
-	{"MLflow runs", runsBucket, ""},
-	{"serving endpoints", servingBucket, "serving"},
-	{"online tables", onlineTablesBucket, ""},
-	{"quality monitors", monitorsBucket, "monitoring"},
-	{"monitor refreshes", monitorRefreshBucket, "monitoring"},
-	{"jobs", jobsBucket, "jobs"},
-	{"job runs", jobRunsBucket, "jobs"},
-	{"clusters", clustersBucket, ""},
-	{"cluster policies", clusterPoliciesBucket, ""},
-	{"instance pools", instancePoolsBucket, ""},
-	{"SQL warehouses", warehousesBucket, ""},
-	{"secret scopes", secretScopesBucket, ""},
+	{"catalogs", workspace.CatalogsBucket, "models"},
+	{"schemas", workspace.SchemasBucket, "models"},
+	{"tables", workspace.TablesBucket, ""},
+	{"registered models", workspace.ModelsBucket, "models"},
+	{"model versions", workspace.ModelVersionsBucket, "models"},
+	{"MLflow experiments", workspace.ExperimentsBucket, ""},
+	{"MLflow runs", workspace.RunsBucket, ""},
+	{"serving endpoints", workspace.ServingBucket, "serving"},
+	{"online tables", workspace.OnlineTablesBucket, ""},
+	{"quality monitors", workspace.MonitorsBucket, "monitoring"},
+	{"monitor refreshes", workspace.MonitorRefreshBucket, "monitoring"},
+	{"jobs", workspace.JobsBucket, "jobs"},
+	{"job runs", workspace.JobRunsBucket, "jobs"},
+	{"clusters", workspace.ClustersBucket, ""},
+	{"cluster policies", workspace.ClusterPoliciesBucket, ""},
+	{"instance pools", workspace.InstancePoolsBucket, ""},
+	{"SQL warehouses", workspace.WarehousesBucket, ""},
+	{"secret scopes", workspace.SecretScopesBucket, ""},
 }
 
 // consoleRootKinds live only on the root listener (Azure and GitHub).
 var consoleRootKinds = []struct{ kind, bucket, page string }{
-	{"ARM workspaces", bucketARMWorkspaces, "overview"},
-	{"GitHub repositories", bucketGitHubRepos, "promotions"},
-	{"pull requests", bucketGitHubPulls, "promotions"},
+	{"ARM workspaces", azure.BucketARMWorkspaces, "overview"},
+	{"GitHub repositories", github.BucketGitHubRepos, "promotions"},
+	{"pull requests", github.BucketGitHubPulls, "promotions"},
 }
 
-func (s *Server) consoleOverview(r *http.Request) (any, error) {
+func (s *console) consoleOverview(r *http.Request) (any, error) {
 	t, err := s.consoleTarget(r)
 	if err != nil {
 		return nil, err
 	}
-	v := consoleOverview{Version: version.Version, User: s.opts.UserName, Workspaces: []consoleWorkspace{}, Faults: t.faults.get().Rules}
-	all, err := s.armWorkspaces("", func(Tx) error { return nil })
+	v := consoleOverview{Version: version.Version, User: s.Options().UserName, Workspaces: []consoleWorkspace{}, Faults: t.Faults().Rules}
+	all, err := s.arm.ARMWorkspaces("", func(core.Tx) error { return nil })
 	if err != nil {
 		return nil, err
 	}
@@ -131,24 +135,24 @@ func (s *Server) consoleOverview(r *http.Request) (any, error) {
 			State: w.Properties.ProvisioningState, WorkspaceID: w.Properties.WorkspaceID, URL: w.Properties.WorkspaceURL,
 		})
 	}
-	count := func(st Store, kind, bucket, page string) error {
-		return st.View(func(tx Tx) error {
-			n, err := countUnder(tx, bucket, "")
+	count := func(st core.Store, kind, bucket, page string) error {
+		return st.View(func(tx core.Tx) error {
+			n, err := workspace.CountUnder(tx, bucket, "")
 			v.Counts = append(v.Counts, consoleCount{Kind: kind, Count: n, Page: page})
 			return err
 		})
 	}
 	for _, k := range consoleKinds {
-		if err := count(t.store, k.kind, k.bucket, k.page); err != nil {
+		if err := count(t.Store(), k.kind, k.bucket, k.page); err != nil {
 			return nil, err
 		}
 	}
 	for _, k := range consoleRootKinds {
-		if err := count(s.store, k.kind, k.bucket, k.page); err != nil {
+		if err := count(s.Store(), k.kind, k.bucket, k.page); err != nil {
 			return nil, err
 		}
 	}
-	recent := t.reqLog.since(0, "")
+	recent := t.RecentRequests().Since(0, "")
 	slices.Reverse(recent)
 	v.Recent = recent[:min(len(recent), 10)]
 	return v, nil
@@ -173,11 +177,11 @@ type consoleSchema struct {
 }
 
 type consoleModel struct {
-	FullName string           `json:"full_name"`
-	Name     string           `json:"name"`
-	Comment  string           `json:"comment,omitempty"`
-	Aliases  []modelAlias     `json:"aliases"`
-	Versions []consoleVersion `json:"versions"`
+	FullName string                 `json:"full_name"`
+	Name     string                 `json:"name"`
+	Comment  string                 `json:"comment,omitempty"`
+	Aliases  []workspace.ModelAlias `json:"aliases"`
+	Versions []consoleVersion       `json:"versions"`
 }
 
 type consoleVersion struct {
@@ -192,35 +196,35 @@ type consoleVersion struct {
 	Lineage map[string]string `json:"lineage,omitempty"`
 	Tags    map[string]string `json:"tags,omitempty"`
 	// Metrics are the final values of the run that produced the version.
-	Metrics []metricPoint `json:"metrics,omitempty"`
+	Metrics []workspace.MetricPoint `json:"metrics,omitempty"`
 }
 
 // lineageTagPrefix marks the tags the provider writes on copies
 // (brickops_model_version's lineage attribute).
 const lineageTagPrefix = "brickops.lineage."
 
-func (s *Server) consoleModels(r *http.Request) (any, error) {
+func (s *console) consoleModels(r *http.Request) (any, error) {
 	t, err := s.consoleTarget(r)
 	if err != nil {
 		return nil, err
 	}
 	v := consoleModels{Catalogs: []consoleCatalog{}}
-	catalogs, err := ucList[catalogInfo](t, catalogsBucket, "")
+	catalogs, err := workspace.UCList[workspace.CatalogInfo](t.Service, workspace.CatalogsBucket, "")
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range catalogs {
 		cn := consoleCatalog{Name: c.Name, Comment: c.Comment, Schemas: []consoleSchema{}}
-		schemas, err := ucList[schemaInfo](t, schemasBucket, c.Name+".")
+		schemas, err := workspace.UCList[workspace.SchemaInfo](t.Service, workspace.SchemasBucket, c.Name+".")
 		if err != nil {
 			return nil, err
 		}
 		for _, sc := range schemas {
-			if sc.Name == informationSchema {
+			if sc.Name == workspace.InformationSchema {
 				continue
 			}
 			sn := consoleSchema{FullName: sc.FullName, Name: sc.Name, Models: []consoleModel{}}
-			models, err := ucList[registeredModel](t, modelsBucket, sc.FullName+".")
+			models, err := workspace.UCList[workspace.RegisteredModel](t.Service, workspace.ModelsBucket, sc.FullName+".")
 			if err != nil {
 				return nil, err
 			}
@@ -238,20 +242,20 @@ func (s *Server) consoleModels(r *http.Request) (any, error) {
 	return v, nil
 }
 
-func (s *Server) consoleModel(full string) (consoleModel, error) {
-	m, versions, err := s.modelWithVersions(full)
+func (s *console) consoleModel(full string) (consoleModel, error) {
+	m, versions, err := s.ModelWithVersions(full)
 	if err != nil {
 		return consoleModel{}, err
 	}
-	out := consoleModel{FullName: m.FullName, Name: m.Name, Comment: m.Comment, Aliases: m.aliasList(0), Versions: []consoleVersion{}}
-	runs := map[string]mlflowRun{}
-	err = s.store.View(func(tx Tx) error {
+	out := consoleModel{FullName: m.FullName, Name: m.Name, Comment: m.Comment, Aliases: m.AliasList(0), Versions: []consoleVersion{}}
+	runs := map[string]workspace.MLflowRun{}
+	err = s.Store().View(func(tx core.Tx) error {
 		for _, mv := range versions {
-			var run mlflowRun
+			var run workspace.MLflowRun
 			if mv.RunID == "" {
 				continue
 			}
-			found, err := tx.Get(runsBucket, mv.RunID, &run)
+			found, err := tx.Get(workspace.RunsBucket, mv.RunID, &run)
 			if err != nil {
 				return err
 			}
@@ -266,7 +270,7 @@ func (s *Server) consoleModel(full string) (consoleModel, error) {
 	}
 	for _, mv := range slices.Backward(versions) {
 		cv := consoleVersion{Version: mv.Version, Status: mv.Status, Aliases: []string{}, Source: mv.Source, RunID: mv.RunID, CreatedAt: mv.CreatedAt}
-		for _, a := range m.aliasList(mv.Version) {
+		for _, a := range m.AliasList(mv.Version) {
 			cv.Aliases = append(cv.Aliases, a.AliasName)
 		}
 		for k, val := range mv.Tags {
@@ -283,7 +287,7 @@ func (s *Server) consoleModel(full string) (consoleModel, error) {
 			}
 		}
 		if run, ok := runs[mv.RunID]; ok {
-			cv.Metrics = run.latestMetrics()
+			cv.Metrics = run.LatestMetrics()
 		}
 		out.Versions = append(out.Versions, cv)
 	}
@@ -332,19 +336,19 @@ type consolePendingSplit struct {
 // time since the active config went live into.
 const servingChartPoints = 12
 
-func (s *Server) consoleServing(r *http.Request) (any, error) {
+func (s *console) consoleServing(r *http.Request) (any, error) {
 	t, err := s.consoleTarget(r)
 	if err != nil {
 		return nil, err
 	}
-	names, err := keysOf(t.store, servingBucket, "")
+	names, err := core.KeysOf(t.Store(), workspace.ServingBucket, "")
 	if err != nil {
 		return nil, err
 	}
 	v := consoleServing{Endpoints: []consoleEndpoint{}}
-	now := t.now()
+	now := t.Now()
 	for _, n := range names {
-		e, err := t.withEndpoint(n, nil)
+		e, err := t.WithEndpoint(n, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -353,12 +357,12 @@ func (s *Server) consoleServing(r *http.Request) (any, error) {
 			ce.ConfigVersion = e.Config.ConfigVersion
 			ce.Entities, ce.Traffic = consoleSplit(*e.Config)
 			if ac := e.Config.AutoCaptureConfig; ac != nil && ac.Enabled {
-				ce.InferenceTable = ucKey(ac.CatalogName, ac.SchemaName, ac.TableNamePrefix+inferenceTableSuffix)
+				ce.InferenceTable = workspace.UCKey(ac.CatalogName, ac.SchemaName, ac.TableNamePrefix+workspace.InferenceTableSuffix)
 			}
-			for _, et := range endpointTraffic(e, now) {
-				ce.Requests += et.requests
-				ce.Errors4xx += et.err4xx
-				ce.Errors5xx += et.err5xx
+			for _, et := range workspace.EndpointTraffic(e, now) {
+				ce.Requests += et.Requests
+				ce.Errors4xx += et.Err4xx
+				ce.Errors5xx += et.Err5xx
 			}
 			ce.Charts = servingCharts(e, now)
 		}
@@ -371,7 +375,7 @@ func (s *Server) consoleServing(r *http.Request) (any, error) {
 	return v, nil
 }
 
-func consoleSplit(c endpointConfig) ([]consoleEntity, []TrafficShare) {
+func consoleSplit(c workspace.EndpointConfig) ([]consoleEntity, []TrafficShare) {
 	ents := []consoleEntity{}
 	for _, se := range c.ServedEntities {
 		ce := consoleEntity{Name: se.Name, EntityName: se.EntityName, Version: se.EntityVersion, WorkloadSize: se.WorkloadSize, ScaleToZero: se.ScaleToZeroEnabled}
@@ -399,7 +403,7 @@ func cmpOr(a, b string) string {
 // servingCharts are the request rate per served entity and the error rate
 // since the active config went live, from the same traffic model as the
 // endpoint's metrics export.
-func servingCharts(e servingEndpoint, now time.Time) []Chart {
+func servingCharts(e workspace.ServingEndpoint, now time.Time) []Chart {
 	start := time.UnixMilli(e.ServingSince)
 	if e.ServingSince == 0 || !now.After(start) {
 		return []Chart{}
@@ -408,22 +412,22 @@ func servingCharts(e servingEndpoint, now time.Time) []Chart {
 	rate := Chart{Title: "Request rate", Unit: "requests/min", Source: source}
 	errs := Chart{Title: "Error rate", Unit: "% of requests (4xx + 5xx)", Source: source, Series: []ChartSeries{{Name: "all entities"}}}
 	step := now.Sub(start) / servingChartPoints
-	prev := endpointTraffic(e, start)
+	prev := workspace.EndpointTraffic(e, start)
 	for _, et := range prev {
-		rate.Series = append(rate.Series, ChartSeries{Name: et.entity.Name})
+		rate.Series = append(rate.Series, ChartSeries{Name: et.Entity.Name})
 	}
 	for i := 1; i <= servingChartPoints; i++ {
 		at := start.Add(step * time.Duration(i))
-		cur := endpointTraffic(e, at)
+		cur := workspace.EndpointTraffic(e, at)
 		var dReq float64
 		for j := range cur {
-			d := cur[j].expected - prev[j].expected
+			d := cur[j].Expected - prev[j].Expected
 			dReq += d
-			rate.Series[j].Points = append(rate.Series[j].Points, ChartPoint{T: at.UnixMilli(), V: round4(d / step.Minutes())})
+			rate.Series[j].Points = append(rate.Series[j].Points, ChartPoint{T: at.UnixMilli(), V: workspace.Round4(d / step.Minutes())})
 		}
 		pct := 0.0
 		if dReq > 0 {
-			pct = round4(100 * endpointErrorShare)
+			pct = workspace.Round4(100 * workspace.EndpointErrorShare)
 		}
 		errs.Series[0].Points = append(errs.Series[0].Points, ChartPoint{T: at.UnixMilli(), V: pct})
 		prev = cur
@@ -445,21 +449,21 @@ type consoleThreshold struct {
 }
 
 type consoleMonitor struct {
-	Table        string               `json:"table_name"`
-	Status       string               `json:"status"`
-	ProfileType  string               `json:"profile_type"`
-	Schedule     *monitorSchedule     `json:"schedule,omitempty"`
-	Baseline     string               `json:"baseline_table_name,omitempty"`
-	DriftTable   string               `json:"drift_metrics_table_name"`
-	ProfileTable string               `json:"profile_metrics_table_name"`
-	Refreshes    []refreshInfo        `json:"refreshes"`
-	Latest       []consoleColumnDrift `json:"latest_drift"`
-	Charts       []Chart              `json:"charts"`
+	Table        string                     `json:"table_name"`
+	Status       string                     `json:"status"`
+	ProfileType  string                     `json:"profile_type"`
+	Schedule     *workspace.MonitorSchedule `json:"schedule,omitempty"`
+	Baseline     string                     `json:"baseline_table_name,omitempty"`
+	DriftTable   string                     `json:"drift_metrics_table_name"`
+	ProfileTable string                     `json:"profile_metrics_table_name"`
+	Refreshes    []workspace.RefreshInfo    `json:"refreshes"`
+	Latest       []consoleColumnDrift       `json:"latest_drift"`
+	Charts       []Chart                    `json:"charts"`
 }
 
 type consoleColumnDrift struct {
 	Column string `json:"column_name"`
-	ColumnDrift
+	workspace.ColumnDrift
 	// Drifting names the statistics above their threshold.
 	Drifting []string `json:"drifting,omitempty"`
 }
@@ -471,13 +475,13 @@ type consoleColumnDrift struct {
 var consoleDriftStats = []struct {
 	name      string
 	threshold float64
-	value     func(ColumnDrift) float64
+	value     func(workspace.ColumnDrift) float64
 }{
-	{"js_distance", 0.2, func(d ColumnDrift) float64 { return d.JSDistance }},
-	{"population_stability_index", 0.2, func(d ColumnDrift) float64 { return d.PopulationStabilityIndex }},
+	{"js_distance", 0.2, func(d workspace.ColumnDrift) float64 { return d.JSDistance }},
+	{"population_stability_index", 0.2, func(d workspace.ColumnDrift) float64 { return d.PopulationStabilityIndex }},
 }
 
-func (s *Server) consoleMonitoring(r *http.Request) (any, error) {
+func (s *console) consoleMonitoring(r *http.Request) (any, error) {
 	t, err := s.consoleTarget(r)
 	if err != nil {
 		return nil, err
@@ -486,24 +490,24 @@ func (s *Server) consoleMonitoring(r *http.Request) (any, error) {
 	for _, st := range consoleDriftStats {
 		v.Thresholds = append(v.Thresholds, consoleThreshold{Statistic: st.name, Above: st.threshold})
 	}
-	tables, err := keysOf(t.store, monitorsBucket, "")
+	tables, err := core.KeysOf(t.Store(), workspace.MonitorsBucket, "")
 	if err != nil {
 		return nil, err
 	}
-	now := t.now()
+	now := t.Now()
 	for _, table := range tables {
-		m, err := t.withMonitor(table, nil)
+		m, err := t.WithMonitor(table, nil)
 		if err != nil {
 			return nil, err
 		}
-		refreshes, err := ucList[monitorRefresh](t, monitorRefreshBucket, table+"/")
+		refreshes, err := workspace.UCList[workspace.MonitorRefresh](t.Service, workspace.MonitorRefreshBucket, table+"/")
 		if err != nil {
 			return nil, err
 		}
 		cm := consoleMonitor{
-			Table: m.TableName, Status: m.Status, ProfileType: profileType(m.monitorSettings), Schedule: m.Schedule,
+			Table: m.TableName, Status: m.Status, ProfileType: workspace.ProfileType(m.MonitorSettings), Schedule: m.Schedule,
 			Baseline: m.BaselineTableName, DriftTable: m.DriftMetricsTableName, ProfileTable: m.ProfileMetricsTableName,
-			Refreshes: []refreshInfo{}, Latest: []consoleColumnDrift{}, Charts: []Chart{},
+			Refreshes: []workspace.RefreshInfo{}, Latest: []consoleColumnDrift{}, Charts: []Chart{},
 		}
 		series := make([]map[string]*ChartSeries, len(consoleDriftStats))
 		var columns []string
@@ -511,9 +515,9 @@ func (s *Server) consoleMonitoring(r *http.Request) (any, error) {
 			series[i] = map[string]*ChartSeries{}
 		}
 		for _, ref := range refreshes {
-			info := ref.info(now)
+			info := ref.Info(now)
 			cm.Refreshes = append(cm.Refreshes, info)
-			if info.State != refreshSuccess {
+			if info.State != workspace.RefreshSuccess {
 				continue
 			}
 			cm.Latest = cm.Latest[:0]
@@ -556,11 +560,11 @@ type consoleJobs struct {
 }
 
 type consoleJob struct {
-	JobID    int64            `json:"job_id"`
-	Name     string           `json:"name"`
-	Schedule *jobScheduleView `json:"schedule,omitempty"`
-	Tasks    []string         `json:"tasks"`
-	Runs     []consoleJobRun  `json:"runs"`
+	JobID    int64                      `json:"job_id"`
+	Name     string                     `json:"name"`
+	Schedule *workspace.JobScheduleView `json:"schedule,omitempty"`
+	Tasks    []string                   `json:"tasks"`
+	Runs     []consoleJobRun            `json:"runs"`
 }
 
 type consoleJobRun struct {
@@ -577,35 +581,35 @@ type consoleJobRun struct {
 // consoleRunsPerJob bounds the runs listed per job, newest first.
 const consoleRunsPerJob = 20
 
-func (s *Server) consoleJobs(r *http.Request) (any, error) {
+func (s *console) consoleJobs(r *http.Request) (any, error) {
 	t, err := s.consoleTarget(r)
 	if err != nil {
 		return nil, err
 	}
-	jobs, err := ucList[job](t, jobsBucket, "")
+	jobs, err := workspace.UCList[workspace.Job](t.Service, workspace.JobsBucket, "")
 	if err != nil {
 		return nil, err
 	}
-	runs, err := ucList[jobRun](t, jobRunsBucket, "")
+	runs, err := workspace.UCList[workspace.JobRun](t.Service, workspace.JobRunsBucket, "")
 	if err != nil {
 		return nil, err
 	}
-	now := t.now()
+	now := t.Now()
 	byJob := map[int64][]consoleJobRun{}
 	for _, run := range slices.Backward(runs) {
 		if len(byJob[run.JobID]) >= consoleRunsPerJob {
 			continue
 		}
-		st := run.state(now)
-		cr := consoleJobRun{RunID: run.RunID, Trigger: run.Trigger, State: st.lifecycle, Result: st.result, Message: st.message, StartTime: run.StartTime, EndTime: st.endTime}
-		if st.endTime > 0 {
-			cr.DurationMs = st.endTime - run.StartTime
+		st := run.State(now)
+		cr := consoleJobRun{RunID: run.RunID, Trigger: run.Trigger, State: st.Lifecycle, Result: st.Result, Message: st.Message, StartTime: run.StartTime, EndTime: st.EndTime}
+		if st.EndTime > 0 {
+			cr.DurationMs = st.EndTime - run.StartTime
 		}
 		byJob[run.JobID] = append(byJob[run.JobID], cr)
 	}
 	v := consoleJobs{Jobs: []consoleJob{}}
 	for _, j := range slices.Backward(jobs) {
-		settings, err := j.settingsView()
+		settings, err := j.SettingsView()
 		if err != nil {
 			return nil, fmt.Errorf("reading job %d: %w", j.JobID, err)
 		}
@@ -697,10 +701,10 @@ var (
 	gateCheckedRE = regexp.MustCompile("Checked at head `([0-9a-f]+)`")
 )
 
-func (s *Server) consolePromotions(r *http.Request) (any, error) {
+func (s *console) consolePromotions(r *http.Request) (any, error) {
 	v := consolePromotions{Repos: []consoleRepo{}}
-	err := s.store.View(func(tx Tx) error {
-		repos, err := getAll[ghRepo](tx, bucketGitHubRepos, "")
+	err := s.Store().View(func(tx core.Tx) error {
+		repos, err := core.GetAll[github.Repo](tx, github.BucketGitHubRepos, "")
 		if err != nil {
 			return err
 		}
@@ -716,20 +720,20 @@ func (s *Server) consolePromotions(r *http.Request) (any, error) {
 	return v, err
 }
 
-func (s *Server) consoleRepo(tx Tx, repo ghRepo) (consoleRepo, error) {
+func (s *console) consoleRepo(tx core.Tx, repo github.Repo) (consoleRepo, error) {
 	cr := consoleRepo{FullName: repo.Owner + "/" + repo.Name, Pins: []consolePinFile{}, Pulls: []consolePull{}}
-	if head, err := s.branchHead(tx, repo.Owner, repo.Name, repo.DefaultBranch); err == nil {
+	if head, err := s.gh.BranchHead(tx, repo.Owner, repo.Name, repo.DefaultBranch); err == nil {
 		for _, path := range slices.Sorted(maps.Keys(head.Tree)) {
 			if m := pinFileRE.FindStringSubmatch(path); m != nil {
 				cr.Pins = append(cr.Pins, consolePinFile{Env: m[1], Models: pinSummaries(head.Tree[path])})
 			}
 		}
 	}
-	pulls, err := getAll[ghPull](tx, bucketGitHubPulls, repoKey(repo.Owner, repo.Name)+"#")
+	pulls, err := core.GetAll[github.Pull](tx, github.BucketGitHubPulls, github.RepoKey(repo.Owner, repo.Name)+"#")
 	if err != nil {
 		return cr, err
 	}
-	comments, err := getAll[ghComment](tx, bucketGitHubComments, repoKey(repo.Owner, repo.Name)+"/")
+	comments, err := core.GetAll[github.Comment](tx, github.BucketGitHubComments, github.RepoKey(repo.Owner, repo.Name)+"/")
 	if err != nil {
 		return cr, err
 	}
@@ -741,14 +745,14 @@ func (s *Server) consoleRepo(tx Tx, repo ghRepo) (consoleRepo, error) {
 		}
 		// A pull request seeded with made-up commits has no trees: it
 		// then changes no pins.
-		base, _ := s.commit(tx, repo.Owner, repo.Name, p.BaseSHA)
-		head, _ := s.commit(tx, repo.Owner, repo.Name, p.HeadSHA)
+		base, _ := s.gh.Commit(tx, repo.Owner, repo.Name, p.BaseSHA)
+		head, _ := s.gh.Commit(tx, repo.Owner, repo.Name, p.HeadSHA)
 		cp.PinChanges = pinChanges(base.Tree, head.Tree)
-		reviews, err := getAll[ghReview](tx, bucketGitHubReviews, pullKey(repo.Owner, repo.Name, p.Number)+"/")
+		reviews, err := core.GetAll[github.Review](tx, github.BucketGitHubReviews, github.PullKey(repo.Owner, repo.Name, p.Number)+"/")
 		if err != nil {
 			return cr, err
 		}
-		latest := map[string]ghReview{}
+		latest := map[string]github.Review{}
 		for _, rv := range reviews {
 			latest[strings.ToLower(rv.User)] = rv
 		}
@@ -887,10 +891,10 @@ func splitTableRow(line string) []string {
 // --- Requests ---
 
 type consoleRequests struct {
-	Filter  consoleRequestFilter `json:"filter"`
-	Total   int                  `json:"total"`
-	Entries []RequestLogEntry    `json:"requests"`
-	Faults  []FaultRule          `json:"faults"`
+	Filter  consoleRequestFilter   `json:"filter"`
+	Total   int                    `json:"total"`
+	Entries []core.RequestLogEntry `json:"requests"`
+	Faults  []core.FaultRule       `json:"faults"`
 }
 
 // consoleRequestFilter narrows the request log: method (exact), path (a
@@ -908,7 +912,7 @@ const consoleRequestLimit = 200
 
 var statusFilterRE = regexp.MustCompile(`^([1-5])(xx|\d\d)$`)
 
-func (f consoleRequestFilter) matches(e RequestLogEntry) bool {
+func (f consoleRequestFilter) matches(e core.RequestLogEntry) bool {
 	if f.Method != "" && !strings.EqualFold(f.Method, e.Method) {
 		return false
 	}
@@ -927,7 +931,7 @@ func (f consoleRequestFilter) matches(e RequestLogEntry) bool {
 	return true
 }
 
-func (s *Server) consoleRequests(r *http.Request) (any, error) {
+func (s *console) consoleRequests(r *http.Request) (any, error) {
 	t, err := s.consoleTarget(r)
 	if err != nil {
 		return nil, err
@@ -935,10 +939,10 @@ func (s *Server) consoleRequests(r *http.Request) (any, error) {
 	q := r.URL.Query()
 	f := consoleRequestFilter{Method: strings.ToUpper(strings.TrimSpace(q.Get("method"))), Path: strings.TrimSpace(q.Get("path")), Status: strings.TrimSpace(q.Get("status")), Faults: q.Get("faults") != ""}
 	if f.Status != "" && !statusFilterRE.MatchString(strings.ToLower(f.Status)) {
-		return nil, invalidParam("Invalid status filter %q: give a status such as 404 or a class such as 5xx.", f.Status)
+		return nil, core.InvalidParam("Invalid status filter %q: give a status such as 404 or a class such as 5xx.", f.Status)
 	}
-	v := consoleRequests{Filter: f, Entries: []RequestLogEntry{}, Faults: t.faults.get().Rules}
-	all := t.reqLog.since(0, "")
+	v := consoleRequests{Filter: f, Entries: []core.RequestLogEntry{}, Faults: t.Faults().Rules}
+	all := t.RecentRequests().Since(0, "")
 	for _, e := range slices.Backward(all) {
 		if !f.matches(e) {
 			continue
