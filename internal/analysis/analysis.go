@@ -12,6 +12,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/brickops/terraform-provider-brickops/internal/config"
 	"github.com/brickops/terraform-provider-brickops/internal/observe"
@@ -103,8 +104,15 @@ func Analyze(a config.Analysis, in Input) Verdict {
 		v.Outcome = MissingData
 		return v
 	}
+	// The rollout window: from the challenger's first logged request (or
+	// the window's start, without any) to the newest, so the champion is
+	// judged on the same stretch of traffic.
 	v.Table, v.Window = in.Traffic.Table, in.Traffic.Window
-	cand, champ := in.Traffic.Entities[in.Candidate.Entity], in.Traffic.Entities[in.Champion.Entity]
+	if first := in.Traffic.Entities(time.Time{})[in.Candidate.Entity].First; first.After(v.Window.Start) {
+		v.Window.Start = first
+	}
+	entities := in.Traffic.Entities(v.Window.Start)
+	cand, champ := entities[in.Candidate.Entity], entities[in.Champion.Entity]
 	v.Candidate.Requests, v.Candidate.Errors = cand.Requests, cand.Errors
 	v.Champion.Requests, v.Champion.Errors = champ.Requests, champ.Errors
 

@@ -23,11 +23,26 @@ func thresholds() config.Analysis {
 	}
 }
 
+// requests are n logged requests of entity from start, a minute apart,
+// the first errors failing, every one taking p95 ms (so that is the p95).
+func requests(entity string, start time.Time, n, errors int, p95 float64) []observe.Request {
+	out := make([]observe.Request, n)
+	for i := range out {
+		out[i] = observe.Request{Entity: entity, Status: 200, DurationMs: p95, At: start.Add(time.Duration(i) * time.Minute)}
+		if i < errors {
+			out[i].Status = 500
+		}
+	}
+	return out
+}
+
 // fixture: the champion v1 and the challenger v2 on endpoint churn-prod,
-// with the challenger's traffic, drift and accuracy set by the test.
+// with the challenger's traffic, drift and accuracy set by the test. The
+// champion served alone for an hour before the canary began at t0.
 func fixture(cand observe.EntityTraffic, candDrift, candAccuracy float64) Input {
 	win := observe.Window{Start: t0, End: t0.Add(time.Hour)}
-	champ := observe.EntityTraffic{Requests: 900, Errors: 9, LatencyP95Ms: 120}
+	reqs := append(requests("v1", t0.Add(-time.Hour), 60, 60, 5000), requests("v1", t0, 900, 9, 120)...)
+	reqs = append(reqs, requests("v2", t0, cand.Requests, cand.Errors, cand.LatencyP95Ms)...)
 	mon := &observe.Monitor{
 		Table: "prod.ml.churn_payload", ProfileTable: "prod.ml.churn_payload_profile_metrics", DriftTable: "prod.ml.churn_payload_drift_metrics",
 		PredictionCol: "prediction", LabelCol: "label", ModelIDCol: "served_entity_id",
@@ -46,8 +61,8 @@ func fixture(cand observe.EntityTraffic, candDrift, candAccuracy float64) Input 
 	}
 	return Input{
 		Endpoint: "churn-prod", Candidate: Subject{Entity: "v2", Version: 2}, Champion: Subject{Entity: "v1", Version: 1},
-		Traffic: &observe.Traffic{Endpoint: "churn-prod", Table: "prod.ml.churn_payload", Window: win,
-			Entities: map[string]observe.EntityTraffic{"v1": champ, "v2": cand}},
+		Traffic: &observe.Traffic{Endpoint: "churn-prod", Table: "prod.ml.churn_payload",
+			Window: observe.Window{Start: t0.Add(-24 * time.Hour), End: t0.Add(time.Hour)}, Requests: reqs},
 		Monitor: mon,
 	}
 }
@@ -70,8 +85,10 @@ func TestAnalyze_passes(t *testing.T) {
 			t.Errorf("%s = %s", name, st)
 		}
 	}
-	if v.Candidate.Requests != 100 || v.Champion.Requests != 900 || !v.Passed(false) {
-		t.Errorf("subjects = %+v %+v", v.Candidate, v.Champion)
+	// The hour of failing, slow requests the champion served alone before
+	// the canary is not the rollout's.
+	if v.Candidate.Requests != 100 || v.Champion.Requests != 900 || !v.Passed(false) || !v.Window.Start.Equal(t0) {
+		t.Errorf("subjects = %+v %+v, window %s", v.Candidate, v.Champion, v.Window)
 	}
 	md := v.Markdown()
 	for _, want := range []string{"✅ the challenger holds every threshold", "| error rate | 1 % | 1 % | ≤ 2 % | ✅ pass", "| latency p95 | 130 ms | 120 ms | ≤ 200 ms |",
@@ -194,7 +211,7 @@ func TestAnalyze_errorMetricsAreLowerIsBetter(t *testing.T) {
 // request count matters only when a threshold compares with it.
 func TestAnalyze_onlyConfiguredChecks(t *testing.T) {
 	in := fixture(observe.EntityTraffic{Requests: 100, LatencyP95Ms: 100}, 0.06, 0.87)
-	in.Traffic.Entities["v1"] = observe.EntityTraffic{Requests: 3}
+	in.Traffic.Requests = append(requests("v1", t0, 3, 0, 10), requests("v2", t0, 100, 0, 100)...)
 	v := Analyze(config.Analysis{MinRequests: i(50), MaxErrorRate: f(0.05)}, in)
 	if v.Outcome != Pass || len(v.Checks) != 1 || v.Checks[0].Name != "error rate" {
 		t.Errorf("verdict = %+v", v)

@@ -30,8 +30,8 @@ const (
 // that is not set is not checked.
 type Analysis struct {
 	// Window is how far back from the newest logged request the analysis
-	// looks (default 24h); challenger and champion are compared over the
-	// same window.
+	// looks (default 24h). Within it, challenger and champion are compared
+	// from the challenger's first request on: the rollout window.
 	Window Duration `yaml:"window"`
 	// MinRequests is how many requests each of challenger and champion
 	// must have served in the window for a verdict (default 100).

@@ -11,14 +11,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"time"
 )
 
 // Source reads an endpoint's inference table and its monitor's metrics.
 type Source interface {
-	// Traffic summarises the endpoint's inference table per served entity
-	// over the window of length lookback that ends at the newest logged
-	// request. A missing table or an empty one is a *MissingError.
+	// Traffic reads the requests the endpoint's inference table logged in
+	// the window of length lookback that ends at the newest one. A missing
+	// table or an empty one is a *MissingError.
 	Traffic(ctx context.Context, endpoint string, lookback time.Duration) (*Traffic, error)
 	// Monitor reads the metric rows of the monitor on the endpoint's
 	// inference table whose window ends within lookback of the newest row.
@@ -37,13 +39,55 @@ func (w Window) String() string {
 	return fmt.Sprintf("%s – %s", w.Start.UTC().Format(time.DateTime), w.End.UTC().Format(time.DateTime))
 }
 
-// Traffic is what the inference table shows for one endpoint.
+// Traffic is what the inference table logged for one endpoint.
 type Traffic struct {
 	Endpoint string `json:"endpoint"`
 	Table    string `json:"table"`
 	Window   Window `json:"window"`
-	// Entities are keyed by served entity name ("v7").
-	Entities map[string]EntityTraffic `json:"entities"`
+	// Requests are the window's requests, in no particular order.
+	Requests []Request `json:"-"`
+}
+
+// Request is one logged request (a shadow's copy included).
+type Request struct {
+	// Entity is the served entity's name ("v7").
+	Entity     string
+	Status     int
+	DurationMs float64
+	At         time.Time
+}
+
+// Entities summarises the requests logged at or after since, per served
+// entity: requests, errors (status >= 400), the nearest-rank 95th
+// percentile of the duration, first and last.
+func (t *Traffic) Entities(since time.Time) map[string]EntityTraffic {
+	durations := map[string][]float64{}
+	out := map[string]EntityTraffic{}
+	for _, r := range t.Requests {
+		if r.At.Before(since) {
+			continue
+		}
+		et := out[r.Entity]
+		et.Requests++
+		if r.Status >= 400 {
+			et.Errors++
+		}
+		if et.First.IsZero() || r.At.Before(et.First) {
+			et.First = r.At
+		}
+		if r.At.After(et.Last) {
+			et.Last = r.At
+		}
+		out[r.Entity] = et
+		durations[r.Entity] = append(durations[r.Entity], r.DurationMs)
+	}
+	for name, d := range durations {
+		slices.Sort(d)
+		et := out[name]
+		et.LatencyP95Ms = d[int(math.Ceil(0.95*float64(len(d))))-1]
+		out[name] = et
+	}
+	return out
 }
 
 // EntityTraffic is one served entity's share of the logged requests.

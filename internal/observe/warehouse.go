@@ -250,16 +250,6 @@ func (s *Warehouse) layout(ctx context.Context, table string) (layout, error) {
 	return l, nil
 }
 
-// Request is one logged request, as the analysis counts it.
-type Request struct {
-	// Entity is what the table records for the served entity: its name, or
-	// its entity version.
-	Entity     string
-	Status     int
-	DurationMs float64
-	At         time.Time
-}
-
 // Traffic implements Source. It reads the window's requests (served
 // entity, status, duration, time) and summarises them here: the same
 // statement then works on every engine, with no map access or percentile
@@ -291,6 +281,7 @@ func (s *Warehouse) Traffic(ctx context.Context, endpoint string, lookback time.
 	if err != nil {
 		return nil, err
 	}
+	names := entityNames(e)
 	reqs := make([]Request, 0, len(rows))
 	for _, r := range rows {
 		if len(r) < 4 {
@@ -300,13 +291,16 @@ func (s *Warehouse) Traffic(ctx context.Context, endpoint string, lookback time.
 		if l.metadata {
 			req.Entity = metadataEntity(r[0])
 		}
+		if n, ok := names[req.Entity]; ok {
+			req.Entity = n
+		}
 		req.DurationMs, _ = float(r[2])
 		if req.At, err = parseTimePtr(r[3], l.timeIsMs); err != nil {
 			return nil, fmt.Errorf("%s: %w", table, err)
 		}
 		reqs = append(reqs, req)
 	}
-	return &Traffic{Endpoint: endpoint, Table: table, Window: win, Entities: Summarize(reqs, entityNames(e))}, nil
+	return &Traffic{Endpoint: endpoint, Table: table, Window: win, Requests: reqs}, nil
 }
 
 // metadataEntity reads the served entity from an auto-capture row's
@@ -324,40 +318,6 @@ func metadataEntity(v *string) string {
 		return n
 	}
 	return m["model_version"]
-}
-
-// Summarize counts requests, errors (status >= 400) and the nearest-rank
-// 95th percentile of the duration per served entity; names maps what the
-// table records to the entity's name.
-func Summarize(reqs []Request, names map[string]string) map[string]EntityTraffic {
-	durations := map[string][]float64{}
-	out := map[string]EntityTraffic{}
-	for _, r := range reqs {
-		name := r.Entity
-		if n, ok := names[name]; ok {
-			name = n
-		}
-		et := out[name]
-		et.Requests++
-		if r.Status >= 400 {
-			et.Errors++
-		}
-		if et.First.IsZero() || r.At.Before(et.First) {
-			et.First = r.At
-		}
-		if r.At.After(et.Last) {
-			et.Last = r.At
-		}
-		out[name] = et
-		durations[name] = append(durations[name], r.DurationMs)
-	}
-	for name, d := range durations {
-		slices.Sort(d)
-		et := out[name]
-		et.LatencyP95Ms = d[int(math.Ceil(0.95*float64(len(d))))-1]
-		out[name] = et
-	}
-	return out
 }
 
 // Monitor implements Source.
