@@ -123,7 +123,7 @@ type Retrainer struct {
 
 // Retrain starts job for the drifted r, unless the open issue for it
 // already records a run for the same drift, and records the run in that
-// issue (opened if there is none, commented on otherwise).
+// issue (opened if there is none, its history extended otherwise).
 func (t Retrainer) Retrain(ctx context.Context, r *ModelResult, job string) error {
 	if !r.Drifted {
 		return nil
@@ -167,12 +167,10 @@ func (t Retrainer) Retrain(ctx context.Context, r *ModelResult, job string) erro
 		rt.Issue = is.GetHTMLURL()
 		return nil
 	}
-	// The body keeps every run's marker; the comment tells the story.
-	if _, _, err := t.Repo.Client.Issues.Edit(ctx, t.Repo.Owner, t.Repo.Name, existing.GetNumber(), &gh.IssueRequest{Body: gh.String(existing.GetBody() + "\n" + marker(r.Finding.Since, rt.RunID))}); err != nil {
+	// The body is the issue's history: each drift and the run it started,
+	// with the marker that keeps a later check from starting it again.
+	if _, _, err := t.Repo.Client.Issues.Edit(ctx, t.Repo.Owner, t.Repo.Name, existing.GetNumber(), &gh.IssueRequest{Body: gh.String(existing.GetBody() + "\n---\n\n" + body)}); err != nil {
 		return fmt.Errorf("updating model drift issue #%d: %w", existing.GetNumber(), err)
-	}
-	if _, _, err := t.Repo.Client.Issues.CreateComment(ctx, t.Repo.Owner, t.Repo.Name, existing.GetNumber(), &gh.IssueComment{Body: gh.String(r.Markdown())}); err != nil {
-		return fmt.Errorf("commenting on model drift issue #%d: %w", existing.GetNumber(), err)
 	}
 	rt.Issue = existing.GetHTMLURL()
 	return nil
