@@ -58,6 +58,7 @@ func badInputTable(fx fixtures) []badInput {
 		rows = append(rows, jobsBadInputs(v)...)
 	}
 	rows = append(rows, servingBadInputs()...)
+	rows = append(rows, tableDataBadInputs()...)
 	rows = append(rows, monitorBadInputs()...)
 	rows = append(rows, onlineTableAndTagBadInputs()...)
 	rows = append(rows, githubBadInputs()...)

@@ -13,7 +13,9 @@
 //	            tokens (auth.go, tokens.go, operator_auth.go), the API error
 //	            shape (errors.go), JSON decoding (decode.go), paging, faults,
 //	            the request log, the recorder, TLS, the clock (Server.Now),
-//	            the operator API /_emulator/… (operator.go), ListenAndServe.
+//	            the table data engine (tables.go: Server.TableData, rows of
+//	            Unity Catalog tables in SQLite, package tabledata), the
+//	            operator API /_emulator/… (operator.go), ListenAndServe.
 //	workspace/  the Databricks workspace API, one file per API family:
 //	            clusters.go, libraries.go, cluster_policies.go,
 //	            instance_pools.go, jobs.go, catalogs.go, schemas.go,
@@ -21,7 +23,9 @@
 //	            entity_tags.go, registered_models.go, model_versions.go,
 //	            mlflow*.go, serving_endpoints.go, online_tables.go,
 //	            quality_monitors.go, secrets.go, permissions.go, scim.go,
-//	            sql_warehouses.go, workspace_objects.go, repos.go, …;
+//	            sql_warehouses.go, sql_statements.go (reads table data),
+//	            serving_invocations.go (writes inference tables),
+//	            workspace_objects.go, repos.go, …;
 //	            routes.go lists every workspace route in order.
 //	azure/      ARM resource groups and Databricks workspaces with their
 //	            long-running operations (arm.go), Entra ID token endpoints,

@@ -7,6 +7,7 @@ import (
 	"github.com/databricks/databricks-sdk-go/service/catalog"
 	"github.com/databricks/databricks-sdk-go/service/compute"
 	"github.com/databricks/databricks-sdk-go/service/iam"
+	"github.com/databricks/databricks-sdk-go/service/serving"
 	"github.com/databricks/databricks-sdk-go/service/sql"
 	"github.com/databricks/databricks-sdk-go/service/workspace"
 )
@@ -18,61 +19,67 @@ import (
 func init() {
 	scim := "/api/2.0/preview/scim/v2/"
 	maps.Copy(sdkResponseTypes, map[string]reflect.Type{
-		"POST /api/2.0/sql/warehouses":                 reflect.TypeFor[sql.CreateWarehouseResponse](),
-		"GET /api/2.0/sql/warehouses":                  reflect.TypeFor[sql.ListWarehousesResponse](),
-		"GET /api/2.0/sql/warehouses/{id}":             reflect.TypeFor[sql.GetWarehouseResponse](),
-		"GET /api/2.0/preview/sql/data_sources":        reflect.TypeFor[[]sql.DataSource](),
-		"POST /api/2.0/sql/warehouses/{id}/edit":       emptyBody, // sql.Edit
-		"POST /api/2.0/sql/warehouses/{id}/start":      emptyBody, // sql.Start
-		"POST /api/2.0/sql/warehouses/{id}/stop":       emptyBody, // sql.Stop
-		"DELETE /api/2.0/sql/warehouses/{id}":          emptyBody, // sql.Delete
-		"GET /api/2.0/permissions/{object...}":         reflect.TypeFor[iam.ObjectPermissions](),
-		"PUT /api/2.0/permissions/{object...}":         reflect.TypeFor[iam.ObjectPermissions](),
-		"PATCH /api/2.0/permissions/{object...}":       reflect.TypeFor[iam.ObjectPermissions](),
-		"POST /api/2.0/policies/clusters/create":       reflect.TypeFor[compute.CreatePolicyResponse](),
-		"GET /api/2.0/policies/clusters/get":           reflect.TypeFor[compute.Policy](),
-		"GET /api/2.0/policies/clusters/list":          reflect.TypeFor[compute.ListPoliciesResponse](),
-		"POST /api/2.0/policies/clusters/edit":         emptyBody, // compute.Edit
-		"POST /api/2.0/policies/clusters/delete":       emptyBody, // compute.Delete
-		"POST /api/2.0/instance-pools/create":          reflect.TypeFor[compute.CreateInstancePoolResponse](),
-		"GET /api/2.0/instance-pools/get":              reflect.TypeFor[compute.GetInstancePool](),
-		"GET /api/2.0/instance-pools/list":             reflect.TypeFor[compute.ListInstancePools](),
-		"POST /api/2.0/instance-pools/edit":            emptyBody, // compute.Edit
-		"POST /api/2.0/instance-pools/delete":          emptyBody, // compute.Delete
-		"POST /api/2.0/workspace/import":               emptyBody, // workspace.Import
-		"GET /api/2.0/workspace/export":                reflect.TypeFor[workspace.ExportResponse](),
-		"GET /api/2.0/workspace/get-status":            reflect.TypeFor[workspace.ObjectInfo](),
-		"GET /api/2.0/workspace/list":                  reflect.TypeFor[workspace.ListResponse](),
-		"POST /api/2.0/workspace/mkdirs":               emptyBody, // workspace.Mkdirs
-		"POST /api/2.0/workspace/delete":               emptyBody, // workspace.Delete
-		"POST /api/2.0/repos":                          reflect.TypeFor[workspace.CreateRepoResponse](),
-		"GET /api/2.0/repos":                           reflect.TypeFor[workspace.ListReposResponse](),
-		"GET /api/2.0/repos/{id}":                      reflect.TypeFor[workspace.GetRepoResponse](),
-		"PATCH /api/2.0/repos/{id}":                    emptyBody, // workspace.Update
-		"DELETE /api/2.0/repos/{id}":                   emptyBody, // workspace.Delete
-		"POST /api/2.1/unity-catalog/volumes":          reflect.TypeFor[catalog.VolumeInfo](),
-		"GET /api/2.1/unity-catalog/volumes":           reflect.TypeFor[catalog.ListVolumesResponseContent](),
-		"GET /api/2.1/unity-catalog/volumes/{name}":    reflect.TypeFor[catalog.VolumeInfo](),
-		"PATCH /api/2.1/unity-catalog/volumes/{name}":  reflect.TypeFor[catalog.VolumeInfo](),
-		"DELETE /api/2.1/unity-catalog/volumes/{name}": emptyBody, // catalog.Delete
-		"GET " + scim + "Users":                        reflect.TypeFor[iam.ListUsersResponse](),
-		"POST " + scim + "Users":                       reflect.TypeFor[iam.User](),
-		"GET " + scim + "Users/{id}":                   reflect.TypeFor[iam.User](),
-		"PUT " + scim + "Users/{id}":                   reflect.TypeFor[iam.User](), // iam.Update discards the resource the service answers
-		"PATCH " + scim + "Users/{id}":                 emptyBody,                   // iam.Patch
-		"DELETE " + scim + "Users/{id}":                emptyBody,                   // iam.Delete
-		"GET " + scim + "Groups":                       reflect.TypeFor[iam.ListGroupsResponse](),
-		"POST " + scim + "Groups":                      reflect.TypeFor[iam.Group](),
-		"GET " + scim + "Groups/{id}":                  reflect.TypeFor[iam.Group](),
-		"PUT " + scim + "Groups/{id}":                  reflect.TypeFor[iam.Group](), // iam.Update discards the resource the service answers
-		"PATCH " + scim + "Groups/{id}":                emptyBody,                    // iam.Patch
-		"DELETE " + scim + "Groups/{id}":               emptyBody,                    // iam.Delete
-		"GET " + scim + "ServicePrincipals":            reflect.TypeFor[iam.ListServicePrincipalResponse](),
-		"POST " + scim + "ServicePrincipals":           reflect.TypeFor[iam.ServicePrincipal](),
-		"GET " + scim + "ServicePrincipals/{id}":       reflect.TypeFor[iam.ServicePrincipal](),
-		"PUT " + scim + "ServicePrincipals/{id}":       reflect.TypeFor[iam.ServicePrincipal](), // iam.Update discards the resource the service answers
-		"PATCH " + scim + "ServicePrincipals/{id}":     emptyBody,                               // iam.Patch
-		"DELETE " + scim + "ServicePrincipals/{id}":    emptyBody,                               // iam.Delete
+		"POST /api/2.0/sql/warehouses":                                            reflect.TypeFor[sql.CreateWarehouseResponse](),
+		"GET /api/2.0/sql/warehouses":                                             reflect.TypeFor[sql.ListWarehousesResponse](),
+		"GET /api/2.0/sql/warehouses/{id}":                                        reflect.TypeFor[sql.GetWarehouseResponse](),
+		"GET /api/2.0/preview/sql/data_sources":                                   reflect.TypeFor[[]sql.DataSource](),
+		"POST /api/2.0/sql/warehouses/{id}/edit":                                  emptyBody, // sql.Edit
+		"POST /api/2.0/sql/warehouses/{id}/start":                                 emptyBody, // sql.Start
+		"POST /api/2.0/sql/warehouses/{id}/stop":                                  emptyBody, // sql.Stop
+		"DELETE /api/2.0/sql/warehouses/{id}":                                     emptyBody, // sql.Delete
+		"POST /api/2.0/sql/statements":                                            reflect.TypeFor[sql.StatementResponse](),
+		"GET /api/2.0/sql/statements/{statement_id}":                              reflect.TypeFor[sql.StatementResponse](),
+		"GET /api/2.0/sql/statements/{statement_id}/result/chunks/{chunk_index}":  reflect.TypeFor[sql.ResultData](),
+		"POST /api/2.0/sql/statements/{statement_id}/cancel":                      emptyBody, // sql.CancelExecution
+		"POST /serving-endpoints/{name}/invocations":                              reflect.TypeFor[serving.QueryEndpointResponse](),
+		"POST /serving-endpoints/{name}/served-models/{served_model}/invocations": reflect.TypeFor[serving.QueryEndpointResponse](),
+		"GET /api/2.0/permissions/{object...}":                                    reflect.TypeFor[iam.ObjectPermissions](),
+		"PUT /api/2.0/permissions/{object...}":                                    reflect.TypeFor[iam.ObjectPermissions](),
+		"PATCH /api/2.0/permissions/{object...}":                                  reflect.TypeFor[iam.ObjectPermissions](),
+		"POST /api/2.0/policies/clusters/create":                                  reflect.TypeFor[compute.CreatePolicyResponse](),
+		"GET /api/2.0/policies/clusters/get":                                      reflect.TypeFor[compute.Policy](),
+		"GET /api/2.0/policies/clusters/list":                                     reflect.TypeFor[compute.ListPoliciesResponse](),
+		"POST /api/2.0/policies/clusters/edit":                                    emptyBody, // compute.Edit
+		"POST /api/2.0/policies/clusters/delete":                                  emptyBody, // compute.Delete
+		"POST /api/2.0/instance-pools/create":                                     reflect.TypeFor[compute.CreateInstancePoolResponse](),
+		"GET /api/2.0/instance-pools/get":                                         reflect.TypeFor[compute.GetInstancePool](),
+		"GET /api/2.0/instance-pools/list":                                        reflect.TypeFor[compute.ListInstancePools](),
+		"POST /api/2.0/instance-pools/edit":                                       emptyBody, // compute.Edit
+		"POST /api/2.0/instance-pools/delete":                                     emptyBody, // compute.Delete
+		"POST /api/2.0/workspace/import":                                          emptyBody, // workspace.Import
+		"GET /api/2.0/workspace/export":                                           reflect.TypeFor[workspace.ExportResponse](),
+		"GET /api/2.0/workspace/get-status":                                       reflect.TypeFor[workspace.ObjectInfo](),
+		"GET /api/2.0/workspace/list":                                             reflect.TypeFor[workspace.ListResponse](),
+		"POST /api/2.0/workspace/mkdirs":                                          emptyBody, // workspace.Mkdirs
+		"POST /api/2.0/workspace/delete":                                          emptyBody, // workspace.Delete
+		"POST /api/2.0/repos":                                                     reflect.TypeFor[workspace.CreateRepoResponse](),
+		"GET /api/2.0/repos":                                                      reflect.TypeFor[workspace.ListReposResponse](),
+		"GET /api/2.0/repos/{id}":                                                 reflect.TypeFor[workspace.GetRepoResponse](),
+		"PATCH /api/2.0/repos/{id}":                                               emptyBody, // workspace.Update
+		"DELETE /api/2.0/repos/{id}":                                              emptyBody, // workspace.Delete
+		"POST /api/2.1/unity-catalog/volumes":                                     reflect.TypeFor[catalog.VolumeInfo](),
+		"GET /api/2.1/unity-catalog/volumes":                                      reflect.TypeFor[catalog.ListVolumesResponseContent](),
+		"GET /api/2.1/unity-catalog/volumes/{name}":                               reflect.TypeFor[catalog.VolumeInfo](),
+		"PATCH /api/2.1/unity-catalog/volumes/{name}":                             reflect.TypeFor[catalog.VolumeInfo](),
+		"DELETE /api/2.1/unity-catalog/volumes/{name}":                            emptyBody, // catalog.Delete
+		"GET " + scim + "Users":                                                   reflect.TypeFor[iam.ListUsersResponse](),
+		"POST " + scim + "Users":                                                  reflect.TypeFor[iam.User](),
+		"GET " + scim + "Users/{id}":                                              reflect.TypeFor[iam.User](),
+		"PUT " + scim + "Users/{id}":                                              reflect.TypeFor[iam.User](), // iam.Update discards the resource the service answers
+		"PATCH " + scim + "Users/{id}":                                            emptyBody,                   // iam.Patch
+		"DELETE " + scim + "Users/{id}":                                           emptyBody,                   // iam.Delete
+		"GET " + scim + "Groups":                                                  reflect.TypeFor[iam.ListGroupsResponse](),
+		"POST " + scim + "Groups":                                                 reflect.TypeFor[iam.Group](),
+		"GET " + scim + "Groups/{id}":                                             reflect.TypeFor[iam.Group](),
+		"PUT " + scim + "Groups/{id}":                                             reflect.TypeFor[iam.Group](), // iam.Update discards the resource the service answers
+		"PATCH " + scim + "Groups/{id}":                                           emptyBody,                    // iam.Patch
+		"DELETE " + scim + "Groups/{id}":                                          emptyBody,                    // iam.Delete
+		"GET " + scim + "ServicePrincipals":                                       reflect.TypeFor[iam.ListServicePrincipalResponse](),
+		"POST " + scim + "ServicePrincipals":                                      reflect.TypeFor[iam.ServicePrincipal](),
+		"GET " + scim + "ServicePrincipals/{id}":                                  reflect.TypeFor[iam.ServicePrincipal](),
+		"PUT " + scim + "ServicePrincipals/{id}":                                  reflect.TypeFor[iam.ServicePrincipal](), // iam.Update discards the resource the service answers
+		"PATCH " + scim + "ServicePrincipals/{id}":                                emptyBody,                               // iam.Patch
+		"DELETE " + scim + "ServicePrincipals/{id}":                               emptyBody,                               // iam.Delete
 		// MLflow experiment management (ml.UpdateExperiment, DeleteExperiment,
 		// RestoreExperiment, SetExperimentTag): no response type.
 		"POST /api/2.0/mlflow/experiments/update":             emptyBody,
@@ -85,6 +92,7 @@ func init() {
 func stackShapeSteps() []shapeStep {
 	wh, cp, ip, ml := "/api/2.0/sql/warehouses", "/api/2.0/policies/clusters/", "/api/2.0/instance-pools/", "/api/2.0/mlflow/experiments/"
 	perm := "/api/2.0/permissions/sql/warehouses/{warehouse}"
+	st := "/api/2.0/sql/statements"
 	vol, scim := "/api/2.1/unity-catalog/volumes", "/api/2.0/preview/scim/v2/"
 	return []shapeStep{
 		{route: "POST " + wh, path: wh, body: `{"name":"shapes","cluster_size":"2X-Small","auto_stop_mins":0,"tags":{"custom_tags":[{"key":"k","value":"v"}]}}`, save: map[string]string{"warehouse": "id"}},
@@ -94,6 +102,10 @@ func stackShapeSteps() []shapeStep {
 		{route: "POST " + wh + "/{id}/edit", path: wh + "/{warehouse}/edit", body: `{"name":"shapes","cluster_size":"Small","channel":{"name":"CHANNEL_NAME_PREVIEW"}}`},
 		{route: "POST " + wh + "/{id}/stop", path: wh + "/{warehouse}/stop"},
 		{route: "POST " + wh + "/{id}/start", path: wh + "/{warehouse}/start"},
+		{route: "POST " + st, path: st, body: `{"warehouse_id":"{warehouse}","statement":"SELECT 1 AS one, :x AS x","parameters":[{"name":"x","value":"2","type":"INT"}],"wait_timeout":"5s"}`, save: map[string]string{"statement": "statement_id"}},
+		{route: "GET " + st + "/{statement_id}", path: st + "/{statement}", pending: true},
+		{route: "GET " + st + "/{statement_id}/result/chunks/{chunk_index}", path: st + "/{statement}/result/chunks/0", pending: true},
+		{route: "POST " + st + "/{statement_id}/cancel", path: st + "/{statement}/cancel", pending: true},
 		{route: "GET /api/2.0/permissions/{object...}", path: perm},
 		{route: "PUT /api/2.0/permissions/{object...}", path: perm, body: `{"access_control_list":[{"group_name":"users","permission_level":"CAN_USE"}]}`},
 		{route: "PATCH /api/2.0/permissions/{object...}", path: perm, body: `{"access_control_list":[{"service_principal_name":"sp","permission_level":"CAN_MONITOR"}]}`},

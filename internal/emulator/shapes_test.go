@@ -286,6 +286,8 @@ func shapeSteps() []shapeStep {
 		shapeStep{route: "PATCH " + se + "/{name}/tags", path: se + "/shapes/tags", body: `{"add_tags":[{"key":"team","value":"ml"}]}`},
 		shapeStep{route: "PUT " + se + "/{name}/rate-limits", path: se + "/shapes/rate-limits", body: `{"rate_limits":[{"calls":10,"renewal_period":"minute","key":"endpoint"}]}`},
 		shapeStep{route: "PUT " + se + "/{name}/ai-gateway", path: se + "/shapes/ai-gateway", body: `{"usage_tracking_config":{"enabled":true}}`},
+		shapeStep{route: "POST /serving-endpoints/{name}/invocations", path: "/serving-endpoints/shapes/invocations", body: `{"dataframe_records":[{"x":1,"y":"a"}]}`},
+		shapeStep{route: "POST /serving-endpoints/{name}/served-models/{served_model}/invocations", path: "/serving-endpoints/shapes/served-models/churn-1/invocations", body: `{"inputs":{"x":[1,2]}}`},
 		// Metrics are Prometheus text (serving.ExportMetricsResponse holds
 		// the raw body), checked in textResponseRoutes.
 		shapeStep{route: "GET " + se + "/{name}/metrics", path: se + "/shapes/metrics"},
@@ -360,7 +362,7 @@ func urlQuery(s string) string {
 	return strings.NewReplacer(" ", "%20", "'", "%27", "=", "%3D").Replace(s)
 }
 
-var stepVar = regexp.MustCompile(`\{(cluster|experiment|run|job|jobrun|refresh|warehouse|policy|pool|exp|repo|user|group|sp)\}`)
+var stepVar = regexp.MustCompile(`\{(cluster|experiment|run|job|jobrun|refresh|warehouse|statement|policy|pool|exp|repo|user|group|sp)\}`)
 
 // textResponseRoutes answer text, not JSON: the SDK hands the body over raw.
 var textResponseRoutes = map[string]string{

@@ -20,7 +20,7 @@ const (
 	codeUnauthenticated       = "UNAUTHENTICATED"
 	CodePermissionDenied      = "PERMISSION_DENIED"
 	CodeNotImplemented        = "NOT_IMPLEMENTED"
-	codeRequestLimitExceeded  = "REQUEST_LIMIT_EXCEEDED"
+	CodeRequestLimitExceeded  = "REQUEST_LIMIT_EXCEEDED"
 	codeTemporarilyUnavail    = "TEMPORARILY_UNAVAILABLE"
 	CodeInternalError         = "INTERNAL_ERROR"
 )

@@ -132,7 +132,7 @@ func (f *faultInjector) decide(r *http.Request) fault {
 	}
 	switch x := rand.Float64(); {
 	case x < rule.Rate429:
-		out.answer = APIErr(http.StatusTooManyRequests, codeRequestLimitExceeded, "Injected fault: too many requests, retry after %d s.", out.retryAfter)
+		out.answer = APIErr(http.StatusTooManyRequests, CodeRequestLimitExceeded, "Injected fault: too many requests, retry after %d s.", out.retryAfter)
 	case x < rule.Rate429+rule.Rate503:
 		out.answer = APIErr(http.StatusServiceUnavailable, codeTemporarilyUnavail, "Injected fault: service temporarily unavailable, retry after %d s.", out.retryAfter)
 	case x < rule.Rate429+rule.Rate503+rule.RateLostAnswer && isWrite(r.Method):
@@ -193,7 +193,7 @@ func statusCode(status int) string {
 	case http.StatusConflict:
 		return CodeResourceConflict
 	case http.StatusTooManyRequests:
-		return codeRequestLimitExceeded
+		return CodeRequestLimitExceeded
 	case http.StatusServiceUnavailable:
 		return codeTemporarilyUnavail
 	case http.StatusNotImplemented:

@@ -19,6 +19,9 @@ func (s *Server) reset(r *http.Request) (any, error) {
 	for _, f := range s.onReset {
 		f()
 	}
+	if err := s.resetTableData(); err != nil {
+		return nil, err
+	}
 	if err := s.store.Reset(); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ package core
 
 import (
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -109,6 +110,8 @@ type Server struct {
 	// mounted serves a path prefix apart from the APIs: neither logged nor
 	// faulted (the console, on the root server only).
 	mounted *prefixHandler
+	// tables holds the rows of Unity Catalog tables (tables.go).
+	tables  tableData
 	closeMu sync.Once
 }
 
@@ -196,7 +199,7 @@ func (s *Server) Close() error {
 		for _, f := range s.onClose {
 			f()
 		}
-		err = s.store.Close()
+		err = errors.Join(s.closeTableData(), s.store.Close())
 	})
 	return err
 }

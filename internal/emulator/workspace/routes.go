@@ -178,6 +178,11 @@ func (s *Service) Routes() {
 	ws("PUT "+se+"/{name}/rate-limits", s.putServingEndpointRateLimits)
 	ws("PUT "+se+"/{name}/ai-gateway", s.putServingEndpointAIGateway)
 	s.Handle(core.FamilyWorkspace, "GET "+se+"/{name}/metrics", s.servingEndpointMetrics)
+	// Querying an endpoint (serving_invocations.go): the scoring server's
+	// bodies and the served-model-name header, so raw handlers. Path from
+	// databricks-sdk-go service/serving/impl.go (servingEndpointsImpl.Query).
+	s.Handle(core.FamilyWorkspace, "POST /serving-endpoints/{name}/invocations", s.invokeEndpoint)
+	s.Handle(core.FamilyWorkspace, "POST /serving-endpoints/{name}/served-models/{served_model}/invocations", s.invokeServedModel)
 
 	// Governed tags on securables (entity_tags.go).
 	et := uc + "entity-tag-assignments"
@@ -240,6 +245,15 @@ func (s *Service) Routes() {
 	ws("DELETE "+wh+"/{id}", s.deleteWarehouse)
 	// Their legacy data sources (sql_data_sources.go).
 	ws("GET /api/2.0/preview/sql/data_sources", s.listDataSources)
+	// SQL Statement Execution over the table data (sql_statements.go).
+	// Paths from databricks-sdk-go service/sql/impl.go
+	// (statementExecutionImpl).
+	st := "/api/2.0/sql/statements"
+	ws("POST "+st, s.executeStatement)
+	ws("GET "+st+"/{statement_id}", s.getStatement)
+	ws("POST "+st+"/{statement_id}/cancel", s.cancelStatement)
+	ws("GET "+st+"/{statement_id}/result/chunks/{chunk_index}", s.getStatementResultChunk)
+	s.tableDataLifecycle()
 
 	// Cluster policies (cluster_policies.go) and instance pools
 	// (instance_pools.go). Paths from databricks-sdk-go
@@ -276,5 +290,8 @@ func (s *Service) Routes() {
 	// Drift statistics of monitor refreshes (quality_monitors.go).
 	op("PUT /_emulator/monitors/{table_name}/drift", s.setMonitorDrift)
 	op("GET /_emulator/monitors/{table_name}/refreshes/{refresh_id}/drift", s.getRefreshDrift)
+	// Generated serving traffic and ground-truth labels (serving_traffic.go).
+	op("POST /_emulator/serving-endpoints/{name}/traffic", s.generateTraffic)
+	op("POST /_emulator/serving-endpoints/{name}/labels", s.postLabels)
 
 }

@@ -1,11 +1,13 @@
 package workspace
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/core"
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/tabledata"
 )
 
 // Tables and table constraints: /api/2.1/unity-catalog/tables and
@@ -274,6 +276,14 @@ func (s *Service) deleteTable(r *http.Request) (any, error) {
 		return tx.Delete(TablesBucket, full)
 	})
 	if err != nil {
+		return nil, err
+	}
+	// Its rows go with it (table_data.go).
+	engine, err := s.tables()
+	if err != nil {
+		return nil, err
+	}
+	if err := engine.DropTable(r.Context(), full); err != nil && !errors.Is(err, tabledata.ErrNotFound) {
 		return nil, err
 	}
 	return map[string]any{}, nil
