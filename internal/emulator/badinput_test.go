@@ -66,6 +66,7 @@ func badInputTable(fx fixtures) []badInput {
 	rows = append(rows, entraBadInputs()...)
 	rows = append(rows, operatorBadInputs()...)
 	rows = append(rows, operatorExtraBadInputs()...)
+	rows = append(rows, clockBadInputs()...)
 	rows = append(rows, stackBadInputs()...)
 	return rows
 }

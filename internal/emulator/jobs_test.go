@@ -185,10 +185,19 @@ func TestJobs_runLifecycle(t *testing.T) {
 	}
 
 	clock.Advance(time.Minute)
-	expect(jobs.RunLifeCycleStateRunning, "")
+	run = expect(jobs.RunLifeCycleStateRunning, "")
+	// train depends on prepare: it waits while prepare runs, then runs.
+	if run.Tasks[0].State.LifeCycleState != jobs.RunLifeCycleStateRunning || run.Tasks[1].State.LifeCycleState != jobs.RunLifeCycleStatePending {
+		t.Errorf("tasks while prepare runs: %s, %s", run.Tasks[0].State.LifeCycleState, run.Tasks[1].State.LifeCycleState)
+	}
+	clock.Advance(time.Minute)
+	run = expect(jobs.RunLifeCycleStateRunning, "")
+	if run.Tasks[0].State.ResultState != jobs.RunResultStateSuccess || run.Tasks[1].State.LifeCycleState != jobs.RunLifeCycleStateRunning {
+		t.Errorf("tasks while train runs: %+v, %+v", run.Tasks[0].State, run.Tasks[1].State)
+	}
 	clock.Advance(time.Minute)
 	run = expect(jobs.RunLifeCycleStateTerminated, jobs.RunResultStateSuccess)
-	if run.Status.TerminationDetails.Code != jobs.TerminationCodeCodeSuccess || run.EndTime-run.StartTime != 2*time.Minute.Milliseconds() {
+	if run.Status.TerminationDetails.Code != jobs.TerminationCodeCodeSuccess || run.EndTime-run.StartTime != 3*time.Minute.Milliseconds() {
 		t.Errorf("finished run: status %+v, start %d end %d", run.Status, run.StartTime, run.EndTime)
 	}
 	completed, err := w.Jobs.ListRunsAll(ctx, jobs.ListRunsRequest{JobId: created.JobId, CompletedOnly: true})

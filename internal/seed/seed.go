@@ -45,6 +45,10 @@ type Spec struct {
 	// registered from it by Terraform (brickops_model_version with
 	// source = "runs:/<run id>/model"), as in the provider's examples.
 	NoRegister bool
+	// NoWait registers the version without waiting for READY: for a caller
+	// that runs inside the emulator (a job's training task), where the
+	// version becomes READY as the emulator's clock moves on.
+	NoWait bool
 }
 
 // Result is what the run produced.
@@ -90,6 +94,9 @@ func Run(ctx context.Context, w *databricks.WorkspaceClient, spec Spec) (*Result
 	})
 	if err != nil {
 		return nil, err
+	}
+	if spec.NoWait {
+		return &Result{ExperimentID: expID, RunID: runID, Version: mv}, nil
 	}
 	ready, err := reg.WaitReady(ctx, mv.Name, mv.Version, spec.Timeout)
 	if err != nil {

@@ -25,6 +25,10 @@ func (s *Server) reset(r *http.Request) (any, error) {
 	if err := s.store.Reset(); err != nil {
 		return nil, err
 	}
+	// The clock keeps its time: it never runs backwards.
+	if err := s.clock.Persist(); err != nil {
+		return nil, err
+	}
 	s.faults.set(FaultConfig{})
 	return map[string]any{}, nil
 }

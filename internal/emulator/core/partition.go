@@ -25,6 +25,7 @@ func (s *Server) Child(id string) (*Server, error) {
 		reqLog:      newRequestLog(1000),
 		faults:      newFaultInjector(),
 		entra:       s.entra,
+		clock:       s.clock,
 		workspaceID: id,
 	}
 	child.routes()

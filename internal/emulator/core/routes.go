@@ -21,6 +21,8 @@ func (s *Server) routes() {
 	op("PUT /_emulator/faults", s.putFaults)
 	op("DELETE /_emulator/faults", s.clearFaults)
 	op("GET /_emulator/routes", s.listRoutes)
+	op("GET /_emulator/clock", s.getClock)
+	op("POST /_emulator/clock", s.advanceClock)
 	// Anything else: 501 in the family's error shape. A bare 404 would read
 	// as "resource gone" to a client and make Terraform drop state silently.
 	s.mux.HandleFunc("/", s.unknownRoute)

@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/clock"
 )
 
 // DefaultToken is the bearer token a local emulator accepts when none is
@@ -49,7 +51,9 @@ type Options struct {
 	// operational messages always. Nil discards.
 	Logger      *slog.Logger
 	LogRequests bool
-	// Now is the clock; nil means time.Now. Tests may freeze it.
+	// Now is the host's clock; nil means time.Now. Tests may freeze it.
+	// The emulator clock (Server.Now) is this plus the offset an operator
+	// advanced it by; token lifetimes follow this one.
 	Now func() time.Time
 	// RequestLogSize is how many recent requests /_emulator/requests keeps;
 	// zero means DefaultRequestLogSize. Benchmarks raise it to count every
@@ -110,6 +114,10 @@ type Server struct {
 	// mounted serves a path prefix apart from the APIs: neither logged nor
 	// faulted (the console, on the root server only).
 	mounted *prefixHandler
+	// clock is the one emulator clock (clock.go), shared with hosted
+	// workspaces; stopClock ends its ticking (the root's only).
+	clock     *clock.Clock
+	stopClock func()
 	// tables holds the rows of Unity Catalog tables (tables.go).
 	tables  tableData
 	closeMu sync.Once
@@ -156,6 +164,11 @@ func New(opts Options) (*Server, error) {
 		_ = store.Close()
 		return nil, err
 	}
+	clk, err := newClock(store, opts.Now)
+	if err != nil {
+		_ = store.Close()
+		return nil, err
+	}
 	var bundle string
 	if opts.TLS {
 		cert, b, err := loadOrCreateTLS(opts.DataDir)
@@ -176,6 +189,7 @@ func New(opts Options) (*Server, error) {
 		reqLog: newRequestLog(opts.RequestLogSize),
 		faults: newFaultInjector(),
 		entra:  entra,
+		clock:  clk,
 
 		tlsBundle: bundle,
 
@@ -188,6 +202,7 @@ func New(opts Options) (*Server, error) {
 		s.rec = &recorder{w: opts.Record}
 	}
 	s.routes()
+	s.startClock()
 	return s, nil
 }
 
@@ -196,6 +211,9 @@ func New(opts Options) (*Server, error) {
 func (s *Server) Close() error {
 	var err error
 	s.closeMu.Do(func() {
+		if s.stopClock != nil {
+			s.stopClock()
+		}
 		for _, f := range s.onClose {
 			f()
 		}
@@ -209,9 +227,10 @@ func (s *Server) Close() error {
 // API clients never use it.
 func (s *Server) Store() Store { return s.store }
 
-// Now is the emulator clock (Options.Now): every asynchronous transition
-// and schedule reads it, so tests and the demo can advance it.
-func (s *Server) Now() time.Time { return s.opts.Now() }
+// Now is the emulator clock: the host's time (Options.Now) plus what an
+// operator advanced it by (clock.go). Every asynchronous transition and
+// schedule reads it, so tests and the demo can advance it.
+func (s *Server) Now() time.Time { return s.clock.Now() }
 
 // ServeHTTP records the request, applies injected faults, recovers from
 // handler panics (a panic is an emulator bug, reported as 500 in the API

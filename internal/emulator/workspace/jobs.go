@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/core"
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/jobtask"
 )
 
 // Jobs: /api/2.2/jobs/* (also served under /api/2.1, which older clients
@@ -25,14 +27,20 @@ import (
 // defaults filled in), so every field a client sets is echoed back; the
 // fields the service validates are checked through a typed view.
 //
-// Run lifecycle, derived from the trigger time and Options.AsyncDelay (d):
-// PENDING for d, RUNNING for d, then TERMINATED with SUCCESS, or FAILED when
-// a task's existing cluster does not exist. cancel moves an active run to
+// Run lifecycle, derived from the emulator clock, the trigger time and
+// Options.AsyncDelay (d): PENDING for d, RUNNING while its tasks run, then
+// TERMINATED with SUCCESS, FAILED (a task failed, or its existing cluster
+// does not exist) or TIMEDOUT. What each task does — how long it runs,
+// whether it fails, whether it trains and registers a model — comes from
+// its brickops.* parameters (jobtask), and its attempts follow its
+// max_retries, min_retry_interval_millis, retry_on_timeout and
+// timeout_seconds (jobs_runtime.go). cancel moves an active run to
 // TERMINATING and, d later, TERMINATED/CANCELED. A run triggered while
 // max_concurrent_runs runs are active is SKIPPED.
 //
-// Schedules are validated (Quartz syntax, Java time zone) and stored, but
-// the emulator does not fire them: runs start only through run-now.
+// Schedules (Quartz cron, Java time zone, pause_status) fire from the
+// emulator clock: each firing time starts a PERIODIC run as of that time
+// (jobs_runtime.go).
 
 const (
 	JobsBucket    = "jobs"
@@ -138,6 +146,11 @@ type JobRun struct {
 	CanceledAt       int64         `json:"canceled_at,omitempty"`
 	IdempotencyToken string        `json:"idempotency_token,omitempty"`
 	DelayMillis      int64         `json:"delay_millis"`
+	// Plan is when each task's attempts run and how they end; runs stored
+	// before plans existed run every task for DelayMillis.
+	Plan *jobtask.Plan `json:"plan,omitempty"`
+	// Trained records what training tasks registered.
+	Trained []jobTraining `json:"trained,omitempty"`
 }
 
 type jobRunTask struct {
@@ -164,6 +177,11 @@ type runState struct {
 func (r JobRun) State(now time.Time) runState {
 	at := now.UnixMilli()
 	d := r.DelayMillis
+	runFor, result, message := d, jobtask.Success, ""
+	if r.Plan != nil {
+		runFor, result, message = r.Plan.End.Milliseconds(), r.Plan.Result, r.Plan.Message
+	}
+	end := r.StartTime + d + runFor
 	switch {
 	case r.SkipMessage != "":
 		return runState{Lifecycle: runSkipped, Message: r.SkipMessage, code: "MAX_CONCURRENT_RUNS_EXCEEDED", kind: "CLIENT_ERROR", EndTime: r.StartTime}
@@ -173,12 +191,14 @@ func (r JobRun) State(now time.Time) runState {
 		return runState{Lifecycle: runTerminated, Result: "CANCELED", Message: "Run cancelled.", code: "USER_CANCELED", kind: "SUCCESS", EndTime: r.CanceledAt + d, userCanceled: true}
 	case at < r.StartTime+d:
 		return runState{Lifecycle: runPending, Message: "Waiting for cluster"}
-	case at < r.StartTime+2*d:
+	case at < end:
 		return runState{Lifecycle: runRunning, Message: "In run"}
 	case r.FailureMessage != "":
-		return runState{Lifecycle: runTerminated, Result: "FAILED", Message: r.FailureMessage, code: "RUN_EXECUTION_ERROR", kind: "CLIENT_ERROR", EndTime: r.StartTime + 2*d}
+		return runState{Lifecycle: runTerminated, Result: jobtask.Failed, Message: r.FailureMessage, code: "RUN_EXECUTION_ERROR", kind: "CLIENT_ERROR", EndTime: end}
+	case result != jobtask.Success:
+		return runState{Lifecycle: runTerminated, Result: result, Message: message, code: "RUN_EXECUTION_ERROR", kind: "CLIENT_ERROR", EndTime: end}
 	default:
-		return runState{Lifecycle: runTerminated, Result: "SUCCESS", Message: "", code: "SUCCESS", kind: "SUCCESS", EndTime: r.StartTime + 2*d}
+		return runState{Lifecycle: runTerminated, Result: jobtask.Success, Message: "", code: "SUCCESS", kind: "SUCCESS", EndTime: end}
 	}
 }
 
@@ -224,20 +244,17 @@ func (r JobRun) view(now time.Time, host string) map[string]any {
 	}
 	tasks := make([]map[string]any, 0, len(r.Tasks))
 	for _, t := range r.Tasks {
-		task := map[string]any{}
-		for k, v := range t.Spec {
-			task[k] = v
+		for _, a := range r.taskAttempts(t, st, now) {
+			task := map[string]any{}
+			for k, v := range t.Spec {
+				task[k] = v
+			}
+			ts, tstat := a.state.stateBody()
+			task["run_id"], task["state"], task["status"] = a.runID, ts, tstat
+			task["start_time"], task["end_time"], task["attempt_number"] = a.start, a.state.EndTime, a.number
+			task["run_page_url"] = fmt.Sprintf("%s#job/%d/run/%d", host, r.JobID, a.runID)
+			tasks = append(tasks, task)
 		}
-		tst := st
-		if r.FailedTask != "" && t.TaskKey != r.FailedTask && st.Result == "FAILED" {
-			// The failing task fails; the others ran to completion.
-			tst = runState{Lifecycle: runTerminated, Result: "SUCCESS", code: "SUCCESS", kind: "SUCCESS", EndTime: st.EndTime}
-		}
-		ts, tstat := tst.stateBody()
-		task["run_id"], task["state"], task["status"] = t.RunID, ts, tstat
-		task["start_time"], task["end_time"], task["attempt_number"] = r.StartTime, tst.EndTime, 0
-		task["run_page_url"] = fmt.Sprintf("%s#job/%d/run/%d", host, r.JobID, t.RunID)
-		tasks = append(tasks, task)
 	}
 	out["tasks"] = tasks
 	return out
@@ -364,6 +381,9 @@ func (s *Service) validateJobSettings(settings map[string]any) error {
 			return core.InvalidParam("Missing required field: parameters.default (parameter '%s').", p.Name)
 		}
 		seenParams[p.Name] = true
+	}
+	if err := validateTaskParams(settings, v); err != nil {
+		return err
 	}
 	if e := v.EmailNotifications; e != nil {
 		for _, addr := range slices.Concat(e.OnStart, e.OnSuccess, e.OnFailure) {
@@ -743,6 +763,7 @@ func (s *Service) runNow(r *http.Request) (any, error) {
 		return nil, core.InvalidParam("idempotency_token must be at most 64 characters long.")
 	}
 	var run JobRun
+	replayed := false
 	err := s.Store().Update(func(tx core.Tx) error {
 		j, err := loadJob(tx, req.JobID)
 		if err != nil {
@@ -756,7 +777,7 @@ func (s *Service) runNow(r *http.Request) (any, error) {
 		active := 0
 		for _, existing := range runs {
 			if req.IdempotencyToken != "" && existing.IdempotencyToken == req.IdempotencyToken && existing.JobID == req.JobID {
-				run = existing
+				run, replayed = existing, true
 				return nil
 			}
 			if existing.JobID == req.JobID && existing.State(now).active() {
@@ -775,6 +796,9 @@ func (s *Service) runNow(r *http.Request) (any, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if !replayed {
+		s.runTrainings(context.WithoutCancel(r.Context()), run)
 	}
 	return map[string]int64{"run_id": run.RunID, "number_in_job": run.RunID}, nil
 }
@@ -804,13 +828,19 @@ func (j Job) SettingsView() (jobSettingsView, error) {
 // defaults, one task run per task, and the run's outcome decided now (a task
 // on an existing cluster that does not exist fails).
 func (s *Service) newJobRun(tx core.Tx, j Job, params map[string]string, only []string) (JobRun, error) {
+	return s.newJobRunAt(tx, j, params, only, s.Now(), "ONE_TIME")
+}
+
+// newJobRunAt is newJobRun for a run triggered at a given time (a
+// schedule's firing time) by trigger (jobs.TriggerType).
+func (s *Service) newJobRunAt(tx core.Tx, j Job, params map[string]string, only []string, at time.Time, trigger string) (JobRun, error) {
 	v, err := j.SettingsView()
 	if err != nil {
 		return JobRun{}, err
 	}
 	run := JobRun{
 		JobID: j.JobID, RunName: fmt.Sprint(j.Settings["name"]), CreatorUserName: s.Options().UserName,
-		StartTime: s.Now().UnixMilli(), Trigger: "ONE_TIME", JobClusters: j.Settings["job_clusters"],
+		StartTime: at.UnixMilli(), Trigger: trigger, JobClusters: j.Settings["job_clusters"],
 		DelayMillis: s.Options().AsyncDelay.Milliseconds(),
 	}
 	defined := map[string]bool{}
@@ -851,6 +881,11 @@ func (s *Service) newJobRun(tx core.Tx, j Job, params map[string]string, only []
 			return run, core.InvalidParam("Task '%s' in 'only' is not a task of job %d.", k, j.JobID)
 		}
 	}
+	plan, err := planRun(run, v, nil)
+	if err != nil {
+		return run, err
+	}
+	run.Plan = plan
 	return run, nil
 }
 

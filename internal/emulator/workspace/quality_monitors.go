@@ -1,10 +1,10 @@
 package workspace
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"math"
 	"net/http"
@@ -28,16 +28,14 @@ import (
 // MONITOR_STATUS_ACTIVE, when the profile and drift metric tables
 // (<output schema>.<table>_profile_metrics / _drift_metrics) appear in Unity
 // Catalog and the dashboard gets its id. Refreshes go PENDING → RUNNING →
-// SUCCESS (a delay each), or FAILED when the monitored table is gone, or
-// CANCELED. Schedules are validated and stored but not fired: refreshes
-// start only on request.
+// SUCCESS (a delay each), or FAILED when the monitored table is gone or
+// cannot be read, or CANCELED. A refresh computes the metric tables from
+// the table's data, and schedules fire (monitor_runtime.go).
 //
-// Drift statistics. The emulator does not compute statistics from data (it
-// stores none); each refresh records, when it starts, one drift row per
-// monitored column — js_distance, ks_statistic, ks_pvalue,
-// population_stability_index, wasserstein_distance — which the real service
-// writes to the drift metrics table. They are small, stable values unless a
-// test sets them with the operator endpoint
+// Drift statistics. Each refresh records, per monitored column, the newest
+// drift it computed — js_distance, ks_statistic, ks_pvalue,
+// population_stability_index, wasserstein_distance — unless a test sets
+// them with the operator endpoint
 //
 //	PUT /_emulator/monitors/{table_name}/drift  {"columns": {"<col>": {"js_distance": 0.4, ...}}}
 //
@@ -45,8 +43,9 @@ import (
 //
 //	GET /_emulator/monitors/{table_name}/refreshes/{refresh_id}/drift
 //
-// (the rows of the drift metrics table for that refresh; against a real
-// workspace the toolkit reads the same rows from <drift_metrics_table_name>).
+// (against a real workspace the toolkit reads the same statistics from
+// <drift_metrics_table_name>, which the emulator's SQL statements API also
+// serves).
 
 const (
 	MonitorsBucket        = "uc_monitors"
@@ -148,12 +147,13 @@ type qualityMonitor struct {
 	LatestMonitorFailureMsg string `json:"latest_monitor_failure_msg,omitempty"`
 	// Emulator bookkeeping, not part of the answer.
 	ActiveAt      int64                  `json:"_active_at,omitempty"`
+	CreatedAt     int64                  `json:"_created_at,omitempty"`
 	SkipDashboard bool                   `json:"_skip_dashboard,omitempty"`
 	DriftOverride map[string]ColumnDrift `json:"_drift_override,omitempty"`
 }
 
 func (m qualityMonitor) view() qualityMonitor {
-	m.ActiveAt, m.SkipDashboard, m.DriftOverride = 0, false, nil
+	m.ActiveAt, m.CreatedAt, m.SkipDashboard, m.DriftOverride = 0, 0, false, nil
 	return m
 }
 
@@ -252,26 +252,6 @@ func newDashboardID() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func profileMetricsColumns() []columnInfo {
-	return []columnInfo{
-		{Name: "window", TypeName: "STRUCT", TypeText: "struct<start:timestamp,end:timestamp>", Nullable: ptr(false)},
-		col("granularity", "STRING"), col("model_id", "STRING"), col("slice_key", "STRING"), col("slice_value", "STRING"),
-		col("column_name", "STRING", true), col("count", "LONG"), col("num_nulls", "LONG"), col("avg", "DOUBLE"),
-		col("min", "DOUBLE"), col("max", "DOUBLE"), col("stddev", "DOUBLE"), col("percent_null", "DOUBLE"),
-		col("accuracy_score", "DOUBLE"), col("f1_score", "DOUBLE"), col("mean_squared_error", "DOUBLE"),
-	}
-}
-
-func driftMetricsColumns() []columnInfo {
-	return []columnInfo{
-		{Name: "window", TypeName: "STRUCT", TypeText: "struct<start:timestamp,end:timestamp>", Nullable: ptr(false)},
-		col("granularity", "STRING"), col("model_id", "STRING"), col("slice_key", "STRING"), col("slice_value", "STRING"),
-		col("column_name", "STRING", true), col("drift_type", "STRING", true), col("js_distance", "DOUBLE"),
-		{Name: "ks_test", TypeName: "STRUCT", TypeText: "struct<statistic:double,pvalue:double>", Nullable: ptr(true)},
-		col("population_stability_index", "DOUBLE"), col("wasserstein_distance", "DOUBLE"),
-	}
 }
 
 // validateMonitor checks settings against the monitored table, answering
@@ -450,6 +430,7 @@ func (s *Service) createQualityMonitor(r *http.Request) (any, error) {
 			ProfileMetricsTableName: settings.OutputSchemaName + "." + name + profileMetricsSuffix,
 			DriftMetricsTableName:   settings.OutputSchemaName + "." + name + driftMetricsSuffix,
 			ActiveAt:                s.Now().Add(s.Options().AsyncDelay).UnixMilli(), SkipDashboard: req.SkipBuiltinDashboard,
+			CreatedAt: s.Now().UnixMilli(),
 		}
 		return tx.Put(MonitorsBucket, table, m)
 	})
@@ -586,7 +567,7 @@ func (s *Service) deleteQualityMonitor(r *http.Request) (any, error) {
 func refreshKey(table string, id int64) string { return fmt.Sprintf("%s/%020d", table, id) }
 
 // runMonitorRefresh queues a refresh of an ACTIVE monitor; one refresh at
-// a time.
+// a time. It computes before answering (monitor_runtime.go).
 func (s *Service) runMonitorRefresh(r *http.Request) (any, error) {
 	table, err := monitorTableName(r)
 	if err != nil {
@@ -607,51 +588,24 @@ func (s *Service) runMonitorRefresh(r *http.Request) (any, error) {
 				return core.APIErr(http.StatusConflict, core.CodeResourceConflict, "Refresh %d of the monitor for table '%s' is still %s; wait for it or cancel it.", e.RefreshID, table, e.Info(now).State)
 			}
 		}
-		id, err := tx.NextSeq(MonitorRefreshBucket)
-		if err != nil {
-			return err
-		}
-		ref = MonitorRefresh{TableName: table, RefreshID: int64(id), StartTimeMs: now.UnixMilli(), Trigger: "MANUAL", DelayMillis: s.Options().AsyncDelay.Milliseconds()}
-		var t tableInfo
-		found, err := tx.Get(TablesBucket, table, &t)
-		if err != nil {
-			return err
-		}
-		if !found {
-			ref.Failure = fmt.Sprintf("Table '%s' does not exist; the monitored table may have been dropped.", table)
-		} else {
-			ref.Drift = driftRows(*m, t)
-		}
-		return tx.Put(MonitorRefreshBucket, refreshKey(table, ref.RefreshID), ref)
+		ref, err = s.newRefresh(tx, table, now, "MANUAL")
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.computeRefresh(context.WithoutCancel(r.Context()), table, ref)
 	return ref.Info(s.Now()), nil
 }
 
-// driftRows are the drift statistics a refresh records: the test override
-// for a column, or a small value stable per table and column.
-func driftRows(m qualityMonitor, t tableInfo) []DriftMetricsRow {
-	driftType := "CONSECUTIVE"
-	if m.BaselineTableName != "" {
-		driftType = "BASELINE"
+// newRefresh stores a refresh of the monitor on table started at at.
+func (s *Service) newRefresh(tx core.Tx, table string, at time.Time, trigger string) (MonitorRefresh, error) {
+	id, err := tx.NextSeq(MonitorRefreshBucket)
+	if err != nil {
+		return MonitorRefresh{}, err
 	}
-	var rows []DriftMetricsRow
-	for _, c := range t.Columns {
-		d, ok := m.DriftOverride[c.Name]
-		if !ok {
-			h := fnv.New32a()
-			h.Write([]byte(t.FullName + "/" + c.Name))
-			x := float64(h.Sum32()%1000) / 1000 // 0..1, stable
-			d = ColumnDrift{
-				JSDistance: Round4(0.01 + 0.04*x), KSStatistic: Round4(0.02 + 0.05*x), KSPValue: Round4(0.5 + 0.45*x),
-				PopulationStabilityIndex: Round4(0.01 + 0.05*x), WassersteinDistance: Round4(0.005 + 0.02*x),
-			}
-		}
-		rows = append(rows, DriftMetricsRow{ColumnName: c.Name, DriftType: driftType, ColumnDrift: d})
-	}
-	return rows
+	ref := MonitorRefresh{TableName: table, RefreshID: int64(id), StartTimeMs: at.UnixMilli(), Trigger: trigger, DelayMillis: s.Options().AsyncDelay.Milliseconds()}
+	return ref, tx.Put(MonitorRefreshBucket, refreshKey(table, ref.RefreshID), ref)
 }
 
 // Round4 rounds a metric to four decimals, as the metric tables store it.

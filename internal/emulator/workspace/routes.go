@@ -11,6 +11,10 @@ import (
 func (s *Service) Routes() {
 	ws := s.WorkspaceRoute
 
+	// Schedules fire from the emulator clock (jobs_runtime.go,
+	// monitor_runtime.go).
+	s.OnTick(s.fireSchedules)
+
 	// Host discovery, asked by recent SDKs before anything else and, as in
 	// production, without credentials.
 	s.PublicRoute("GET /.well-known/databricks-config", s.wellKnownConfig)
