@@ -55,7 +55,7 @@ $(TEST_TFRC):
 # Everything, as CI runs it. Acceptance tests run Terraform from PATH against
 # an in-process emulator; the provider is served in-process (reattach).
 test: build act $(TEST_TFRC) docs-check
-	@test -n "$(TERRAFORM)" || { echo "terraform is not on PATH; install Terraform >= 1.5" >&2; exit 1; }
+	@test -n "$(TERRAFORM)" || { echo "terraform is not on PATH; install Terraform >= 1.11" >&2; exit 1; }
 	$(GO) vet ./...
 	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$(TERRAFORM) TF_CLI_CONFIG_FILE=$(TEST_TFRC) \
 	BRICKOPS_BIN=$(BIN) $(GO) test -count=1 -timeout 14m ./...
@@ -67,14 +67,16 @@ acc: build $(TEST_TFRC)
 	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$(TERRAFORM) TF_CLI_CONFIG_FILE=$(TEST_TFRC) $(GO) test -count=1 -timeout 14m ./provider/...
 
 # tfplugindocs reads the schema that Terraform reports for the local build
-# (through dev_overrides), so no provider or Terraform is downloaded.
+# (through dev_overrides), so no provider or Terraform is downloaded. The
+# rule reference is data, not a template: its {{secrets/…}} is escaped.
 docs: build
 	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	printf 'provider_installation {\n  dev_overrides {\n    "brickops/brickops" = "%s"\n  }\n  direct {}\n}\n' "$(BIN)" > "$$tmp/tfrc"; \
 	printf 'terraform {\n  required_providers {\n    brickops = { source = "brickops/brickops" }\n  }\n}\n' > "$$tmp/main.tf"; \
 	(cd "$$tmp" && TF_CLI_CONFIG_FILE="$$tmp/tfrc" $(TERRAFORM) providers schema -json 2>/dev/null) \
 	  | sed 's#"registry.terraform.io/brickops/brickops"#"brickops"#' > "$$tmp/schema.json"; \
-	$(BIN)/brickops policy rules --output markdown > docs/templates/guides/policy-rules.md.tmpl; \
+	$(BIN)/brickops policy rules --output markdown \
+	  | sed 's/{{/{{ "{{" }}/g' > docs/templates/guides/policy-rules.md.tmpl; \
 	$(GO) tool tfplugindocs generate --provider-name brickops --rendered-provider-name BrickOps \
 	  --providers-schema "$$tmp/schema.json" --website-source-dir docs/templates >/dev/null
 

@@ -19,11 +19,13 @@ import (
 // apply — and must neither fail on its own object nor make a second one.
 // Clusters carry an idempotency token. Creates keyed by name (Unity
 // Catalog securables, serving endpoints, online tables, monitors, cluster
-// policies, MLflow experiments, secret scopes, git folders) go
-// through createOrAdopt; creates with no key at all (jobs, model
-// versions) through createOnce, or createOnceNew where objects record a
-// creator but no creation time (SQL warehouses, instance pools). Puts
-// (secrets, ACLs, permissions, workspace imports) are safe to repeat.
+// policies, MLflow experiments, secret scopes, git folders, service
+// principals by application id, groups) go through createOrAdopt; creates
+// with no key at all (jobs, model versions) through createOnce, or
+// createOnceNew where objects record a creator but no creation time (SQL
+// warehouses, instance pools) or nothing but a name (service principals
+// without an application id). Puts (secrets, ACLs, permissions, workspace
+// imports, group members) are safe to repeat.
 // The rule is documented in the provider's index page ("Lost answers").
 
 // adoptSkew is how long before a create started an object may say it was

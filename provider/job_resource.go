@@ -56,7 +56,14 @@ type jobModel struct {
 	Schedule           *jobScheduleModel   `tfsdk:"schedule"`
 	Parameters         []jobParameterModel `tfsdk:"parameters"`
 	EmailNotifications *jobEmailModel      `tfsdk:"email_notifications"`
+	RunAs              *jobRunAsModel      `tfsdk:"run_as"`
 	URL                types.String        `tfsdk:"url"`
+}
+
+// jobRunAsModel is the identity runs execute as (jobs.JobRunAs).
+type jobRunAsModel struct {
+	UserName             types.String `tfsdk:"user_name"`
+	ServicePrincipalName types.String `tfsdk:"service_principal_name"`
 }
 
 type jobClusterModel struct {
@@ -307,6 +314,22 @@ func (r *jobResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 					"on_failure": stringList("Notified when a run fails."),
 				},
 			},
+			"run_as": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Who the job's runs execute as; unset, the job's creator. Set exactly one of `user_name` and " +
+					"`service_principal_name`. A service principal keeps scheduled runs working when people leave and gives them " +
+					"only the service principal's permissions.",
+				Attributes: map[string]schema.Attribute{
+					"user_name": schema.StringAttribute{
+						Optional: true, MarkdownDescription: "E-mail of an active workspace user (non-admins may only name themselves).",
+						Validators: []validator.String{stringvalidator.ExactlyOneOf(path.MatchRelative().AtParent().AtName("service_principal_name"))},
+					},
+					"service_principal_name": schema.StringAttribute{
+						Optional: true, MarkdownDescription: "Application id of an active service principal (e.g. `brickops_service_principal.x.application_id`); " +
+							"the caller needs its `servicePrincipal/user` role.",
+					},
+				},
+			},
 			"url": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Link to the job in the workspace UI.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -363,8 +386,11 @@ func (r *jobResource) Configure(_ context.Context, req resource.ConfigureRequest
 // ValidateConfig catches at plan time what the Jobs API would refuse at
 // apply: task types, compute, and references between tasks and clusters.
 func (r *jobResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	// Only tasks and job clusters are read: other attributes (run_as from
+	// a module input, say) may still be unknown here.
 	var m jobModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("job_clusters"), &m.JobClusters)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tasks"), &m.Tasks)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -566,7 +592,7 @@ func createJobRequest(s jobs.JobSettings) jobs.CreateJob {
 	return jobs.CreateJob{
 		Name: s.Name, Description: s.Description, MaxConcurrentRuns: s.MaxConcurrentRuns, TimeoutSeconds: s.TimeoutSeconds,
 		Tags: s.Tags, JobClusters: s.JobClusters, Tasks: s.Tasks, Schedule: s.Schedule, Parameters: s.Parameters,
-		EmailNotifications: s.EmailNotifications, ForceSendFields: s.ForceSendFields,
+		EmailNotifications: s.EmailNotifications, RunAs: s.RunAs, ForceSendFields: s.ForceSendFields,
 	}
 }
 
@@ -597,6 +623,9 @@ func (m jobModel) settings(ctx context.Context, diags *diag.Diagnostics) jobs.Jo
 		s.EmailNotifications = &jobs.JobEmailNotifications{
 			OnStart: stringsOf(ctx, e.OnStart, diags), OnSuccess: stringsOf(ctx, e.OnSuccess, diags), OnFailure: stringsOf(ctx, e.OnFailure, diags),
 		}
+	}
+	if ra := m.RunAs; ra != nil {
+		s.RunAs = &jobs.JobRunAs{UserName: ra.UserName.ValueString(), ServicePrincipalName: ra.ServicePrincipalName.ValueString()}
 	}
 	return s
 }
@@ -717,6 +746,21 @@ func (m *jobModel) fromAPI(ctx context.Context, j *jobs.Job, host string, diags 
 			OnSuccess: stringListFromAPI(ctx, prior.OnSuccess, e.OnSuccess, diags),
 			OnFailure: stringListFromAPI(ctx, prior.OnFailure, e.OnFailure, diags),
 		}
+	}
+	m.RunAs = runAsFromAPI(m.RunAs, s.RunAs, j.CreatorUserName)
+}
+
+// runAsFromAPI reads settings.run_as, which the API echoes only when a
+// request set it. A job left to run as its creator reads as unset, also
+// where the API spells that out as the creator's user_name.
+func runAsFromAPI(prior *jobRunAsModel, ra *jobs.JobRunAs, creator string) *jobRunAsModel {
+	if ra == nil || ra.UserName == "" && ra.ServicePrincipalName == "" ||
+		prior == nil && ra.ServicePrincipalName == "" && ra.UserName == creator {
+		return nil
+	}
+	return &jobRunAsModel{
+		UserName:             optionalString(types.StringNull(), ra.UserName),
+		ServicePrincipalName: optionalString(types.StringNull(), ra.ServicePrincipalName),
 	}
 }
 

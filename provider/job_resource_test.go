@@ -223,6 +223,60 @@ func TestAccJob_driftIsRepaired(t *testing.T) {
 	})
 }
 
+// run_as: a service principal, switched to a user in place, then removed
+// (the job runs as its creator again); import reads it back.
+func TestAccJob_runAs(t *testing.T) {
+	const sp, user = "9f0e7a44-52f6-4c1b-9a3d-0c6e2b1d7e55", "ml-bot@example.com"
+	config := func(runAs string) string {
+		return fmt.Sprintf(`
+resource "brickops_job" "retrain" {
+  name  = "retrain-as"
+  tasks = [{ task_key = "train", notebook_task = { notebook_path = "/Shared/train" } }]
+  %s
+}`, runAs)
+	}
+	wantRunAs := func(want jobs.JobRunAs) resource.TestCheckFunc {
+		return checkJobAPI(t, func(j *jobs.Job) error {
+			got := jobs.JobRunAs{}
+			if j.Settings.RunAs != nil {
+				got = *j.Settings.RunAs
+			}
+			if got.UserName != want.UserName || got.ServicePrincipalName != want.ServicePrincipalName {
+				return fmt.Errorf("run_as on the API = %+v, want %+v", got, want)
+			}
+			return nil
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config(`run_as = { service_principal_name = "` + sp + `" }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(jobAddr, tfjsonpath.New("run_as").AtMapKey("service_principal_name"), knownvalue.StringExact(sp)),
+					statecheck.ExpectKnownValue(jobAddr, tfjsonpath.New("run_as").AtMapKey("user_name"), knownvalue.Null()),
+				},
+				Check: wantRunAs(jobs.JobRunAs{ServicePrincipalName: sp}),
+			},
+			{ResourceName: jobAddr, ImportState: true, ImportStateVerify: true},
+			{
+				Config: config(`run_as = { user_name = "` + user + `" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(jobAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: wantRunAs(jobs.JobRunAs{UserName: user}),
+			},
+			{
+				Config: config(""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(jobAddr, tfjsonpath.New("run_as"), knownvalue.Null()),
+				},
+				Check: wantRunAs(jobs.JobRunAs{}),
+			},
+		},
+	})
+}
+
 func TestAccJob_badInput(t *testing.T) {
 	task := func(body string) string {
 		return fmt.Sprintf(`
@@ -252,6 +306,9 @@ resource "brickops_job" "retrain" {
 		"bad parameter name": {task(`tasks = [{ task_key = "t", job_cluster_key = "train", notebook_task = { notebook_path = "/a" } }]
   parameters = [{ name = "model name", default = "x" }]`), `may only contain alphanumeric characters`},
 		"no tasks": {task(`tasks = []`), `Attribute tasks list must contain at least 1 elements`},
+		"run_as names two identities": {task(`tasks = [{ task_key = "t", job_cluster_key = "train", notebook_task = { notebook_path = "/a" } }]
+  run_as = { user_name = "a@example.com", service_principal_name = "9f0e7a44-52f6-4c1b-9a3d-0c6e2b1d7e55" }`),
+			`2 attributes specified when one \(and only one\) of\s+\[run_as.user_name.<.service_principal_name\] is required`},
 		// Only the service parses cron expressions: its message reaches the user.
 		"bad cron from the API": {task(`tasks = [{ task_key = "t", job_cluster_key = "train", notebook_task = { notebook_path = "/a" } }]
   schedule = { quartz_cron_expression = "0 3 * * *", timezone_id = "UTC" }`),

@@ -16,10 +16,21 @@ func defaultFromAttribute(source path.Path) planmodifier.String {
 	return defaultFromAttributeModifier{source: source}
 }
 
-type defaultFromAttributeModifier struct{ source path.Path }
+// prefixedAttribute plans a computed string as prefix followed by the
+// planned value of another attribute (acl_principal_id "groups/<name>"), so
+// that it follows a rename in the plan instead of surprising Terraform
+// after apply.
+func prefixedAttribute(prefix string, source path.Path) planmodifier.String {
+	return defaultFromAttributeModifier{source: source, prefix: prefix}
+}
+
+type defaultFromAttributeModifier struct {
+	source path.Path
+	prefix string
+}
 
 func (m defaultFromAttributeModifier) Description(context.Context) string {
-	return fmt.Sprintf("Defaults to the value of %s.", m.source)
+	return fmt.Sprintf("Defaults to %q followed by the value of %s.", m.prefix, m.source)
 }
 
 func (m defaultFromAttributeModifier) MarkdownDescription(ctx context.Context) string {
@@ -32,5 +43,8 @@ func (m defaultFromAttributeModifier) PlanModifyString(ctx context.Context, req 
 	}
 	var v types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, m.source, &v)...)
+	if m.prefix != "" && !v.IsUnknown() && !v.IsNull() {
+		v = types.StringValue(m.prefix + v.ValueString())
+	}
 	resp.PlanValue = v
 }

@@ -199,6 +199,9 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newWorkspaceFileResource,
 		newDirectoryResource,
 		newGitFolderResource,
+		newServicePrincipalResource,
+		newGroupResource,
+		newGroupMemberResource,
 	}
 }
 
@@ -211,6 +214,8 @@ func (p *brickopsProvider) DataSources(_ context.Context) []func() datasource.Da
 		newModelVersionsDataSource,
 		newCurrentUserDataSource,
 		newSQLWarehouseDataSource,
+		newServicePrincipalDataSource,
+		newGroupDataSource,
 	}
 }
 

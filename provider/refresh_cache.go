@@ -55,6 +55,7 @@ import (
 	"github.com/databricks/databricks-sdk-go/apierr"
 	"github.com/databricks/databricks-sdk-go/service/catalog"
 	"github.com/databricks/databricks-sdk-go/service/compute"
+	"github.com/databricks/databricks-sdk-go/service/iam"
 	"github.com/databricks/databricks-sdk-go/service/jobs"
 	"github.com/databricks/databricks-sdk-go/service/serving"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -132,6 +133,22 @@ var (
 		// jobs/list shows the first 100 tasks and job clusters of a job;
 		// has_more says there are more, which only jobs/get pages through.
 		usable: func(j *jobs.Job) bool { return !j.HasMore && j.Settings != nil },
+	}
+	refreshServicePrincipals = &listedKind[iam.ServicePrincipal]{
+		name: "service principals",
+		list: func(ctx context.Context, w *databricks.WorkspaceClient, _ string) ([]iam.ServicePrincipal, error) {
+			return w.ServicePrincipalsV2.ListAll(ctx, iam.ListServicePrincipalsRequest{Attributes: spAttributes})
+		},
+		key: func(sp *iam.ServicePrincipal) string { return sp.Id },
+	}
+	// Groups are listed with their members: brickops_group_member reads
+	// its group from the same list.
+	refreshGroups = &listedKind[iam.Group]{
+		name: "groups",
+		list: func(ctx context.Context, w *databricks.WorkspaceClient, _ string) ([]iam.Group, error) {
+			return w.GroupsV2.ListAll(ctx, iam.ListGroupsRequest{Attributes: groupAttributes})
+		},
+		key: func(g *iam.Group) string { return g.Id },
 	}
 
 	// Kinds read one GET per object, and why.

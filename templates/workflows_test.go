@@ -255,6 +255,8 @@ func newHarness(t *testing.T) *harness {
 		"--action-offline-mode", "--no-cache-server",
 		"--var", "DATABRICKS_HOST=" + h.emu.URL,
 		"-s", "GITHUB_TOKEN=" + h.emu.Token,
+		// The GitHub environments' secret the serving endpoints read.
+		"-s", "SERVING_API_KEY=workflow-test-serving-key",
 		"--env", "GITHUB_API_URL=" + h.emu.GitHubAPIURL(),
 		"--env", "GITHUB_REPOSITORY=" + owner + "/" + repoName,
 		"--actor", "octocat",

@@ -243,12 +243,35 @@ resource "brickops_job" "retrain" {
   }
 }
 
+# Who works on the stack: the ML engineers' group, and the service principal
+# CI deploys with (on Azure, its Entra ID application), which is one of them.
+resource "brickops_group" "ml_engineers" {
+  display_name          = "ml-engineers"
+  workspace_access      = true
+  databricks_sql_access = true
+}
+
+resource "brickops_service_principal" "deployer" {
+  application_id       = "9f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+  display_name         = "mlops-deployer"
+  allow_cluster_create = true
+}
+
+resource "brickops_group_member" "deployer" {
+  group_id  = brickops_group.ml_engineers.id
+  member_id = brickops_service_principal.deployer.id
+}
+
 resource "brickops_permissions" "retrain" {
   job_id = brickops_job.retrain.id
 
   access_control {
-    group_name       = "ml-engineers"
+    group_name       = brickops_group.ml_engineers.display_name
     permission_level = "CAN_MANAGE"
+  }
+  access_control {
+    service_principal_name = brickops_service_principal.deployer.application_id
+    permission_level       = "CAN_MANAGE_RUN"
   }
 }
 
@@ -266,7 +289,7 @@ resource "brickops_secret" "openai" {
 
 resource "brickops_secret_acl" "ml_engineers" {
   scope      = brickops_secret_scope.ml.name
-  principal  = "ml-engineers"
+  principal  = brickops_group.ml_engineers.display_name
   permission = "READ"
 }
 

@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -68,6 +69,9 @@ func waitForInterrupt(ctx context.Context, _ Kept) error {
 
 const (
 	org, repoName, model = "acme", "mlops", "churn"
+	// servingAPIKey is the credential the endpoints read from their secret
+	// scope; in a real repository it is a GitHub environment secret.
+	servingAPIKey = "demo-serving-api-key"
 )
 
 var envs = []string{"dev", "staging", "prod"}
@@ -99,7 +103,7 @@ const steps = 13
 func Run(ctx context.Context, opts Options) (err error) {
 	if opts.Terraform == "" {
 		if opts.Terraform, err = exec.LookPath("terraform"); err != nil {
-			return fmt.Errorf("terraform is not on PATH: install Terraform >= 1.5 and retry")
+			return fmt.Errorf("terraform is not on PATH: install Terraform >= 1.11 and retry")
 		}
 	}
 	for _, b := range []string{"brickops", "terraform-provider-brickops"} {
@@ -254,7 +258,9 @@ func (r *run) startEmulator(ctx context.Context, tfrc string) (string, error) {
 	}
 	r.emu = emu
 	r.env = append(emu.Env(tfrc), "GITHUB_TOKEN="+emu.Token, "GITHUB_REPOSITORY="+org+"/"+repoName,
-		"GITHUB_API_URL="+emu.Host+"/github/", "GITHUB_ACTIONS=", "GITHUB_EVENT_PATH=", "GITHUB_STEP_SUMMARY=")
+		"GITHUB_API_URL="+emu.Host+"/github/", "GITHUB_ACTIONS=", "GITHUB_EVENT_PATH=", "GITHUB_STEP_SUMMARY=",
+		// What CI takes from the GitHub environment's SERVING_API_KEY secret.
+		"TF_VAR_serving_api_key="+servingAPIKey)
 	r.tf = tfcli.Terraform{Bin: r.opts.Terraform, Env: r.env, Log: r.logFile}
 	return "listening on " + emu.Host, nil
 }
@@ -305,32 +311,57 @@ func (r *run) publish(ctx context.Context) (string, error) {
 	return fmt.Sprintf("%s/%s: %d files on main; teams %s/ml-reviewers (alice), %s/ml-platform (carol, dan)", org, repoName, len(files), org, org), nil
 }
 
+// applyAll applies the three environments at once, as their CI jobs would
+// for a change to the shared module: each has its own state and names.
 func (r *run) applyAll(ctx context.Context) (string, error) {
+	return r.eachEnv(ctx, envs, func(ctx context.Context, tf tfcli.Terraform, env string) (string, error) {
+		return r.apply(ctx, tf, env)
+	})
+}
+
+// eachEnv runs fn for every environment concurrently, each with its own
+// log buffer (copied into the demo log in order once all are done), and
+// joins the outcomes as "env: outcome; ...".
+func (r *run) eachEnv(ctx context.Context, names []string, fn func(context.Context, tfcli.Terraform, string) (string, error)) (string, error) {
+	outcomes := make([]string, len(names))
+	logs := make([]bytes.Buffer, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, env := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tf := r.tf
+			tf.Log = &logs[i]
+			outcomes[i], errs[i] = fn(ctx, tf, env)
+		}()
+	}
+	wg.Wait()
 	var parts []string
-	for _, env := range envs {
-		summary, err := r.apply(ctx, env)
-		if err != nil {
-			return "", err
+	for i, env := range names {
+		fmt.Fprintf(r.logFile, "----- %s\n%s", env, logs[i].Bytes())
+		if errs[i] != nil {
+			return "", fmt.Errorf("%s: %w", env, errs[i])
 		}
-		parts = append(parts, env+": "+summary)
+		parts = append(parts, env+": "+outcomes[i])
 	}
 	return strings.Join(parts, "; "), nil
 }
 
 // apply runs init (once) and apply in env, then checks a plan right after
 // is empty.
-func (r *run) apply(ctx context.Context, env string) (string, error) {
+func (r *run) apply(ctx context.Context, tf tfcli.Terraform, env string) (string, error) {
 	dir := filepath.Join(r.repo, "environments", env)
 	if _, err := os.Stat(filepath.Join(dir, ".terraform")); err != nil {
-		if _, err := r.tf.Run(ctx, dir, "init", "-input=false", "-no-color"); err != nil {
+		if _, err := tf.Run(ctx, dir, "init", "-input=false", "-no-color"); err != nil {
 			return "", err
 		}
 	}
-	out, err := r.tf.Run(ctx, dir, "apply", "-auto-approve", "-input=false", "-no-color")
+	out, err := tf.Run(ctx, dir, "apply", "-auto-approve", "-input=false", "-no-color")
 	if err != nil {
 		return "", err
 	}
-	if _, err := r.tf.Run(ctx, dir, "plan", "-detailed-exitcode", "-input=false", "-no-color"); err != nil {
+	if _, err := tf.Run(ctx, dir, "plan", "-detailed-exitcode", "-input=false", "-no-color"); err != nil {
 		return "", fmt.Errorf("the plan right after apply in %s is not empty: %w", env, err)
 	}
 	return applySummary(out), nil
@@ -380,7 +411,7 @@ func (r *run) review(ctx context.Context, env, proposed string, approvers []stri
 	if err := r.pull(ctx, env); err != nil {
 		return "", err
 	}
-	summary, err := r.apply(ctx, env)
+	summary, err := r.apply(ctx, r.tf, env)
 	if err != nil {
 		return "", err
 	}
@@ -447,16 +478,16 @@ func (r *run) rollback(ctx context.Context) (string, error) {
 	return r.review(ctx, "prod", lastLine(out), []string{"carol", "dan"})
 }
 
+// destroyAll destroys the environments at once: a promoted version is a
+// copy, so no environment's state depends on another's.
 func (r *run) destroyAll(ctx context.Context) (string, error) {
-	var parts []string
-	for i := len(envs) - 1; i >= 0; i-- {
-		out, err := r.tf.Run(ctx, filepath.Join(r.repo, "environments", envs[i]), "destroy", "-auto-approve", "-input=false", "-no-color")
+	return r.eachEnv(ctx, []string{"prod", "staging", "dev"}, func(ctx context.Context, tf tfcli.Terraform, env string) (string, error) {
+		out, err := tf.Run(ctx, filepath.Join(r.repo, "environments", env), "destroy", "-auto-approve", "-input=false", "-no-color")
 		if err != nil {
 			return "", err
 		}
-		parts = append(parts, envs[i]+": "+destroySummary(out))
-	}
-	return strings.Join(parts, "; "), nil
+		return destroySummary(out), nil
+	})
 }
 
 // brickops runs the brickops binary in dir with the demo's environment.

@@ -18,6 +18,9 @@ const (
 	typeQualityMonitor   = "brickops_quality_monitor"
 	typeGrants           = "brickops_grants"
 	typeCatalog          = "brickops_catalog"
+	typePermissions      = "brickops_permissions"
+	typeJob              = "brickops_job"
+	typeSQLWarehouse     = "brickops_sql_warehouse"
 	inferenceTableSuffix = "_payload"
 )
 
@@ -102,6 +105,41 @@ var builtinRules = []*Rule{
 		params:    func() any { return &destroyParams{Types: []string{typeRegisteredModel, typeCatalog}} },
 		check:     checkProtectedDestroy,
 	},
+	{
+		ID: "BO011", Name: "no-permissions-to-users-group", Severity: SeverityError,
+		Rationale: "The users group is every workspace user: a permission granted to it is granted to everyone, present and future.",
+		Fix:       "Grant the permission to a team's group instead, or list the level in policy.rules.BO011.allowed_levels.",
+		params:    func() any { return &usersGroupParams{Groups: []string{"users"}, AllowedLevels: []string{}} },
+		check:     checkUsersGroupPermissions,
+	},
+	{
+		ID: "BO012", Name: "no-plain-secrets-in-environment-variables", Severity: SeverityError,
+		Rationale: "Environment variables are readable by anyone who can view the endpoint, cluster or job, and are kept in Terraform state.",
+		Fix:       "Put the value in a brickops_secret and set the variable to its config_reference, {{secrets/<scope>/<key>}}.",
+		params:    noParams,
+		check:     checkPlainSecrets,
+	},
+	{
+		ID: "BO013", Name: "job-runs-as-service-principal", Severity: SeverityError,
+		Rationale: "A job that runs as a person breaks when they leave and acts with all their rights; a service principal has only the job's.",
+		Fix:       "Set run_as = { service_principal_name = brickops_service_principal.<name>.application_id } on the brickops_job.",
+		params:    func() any { return &runAsParams{ExemptEnvironments: []string{"dev"}} },
+		check:     checkJobRunAs,
+	},
+	{
+		ID: "BO014", Name: "sql-warehouse-auto-stop", Severity: SeverityError,
+		Rationale: "A SQL warehouse that never stops, or stops late, bills for idle compute around the clock.",
+		Fix:       "Set auto_stop_mins between 1 and the configured limit on the brickops_sql_warehouse.",
+		params:    func() any { return &autoTermParams{MaxMinutes: 60} },
+		check:     checkWarehouseAutoStop,
+	},
+	{
+		ID: "BO015", Name: "job-cluster-policy", Severity: SeverityError,
+		Rationale: "A job cluster outside a cluster policy can take any runtime, VM size and scale; the policy is where the platform team sets the limits.",
+		Fix:       "Set policy_id (e.g. brickops_cluster_policy.<name>.policy_id) on every new_cluster of the brickops_job.",
+		params:    noParams,
+		check:     checkJobClusterPolicy,
+	},
 }
 
 type autoTermParams struct {
@@ -122,6 +160,15 @@ type grantParams struct {
 
 type destroyParams struct {
 	Types []string `json:"resource_types"`
+}
+
+type usersGroupParams struct {
+	Groups        []string `json:"groups"`
+	AllowedLevels []string `json:"allowed_levels"`
+}
+
+type runAsParams struct {
+	ExemptEnvironments []string `json:"exempt_environments"`
 }
 
 type emptyParams struct{}

@@ -107,12 +107,72 @@ func TestBuiltinRules(t *testing.T) {
 			[]res{destroy("brickops_catalog.scratch", map[string]any{"name": "scratch"})}, // pass: see below, dev only
 			[]res{{addr: "brickops_catalog.main", actions: []string{"delete", "create"}, before: map[string]any{"name": "main"}, after: map[string]any{"name": "main", "storage_root": "abfss://x"}}},
 			"BO010 brickops_catalog.main: the plan replaces (deletes and recreates) production catalog main"},
+		{"BO011", "dev",
+			[]res{create("brickops_permissions.retrain", map[string]any{"job_id": "42", "access_control": []any{
+				map[string]any{"group_name": "ml-engineers", "permission_level": "CAN_MANAGE"}}}),
+				create("brickops_secret_acl.ml", map[string]any{"scope": "ml", "principal": "ml-engineers", "permission": "READ"})},
+			[]res{create("brickops_permissions.endpoint", map[string]any{"serving_endpoint_id": "ab12", "access_control": []any{
+				map[string]any{"group_name": "ml-engineers", "permission_level": "CAN_MANAGE"},
+				map[string]any{"group_name": "users", "permission_level": "CAN_MANAGE"}}})},
+			`BO011 brickops_permissions.endpoint: grants CAN_MANAGE on the serving endpoint to the "users" group: every workspace user gets it`},
+		{"BO011", "dev",
+			nil,
+			[]res{create("brickops_secret_acl.ml", map[string]any{"scope": "ml-prod", "principal": "users", "permission": "READ"})},
+			`BO011 brickops_secret_acl.ml: grants READ on secret scope ml-prod to the "users" group: every workspace user can read its secrets`},
+		{"BO012", "dev",
+			[]res{create("brickops_serving_endpoint.fraud", with(goodEndpoint(), "served_entities", []any{map[string]any{
+				"name": "fraud-3", "entity_name": "main.ml.fraud", "entity_version": "3",
+				"environment_vars": map[string]any{"API_KEY": "{{secrets/ml/api-key}}", "LOG_LEVEL": "info", "TOKEN_URL": "https://login.example.com"}}})),
+				// Set from another resource: known only at apply.
+				{addr: "brickops_cluster.etl", actions: []string{"create"}, after: with(goodCluster(), "spark_env_vars", map[string]any{"DB_PASSWORD": nil}),
+					unknown: map[string]any{"spark_env_vars": map[string]any{"DB_PASSWORD": true}}}},
+			[]res{create("brickops_serving_endpoint.fraud", with(goodEndpoint(), "served_entities", []any{map[string]any{
+				"name": "fraud-3", "entity_name": "main.ml.fraud", "entity_version": "3",
+				"environment_vars": map[string]any{"OPENAI_API_KEY": "not-a-reference", "LOG_LEVEL": "info"}}}))},
+			`BO012 brickops_serving_endpoint.fraud: served entity fraud-3: environment_vars.OPENAI_API_KEY is a secret in plain text (its name says it is a credential): reference it as {{secrets/<scope>/<key>}}`},
+		{"BO012", "dev",
+			[]res{create("brickops_cluster.etl", with(goodCluster(), "spark_env_vars", map[string]any{"HOST": "https://adb-1.azuredatabricks.net"}))},
+			[]res{create("brickops_cluster.etl", with(goodCluster(), "spark_env_vars", map[string]any{"HOST": "dapi0123456789abcdef0123456789abcdef"}))},
+			`BO012 brickops_cluster.etl: spark_env_vars.HOST is a secret in plain text (the value looks like a Databricks token): reference it as {{secrets/<scope>/<key>}}`},
+		{"BO012", "dev",
+			[]res{create("brickops_job.retrain", goodJob())},
+			[]res{create("brickops_job.retrain", with(goodJob(), "tasks", []any{map[string]any{"task_key": "score",
+				"new_cluster": map[string]any{"policy_id": "P1", "spark_env_vars": map[string]any{"STORAGE": "(sensitive value)"}}}}))},
+			`BO012 brickops_job.retrain: task "score"'s new_cluster.spark_env_vars.STORAGE is a secret in plain text (a sensitive value): reference it as {{secrets/<scope>/<key>}}`},
+		{"BO013", "prod",
+			[]res{{addr: "brickops_job.retrain", actions: []string{"create"}, after: with(goodJob(), "run_as", map[string]any{"service_principal_name": nil}),
+				unknown: map[string]any{"run_as": map[string]any{"service_principal_name": true}}}},
+			[]res{create("brickops_job.retrain", with(goodJob(), "run_as", map[string]any{"user_name": "alice@example.com"}))},
+			`BO013 brickops_job.retrain: runs as the user "alice@example.com", not a service principal`},
+		{"BO013", "staging",
+			[]res{create("brickops_job.retrain", goodJob())},
+			[]res{create("brickops_job.retrain", with(goodJob(), "run_as", nil))},
+			`BO013 brickops_job.retrain: has no run_as: it runs as whoever created it, not a service principal`},
+		{"BO014", "dev",
+			[]res{create("brickops_sql_warehouse.bi", map[string]any{"name": "bi", "auto_stop_mins": 10})},
+			[]res{create("brickops_sql_warehouse.bi", map[string]any{"name": "bi", "auto_stop_mins": 0})},
+			`BO014 brickops_sql_warehouse.bi: auto_stop_mins is 0: the warehouse never stops when idle`},
+		{"BO014", "dev",
+			[]res{{addr: "brickops_sql_warehouse.bi", actions: []string{"create"}, after: map[string]any{"name": "bi"},
+				unknown: map[string]any{"auto_stop_mins": true}, refs: map[string][]string{"auto_stop_mins": {"var.idle"}}}},
+			[]res{{addr: "brickops_sql_warehouse.bi", actions: []string{"create"}, after: map[string]any{"name": "bi"},
+				unknown: map[string]any{"auto_stop_mins": true}}},
+			`BO014 brickops_sql_warehouse.bi: auto_stop_mins is not set: the warehouse stops after the API's default of 120 idle minutes, above the limit of 60`},
+		{"BO015", "dev",
+			[]res{{addr: "brickops_job.retrain", actions: []string{"create"}, after: goodJob(),
+				unknown: map[string]any{"job_clusters": []any{map[string]any{"new_cluster": map[string]any{"policy_id": true}}}}}},
+			[]res{create("brickops_job.retrain", with(goodJob(), "job_clusters", []any{map[string]any{"job_cluster_key": "train",
+				"new_cluster": map[string]any{"spark_version": "15.4.x-cpu-ml-scala2.12"}}}))},
+			`BO015 brickops_job.retrain: job cluster "train" has no policy_id: no cluster policy limits it`},
 	}
 	for _, c := range cases {
 		t.Run(c.rule+"/"+c.want[6:min(len(c.want), 40)], func(t *testing.T) {
 			passEnv := c.env
 			if c.rule == "BO010" && strings.Contains(c.want, "catalog") {
 				passEnv = "dev" // the same deletion outside production passes
+			}
+			if c.pass == nil {
+				c.pass = []res{create("brickops_catalog.main", map[string]any{"name": "main"})}
 			}
 			if got := findingsOf(check(t, nil, writePlan(t, passEnv, c.pass...)), c.rule); len(got) != 0 {
 				t.Errorf("passing case reported %v", got)
@@ -297,5 +357,36 @@ func TestEveryRuleIsDocumented(t *testing.T) {
 	}
 	if len(seen) < 10 {
 		t.Errorf("%d rules", len(seen))
+	}
+}
+
+func TestWorkspaceRules_settingsAndSecrecy(t *testing.T) {
+	// BO013 exempts dev by default: a job there may run as its author.
+	if got := findingsOf(check(t, nil, writePlan(t, "dev", create("brickops_job.retrain", with(goodJob(), "run_as", nil)))), "BO013"); len(got) != 0 {
+		t.Errorf("BO013 in dev: %v", got)
+	}
+	// BO011's allowed_levels lets everyone view, still not manage.
+	cfg, err := config.Parse([]byte("policy:\n  rules:\n    BO011: {allowed_levels: [CAN_VIEW]}\n    BO013: {exempt_environments: []}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	perms := create("brickops_permissions.retrain", map[string]any{"job_id": "42", "access_control": []any{
+		map[string]any{"group_name": "users", "permission_level": "CAN_VIEW"},
+		map[string]any{"group_name": "Users", "permission_level": "CAN_MANAGE_RUN"}}})
+	rep := check(t, cfg, writePlan(t, "dev", perms, create("brickops_job.retrain", with(goodJob(), "run_as", nil))))
+	if got := findingsOf(rep, "BO011"); len(got) != 1 || !strings.Contains(got[0], `grants CAN_MANAGE_RUN on the job to the "Users" group`) {
+		t.Errorf("BO011 with allowed_levels [CAN_VIEW]: %v", got)
+	}
+	if got := findingsOf(rep, "BO013"); len(got) != 1 {
+		t.Errorf("BO013 with no exempt environments, in dev: %v", got)
+	}
+	// A finding names the variable and why, never the value.
+	const token = "dapi0123456789abcdef0123456789abcdef"
+	ep := with(goodEndpoint(), "served_entities", []any{map[string]any{"entity_name": "main.ml.fraud", "entity_version": "3",
+		"environment_vars": map[string]any{"DATABRICKS_TOKEN": token}}})
+	rep = check(t, nil, writePlan(t, "dev", create("brickops_serving_endpoint.fraud", ep)))
+	got := findingsOf(rep, "BO012")
+	if len(got) != 1 || strings.Contains(got[0], token) || !strings.Contains(got[0], "DATABRICKS_TOKEN is a secret in plain text (the value looks like a Databricks token)") {
+		t.Errorf("BO012 = %v", got)
 	}
 }

@@ -126,6 +126,18 @@ func goodEndpoint() map[string]any {
 	}
 }
 
+// goodJob is a retraining job on a job cluster under a policy, run as a
+// service principal.
+func goodJob() map[string]any {
+	return map[string]any{
+		"name": "retrain",
+		"job_clusters": []any{map[string]any{"job_cluster_key": "train", "new_cluster": map[string]any{
+			"policy_id": "E0631F5C0D0008A1", "spark_version": "15.4.x-cpu-ml-scala2.12", "spark_env_vars": map[string]any{"API_KEY": "{{secrets/ml/api-key}}"}}}},
+		"tasks":  []any{map[string]any{"task_key": "train", "job_cluster_key": "train"}},
+		"run_as": map[string]any{"service_principal_name": "9f0e7a44-52f6-4c1b-9a3d-0c6e2b1d7e55"},
+	}
+}
+
 func goodMonitor() map[string]any {
 	return map[string]any{"table_name": "main.ml.fraud_payload", "output_schema_name": "main.ml_monitoring",
 		"assets_dir": "/Shared/monitors/fraud", "inference_log": []any{map[string]any{"problem_type": "PROBLEM_TYPE_CLASSIFICATION"}}}

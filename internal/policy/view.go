@@ -9,6 +9,8 @@ import (
 // secret), what the plan does to it, and where its configuration is.
 type planView struct {
 	plan *planjson.Plan
+	// env is the plan's environment; prod says whether it is production.
+	env  string
 	prod bool
 	// planned holds every resource that exists after the plan (changed or
 	// not): relation rules (a monitor for every served model) need the whole
@@ -78,7 +80,7 @@ func (r *resource) references(attr string) []string {
 }
 
 func newPlanView(p *planjson.Plan, prod bool) *planView {
-	v := &planView{plan: p, prod: prod, byType: map[string][]*resource{}}
+	v := &planView{plan: p, env: p.Env, prod: prod, byType: map[string][]*resource{}}
 	for i := range p.Changes {
 		rc := &p.Changes[i]
 		if !rc.Managed() {

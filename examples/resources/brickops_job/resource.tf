@@ -43,4 +43,8 @@ resource "brickops_job" "retrain_churn" {
 
   parameters          = [{ name = "model", default = "dev.ml.churn" }]
   email_notifications = { on_failure = ["ml-oncall@example.com"] }
+
+  # Scheduled runs execute as a service principal (its application id), not
+  # as whoever applied this configuration.
+  run_as = { service_principal_name = "9f0e7a44-52f6-4c1b-9a3d-0c6e2b1d7e55" }
 }

@@ -6,6 +6,12 @@ terraform {
   }
 }
 
+# One environment of the MLOps estate. This file holds the models and their
+# promotion (catalog, schema, registered models, pinned copies, the alias);
+# training.tf what trains them (code, experiments, the retraining job and the
+# identity and policy it runs under); serving.tf what serves and watches
+# them (endpoints, their secret, the SQL warehouse, quality monitors).
+
 resource "brickops_catalog" "env" {
   name          = var.catalog
   comment       = "${var.environment} environment, managed by BrickOps"
@@ -70,131 +76,4 @@ resource "brickops_model_alias" "champion" {
   model_name = brickops_registered_model.model[each.key].full_name
   alias      = var.alias
   version    = brickops_model_version.pinned["${each.key}/${each.value.version}"].version
-}
-
-locals {
-  # Served versions per model: every version the pin routes traffic to (a
-  # blue-green standby or a shadow challenger at 0 % included), else the
-  # champion alone.
-  served = {
-    for model, pin in var.models : model => (
-      length(pin.traffic) > 0 ? { for v, pct in pin.traffic : v => pct } : { tostring(pin.version) = 100 }
-    )
-  }
-}
-
-resource "brickops_serving_endpoint" "model" {
-  for_each = var.serving && var.source_catalog != "" ? var.models : {}
-  name     = "${each.key}-${var.environment}"
-
-  served_entities = [
-    for v in sort(keys(local.served[each.key])) : {
-      name                  = "v${v}"
-      entity_name           = brickops_registered_model.model[each.key].full_name
-      entity_version        = tostring(brickops_model_version.pinned["${each.key}/${v}"].version)
-      workload_size         = var.workload_size
-      scale_to_zero_enabled = var.scale_to_zero
-    }
-  ]
-
-  traffic_config = {
-    routes = [
-      for v in sort(keys(local.served[each.key])) : {
-        served_entity_name = "v${v}"
-        traffic_percentage = local.served[each.key][v]
-      }
-    ]
-  }
-
-  auto_capture_config = {
-    catalog_name      = brickops_schema.ml.catalog_name
-    schema_name       = brickops_schema.ml.name
-    table_name_prefix = each.key
-  }
-
-  tags = { environment = var.environment, model = each.key, owner = coalesce(var.owner, "unassigned") }
-}
-
-resource "brickops_quality_monitor" "inference" {
-  for_each           = var.monitor ? brickops_serving_endpoint.model : {}
-  table_name         = each.value.inference_table_name
-  assets_dir         = "/Workspace/Shared/brickops/${var.environment}/${each.key}"
-  output_schema_name = "${brickops_schema.ml.catalog_name}.${brickops_schema.ml.name}"
-
-  inference_log = {
-    granularities  = ["1 hour", "1 day"]
-    timestamp_col  = "timestamp_ms"
-    model_id_col   = "client_request_id"
-    prediction_col = "response"
-    problem_type   = "PROBLEM_TYPE_CLASSIFICATION"
-  }
-
-  schedule = {
-    quartz_cron_expression = "0 0 6 * * ?"
-    timezone_id            = "UTC"
-  }
-}
-
-# Features per model, keyed by entity and feature time for point-in-time
-# correct training sets. Adapt the columns to your model.
-resource "brickops_feature_table" "model" {
-  for_each     = var.feature_tables ? toset(var.model_names) : toset([])
-  catalog_name = brickops_schema.ml.catalog_name
-  schema_name  = brickops_schema.ml.name
-  name         = "${each.key}_features"
-  description  = "Features of the ${each.key} model in ${var.environment}."
-
-  columns = [
-    { name = "entity_id", type_name = "LONG" },
-    { name = "ts", type_name = "TIMESTAMP", comment = "Feature time" },
-    { name = "feature_1", type_name = "DOUBLE" },
-  ]
-  primary_keys   = ["entity_id", "ts"]
-  timeseries_key = "ts"
-  tags           = { environment = var.environment, model = each.key }
-}
-
-# Continuous training: every Monday the model is retrained on fresh features
-# and a new version registered in this environment, ready to be promoted.
-resource "brickops_job" "retrain" {
-  for_each = var.retraining ? toset(var.model_names) : toset([])
-  name     = "retrain-${each.key}"
-  tags     = { environment = var.environment, model = each.key }
-
-  job_clusters = [{
-    job_cluster_key = "train"
-    new_cluster = {
-      spark_version = "15.4.x-cpu-ml-scala2.12"
-      node_type_id  = "Standard_DS3_v2"
-      autoscale     = { min_workers = 1, max_workers = 4 }
-    }
-  }]
-
-  tasks = [
-    {
-      task_key        = "prepare"
-      job_cluster_key = "train"
-      notebook_task = {
-        notebook_path   = "${var.notebook_root}/${each.key}/prepare"
-        base_parameters = { features = "${brickops_schema.ml.catalog_name}.${brickops_schema.ml.name}.${each.key}_features" }
-      }
-    },
-    {
-      task_key        = "train"
-      job_cluster_key = "train"
-      depends_on      = [{ task_key = "prepare" }]
-      notebook_task = {
-        notebook_path   = "${var.notebook_root}/${each.key}/train"
-        base_parameters = { model = brickops_registered_model.model[each.key].full_name }
-      }
-      max_retries = 1
-    },
-  ]
-
-  schedule = {
-    quartz_cron_expression = "0 0 3 ? * MON"
-    timezone_id            = "UTC"
-  }
-
-  email_notifications = { on_failure = var.notifications }
 }

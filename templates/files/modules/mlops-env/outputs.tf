@@ -17,3 +17,18 @@ output "endpoints" {
   description = "Serving endpoint per model."
   value       = { for k, e in brickops_serving_endpoint.model : k => e.name }
 }
+
+output "retraining_jobs" {
+  description = "Retraining job id per model."
+  value       = { for k, j in brickops_job.retrain : k => j.id }
+}
+
+output "experiments" {
+  description = "MLflow experiment per model, where training runs log."
+  value       = { for k, e in brickops_mlflow_experiment.model : k => e.name }
+}
+
+output "sql_warehouse_id" {
+  description = "The environment's SQL warehouse (quality monitors, ad-hoc queries)."
+  value       = brickops_sql_warehouse.env.id
+}

@@ -54,7 +54,7 @@ variable "models" {
 }
 
 variable "force_destroy" {
-  description = "Let `terraform destroy` delete catalogs and models that still hold versions (demos and tests)."
+  description = "Let `terraform destroy` delete catalogs and models that still hold versions, and the environment's workspace folder with what is in it (demos and tests)."
   type        = bool
   default     = false
 }
@@ -90,19 +90,81 @@ variable "feature_tables" {
 }
 
 variable "retraining" {
-  description = "Create a weekly retraining job per model (first environment only): prepare features, train, register a new version."
+  description = "Deploy the training code (src/), an MLflow experiment and a weekly retraining job per model, run as a service principal on job clusters under a cluster policy."
   type        = bool
   default     = false
 }
 
-variable "notebook_root" {
-  description = "Workspace folder holding the training code (prepare and train notebooks per model)."
+variable "retraining_paused" {
+  description = "Deploy the retraining job paused: environments that receive their models by promotion keep it ready without training on a schedule."
+  type        = bool
+  default     = false
+}
+
+variable "code_dir" {
+  description = "Local folder whose Python files are deployed to <workspace_root>/<environment>/src and run by the retraining job; default the repository's src/."
   type        = string
-  default     = "/Workspace/Shared/brickops"
+  default     = null
+}
+
+variable "workspace_root" {
+  description = "Workspace folder holding one folder per environment: training code, experiments, monitor dashboards."
+  type        = string
+  default     = "/Shared/brickops"
+}
+
+variable "run_as_application_id" {
+  description = "Entra ID application (client) id of the service principal the retraining jobs run as (Azure). Null: the workspace generates one."
+  type        = string
+  default     = null
+}
+
+variable "spark_version" {
+  description = "Databricks Runtime of the job clusters (an ML runtime); the cluster policy allows only this one."
+  type        = string
+  default     = "15.4.x-cpu-ml-scala2.12"
+}
+
+variable "node_types" {
+  description = "VM sizes the cluster policy allows for job clusters; the job uses the first."
+  type        = list(string)
+  default     = ["Standard_DS3_v2", "Standard_DS4_v2"]
+}
+
+variable "max_workers" {
+  description = "Most workers a job cluster may scale to under the cluster policy."
+  type        = number
+  default     = 4
 }
 
 variable "notifications" {
   description = "Addresses told when a retraining job fails."
   type        = list(string)
   default     = []
+}
+
+variable "ml_team" {
+  description = "Group that manages the retraining jobs and serving endpoints (CAN_MANAGE)."
+  type        = string
+  default     = "ml-engineers"
+}
+
+variable "consumers" {
+  description = "Group whose members and applications may query the serving endpoints (CAN_QUERY)."
+  type        = string
+  default     = "ml-consumers"
+}
+
+variable "serving_api_key" {
+  description = "Credential the served models read from the environment's secret scope (API_KEY, through a {{secrets/...}} reference). Ephemeral and write-only: never in plan or state. Required with serving."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+  default     = null
+}
+
+variable "serving_api_key_version" {
+  description = "Bump it to write a rotated serving_api_key (Terraform cannot see a write-only value change)."
+  type        = number
+  default     = 1
 }

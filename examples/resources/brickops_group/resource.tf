@@ -1,0 +1,14 @@
+# The ML team: manages the retraining job and the serving endpoint.
+resource "brickops_group" "ml_team" {
+  display_name          = "ml-team"
+  workspace_access      = true
+  databricks_sql_access = true
+}
+
+resource "brickops_permissions" "retrain" {
+  job_id = brickops_job.retrain.id
+  access_control {
+    group_name       = brickops_group.ml_team.display_name
+    permission_level = "CAN_MANAGE"
+  }
+}
