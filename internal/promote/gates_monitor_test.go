@@ -118,9 +118,9 @@ func TestMonitorGate_missingData(t *testing.T) {
 	}
 }
 
-// Windows of a coarser granularity are not mixed into the finest one's
-// timeline: a calm daily window must not end an hourly drift.
-func TestFindDrift_finestGranularity(t *testing.T) {
+// Granularities are timelines of their own: a calm daily window does not
+// end an hourly drift, nor calm hours a daily one.
+func TestFindDrift_granularities(t *testing.T) {
 	var rows []observe.DriftRow
 	for h := range 3 {
 		w := observe.Window{Start: day0.Add(time.Duration(h) * time.Hour), End: day0.Add(time.Duration(h+1) * time.Hour)}
@@ -130,5 +130,14 @@ func TestFindDrift_finestGranularity(t *testing.T) {
 	f, ok := (&observe.Monitor{Drift: rows}).FindDrift("js_distance", nil, 0.2)
 	if !ok || !f.Drifted || !f.Since.Equal(day0) || !f.Latest.Start.Equal(day0.Add(2*time.Hour)) {
 		t.Errorf("%+v %v", f, ok)
+	}
+	// Two calm adjacent hours within a drifted day.
+	daily := []observe.DriftRow{
+		{Window: observe.Window{Start: day0.AddDate(0, 0, 1), End: day0.AddDate(0, 0, 2)}, Column: "x", Statistics: map[string]float64{"js_distance": 0.6}},
+		{Window: observe.Window{Start: day0.Add(25 * time.Hour), End: day0.Add(26 * time.Hour)}, Column: "x", Statistics: map[string]float64{"js_distance": 0.01}},
+	}
+	f, ok = (&observe.Monitor{Drift: daily}).FindDrift("js_distance", nil, 0.2)
+	if !ok || !f.Drifted || f.Worst != 0.6 || !f.Since.Equal(day0.AddDate(0, 0, 1)) {
+		t.Errorf("daily: %+v %v", f, ok)
 	}
 }
