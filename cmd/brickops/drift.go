@@ -184,7 +184,7 @@ reported clean).`,
 			switch {
 			case e.Error != "":
 				failed = append(failed, e.Env)
-			case e.Drifted:
+			case e.Result != nil && e.Drifted:
 				drifted = append(drifted, e.Env)
 			}
 		}
