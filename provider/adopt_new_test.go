@@ -96,12 +96,6 @@ resource "brickops_notebook" "n" {
   content_base64 = base64encode("print(1)")
 }
 `, emu.URL, emu.Token)
-	count := func(what string, n int, err error) error {
-		if err != nil || n != 1 {
-			return fmt.Errorf("%s: %d, want 1 (%v)", what, n, err)
-		}
-		return nil
-	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -111,11 +105,11 @@ resource "brickops_notebook" "n" {
 					return err
 				}
 				scopes, err := w.Secrets.ListScopesAll(ctx)
-				if err := count("secret scopes", len(scopes), err); err != nil {
+				if err := wantOne("secret scopes", len(scopes), err); err != nil {
 					return err
 				}
 				whs, err := w.Warehouses.ListAll(ctx, sql.ListWarehousesRequest{})
-				if err := count("warehouses", len(whs), err); err != nil {
+				if err := wantOne("warehouses", len(whs), err); err != nil {
 					return err
 				}
 				var policies int
@@ -125,20 +119,28 @@ resource "brickops_notebook" "n" {
 						policies++
 					}
 				}
-				if err := count("cluster policies named lost", policies, err); err != nil {
+				if err := wantOne("cluster policies named lost", policies, err); err != nil {
 					return err
 				}
 				pools, err := w.InstancePools.ListAll(ctx)
-				if err := count("instance pools", len(pools), err); err != nil {
+				if err := wantOne("instance pools", len(pools), err); err != nil {
 					return err
 				}
 				exps, err := w.Experiments.SearchExperimentsAll(ctx, ml.SearchExperiments{Filter: "name = '/Shared/lost'"})
-				if err := count("experiments named /Shared/lost", len(exps), err); err != nil {
+				if err := wantOne("experiments named /Shared/lost", len(exps), err); err != nil {
 					return err
 				}
 				repos, err := w.Repos.ListAll(ctx, workspace.ListReposRequest{})
-				return count("git folders", len(repos), err)
+				return wantOne("git folders", len(repos), err)
 			},
 		}},
 	})
+}
+
+// wantOne is nil when a count of what a test created is exactly one.
+func wantOne(what string, n int, err error) error {
+	if err != nil || n != 1 {
+		return fmt.Errorf("%s: %d, want 1 (%v)", what, n, err)
+	}
+	return nil
 }

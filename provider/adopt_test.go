@@ -28,6 +28,7 @@ var lostCreatePaths = []string{
 	"/api/2.1/unity-catalog/tables/",
 	"/api/2.1/unity-catalog/tables",
 	"/api/2.1/unity-catalog/constraints",
+	"/api/2.1/unity-catalog/volumes",
 	"/api/2.0/mlflow/unity-catalog/model-versions/create",
 	"/api/2.0/mlflow/unity-catalog/model-versions/finalize",
 	"/api/2.2/jobs/create",
@@ -98,6 +99,12 @@ resource "brickops_registered_model" "m" {
   name          = "churn"
   force_destroy = true
 }
+resource "brickops_volume" "vol" {
+  catalog_name = brickops_schema.s.catalog_name
+  schema_name  = brickops_schema.s.name
+  name         = "landing"
+  volume_type  = "MANAGED"
+}
 resource "brickops_model_version" "v" {
   model_name = brickops_registered_model.m.full_name
   source     = "dbfs:/models/churn"
@@ -159,6 +166,10 @@ resource "brickops_job" "j" {
 				versions, err := w.ModelVersions.ListAll(ctx, catalog.ListModelVersionsRequest{FullName: "lost.ml.churn"})
 				if err != nil || len(versions) != 1 {
 					return fmt.Errorf("model versions: %d %v", len(versions), err)
+				}
+				vols, err := w.Volumes.ListAll(ctx, catalog.ListVolumesRequest{CatalogName: "lost", SchemaName: "ml"})
+				if err != nil || len(vols) != 1 {
+					return fmt.Errorf("volumes: %d %v", len(vols), err)
 				}
 				js, err := w.Jobs.ListAll(ctx, jobs.ListJobsRequest{Name: "lost"})
 				if err != nil || len(js) != 1 {

@@ -190,9 +190,8 @@ func TestAccCatalog_alreadyExists(t *testing.T) {
 			Config: catalogConfig(name, `comment = "ours"`),
 			// The catalog may also be older than the create, depending on
 			// how long the test waited for its turn: both reasons may show.
-			ExpectError: regexp.MustCompile(errorRegexp(`Creating catalog "`+name+`": Catalog '`+name+`' already exists, and this create did not make it:`).String() +
-				`(?s).*` + errorRegexp(`it differs from the configuration in comment.`).String() +
-				`.*` + errorRegexp(`terraform import brickops_catalog.<name> '`+name+`'`).String()),
+			ExpectError: notAdopted(`Creating catalog "`+name+`": Catalog '`+name+`' already exists`,
+				`it differs from the configuration in comment.`, "brickops_catalog", name),
 		}},
 	})
 }

@@ -151,31 +151,17 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	r.apply(ctx, w, plan.ID.ValueString(), plan, &resp.State, &resp.Diagnostics)
 }
 
-// apply brings group id to the plan with one PATCH of what differs. A PUT
-// (as the official provider sends) would rewrite the members too, and drop
-// any a brickops_group_member adds at the same time.
+// apply brings group id to the plan and records it.
 func (r *groupResource) apply(ctx context.Context, w *databricks.WorkspaceClient, id string, plan groupModel, state stateSetter, diags *diag.Diagnostics) {
-	got, err := getGroup(ctx, w, id)
-	if err != nil {
-		diags.AddError("Reading group failed", fmt.Sprintf("Reading group %s: %v", id, err))
+	got := applySCIM(ctx, "group", id, func(ctx context.Context, id string) (*iam.Group, error) { return getGroup(ctx, w, id) },
+		func(g *iam.Group) []iam.Patch {
+			return identityOps(plan.entitlementFlags, plan.DisplayName, plan.ExternalID, g.Entitlements, g.DisplayName, g.ExternalId)
+		},
+		func(ctx context.Context, ops []iam.Patch) error {
+			return w.GroupsV2.Patch(ctx, iam.PatchGroupRequest{Id: id, Schemas: patchSchema, Operations: ops})
+		}, diags)
+	if got == nil {
 		return
-	}
-	ops := entitlementOps(got.Entitlements, plan.entitlementFlags)
-	if name := plan.DisplayName.ValueString(); name != got.DisplayName {
-		ops = append(ops, replaceOp("displayName", name))
-	}
-	if ext := plan.ExternalID; !ext.IsUnknown() && !ext.IsNull() && ext.ValueString() != got.ExternalId {
-		ops = append(ops, replaceOp("externalId", ext.ValueString()))
-	}
-	if len(ops) > 0 {
-		if err := w.GroupsV2.Patch(ctx, iam.PatchGroupRequest{Id: id, Schemas: patchSchema, Operations: ops}); err != nil {
-			diags.AddError("Updating group failed", fmt.Sprintf("Updating group %q (%s): %v", plan.DisplayName.ValueString(), id, err))
-			return
-		}
-		if got, err = getGroup(ctx, w, id); err != nil {
-			diags.AddError("Reading group failed", fmt.Sprintf("Reading group %s: %v", id, err))
-			return
-		}
 	}
 	plan.fromAPI(got, w.Config.CanonicalHostName())
 	diags.Append(state.Set(ctx, plan)...)

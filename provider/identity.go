@@ -11,6 +11,7 @@ import (
 	"github.com/databricks/databricks-sdk-go/apierr"
 	"github.com/databricks/databricks-sdk-go/service/iam"
 	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -109,6 +110,44 @@ func entitlementOps(have []iam.ComplexValue, want entitlementFlags) []iam.Patch 
 		}
 	}
 	return ops
+}
+
+// identityOps are the PATCH operations that bring a service principal's or
+// group's entitlements, display name and external id to the plan. An
+// unset (unknown) display name or external id is left as it is.
+func identityOps(flags entitlementFlags, name, ext types.String, has []iam.ComplexValue, hasName, hasExt string) []iam.Patch {
+	ops := entitlementOps(has, flags)
+	if v := name.ValueString(); v != "" && v != hasName {
+		ops = append(ops, replaceOp("displayName", v))
+	}
+	if !ext.IsUnknown() && !ext.IsNull() && ext.ValueString() != hasExt {
+		ops = append(ops, replaceOp("externalId", ext.ValueString()))
+	}
+	return ops
+}
+
+// applySCIM brings identity id to the plan with one PATCH of what differs
+// (ops; none sends nothing) and returns it as it then is, or nil after
+// adding the error. A PUT, as the official provider sends, would rewrite
+// the group memberships too, and drop one a brickops_group_member makes at
+// the same time.
+func applySCIM[T any](ctx context.Context, kind, id string, get func(context.Context, string) (*T, error),
+	ops func(*T) []iam.Patch, patch func(context.Context, []iam.Patch) error, diags *diag.Diagnostics) *T {
+	got, err := get(ctx, id)
+	if err == nil {
+		if o := ops(got); len(o) > 0 {
+			if err := patch(ctx, o); err != nil {
+				diags.AddError("Updating "+kind+" failed", fmt.Sprintf("Updating %s %s: %v", kind, id, err))
+				return nil
+			}
+			got, err = get(ctx, id)
+		}
+	}
+	if err != nil {
+		diags.AddError("Reading "+kind+" failed", fmt.Sprintf("Reading %s %s: %v", kind, id, err))
+		return nil
+	}
+	return got
 }
 
 // replaceOp sets one single-valued attribute; a false bool is sent, not

@@ -9,10 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-
-	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
 )
 
 func TestAccServicePrincipalDataSource_lookups(t *testing.T) {
@@ -142,92 +139,6 @@ data "brickops_group" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(ds, tfjsonpath.New("service_principals"), ids(sp.Id))},
 			},
 			{Config: lookup(name+"-nobody", ""), ExpectError: errorRegexp(`No group in the workspace is named "` + name + `-nobody".`)},
-		},
-	})
-}
-
-// lostIdentityWrites are the creates of the identity resources whose
-// answer TestAccLostAnswers_identitiesConverge loses.
-var lostIdentityWrites = [][2]string{
-	{"POST", "/api/2.0/preview/scim/v2/ServicePrincipals"},
-	{"POST", "/api/2.0/preview/scim/v2/Groups"},
-	{"PATCH", "/api/2.0/preview/scim/v2/Groups/"},
-}
-
-// TestAccLostAnswers_identitiesConverge loses the answer to the first
-// create of a service principal (keyed by application id, then by display
-// name only), of a group and of a membership — the write happens, the
-// client gets a 503 — and each apply still ends with one object each.
-func TestAccLostAnswers_identitiesConverge(t *testing.T) {
-	emu := emulatortest.Start(t)
-	loseFirstAnswers(t, emu, lostIdentityWrites)
-	w := emu.WorkspaceClient(t)
-	ctx := context.Background()
-	appID := newAppID()
-	provider := fmt.Sprintf(`
-provider "brickops" {
-  host  = %q
-  token = %q
-}`, emu.URL, emu.Token)
-	keyed := provider + fmt.Sprintf(`
-resource "brickops_service_principal" "keyed" {
-  application_id = %q
-}
-resource "brickops_group" "g" {
-  display_name = "lost"
-}
-resource "brickops_group_member" "m" {
-  group_id  = brickops_group.g.id
-  member_id = brickops_service_principal.keyed.id
-}
-`, appID)
-	named := keyed + `
-resource "brickops_service_principal" "named" {
-  display_name = "lost-by-name"
-}`
-	count := func(what string, n int, err error) error {
-		if err != nil || n != 1 {
-			return fmt.Errorf("%s: %d, want 1 (%v)", what, n, err)
-		}
-		return nil
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: keyed,
-				Check: func(*terraform.State) error {
-					if err := answersLost(t, emu, lostIdentityWrites); err != nil {
-						return err
-					}
-					sps, err := w.ServicePrincipalsV2.ListAll(ctx, iam.ListServicePrincipalsRequest{Filter: `applicationId eq "` + appID + `"`})
-					if err := count("service principals with the application id", len(sps), err); err != nil {
-						return err
-					}
-					gs, err := w.GroupsV2.ListAll(ctx, iam.ListGroupsRequest{Filter: `displayName eq "lost"`})
-					if err := count("groups named lost", len(gs), err); err != nil {
-						return err
-					}
-					return count("members of lost", len(gs[0].Members), nil)
-				},
-			},
-			{
-				PreConfig: func() { loseFirstAnswers(t, emu, lostIdentityWrites[:1]) },
-				Config:    named,
-				Check: func(*terraform.State) error {
-					var lost int
-					for _, r := range emu.Requests(t, lostIdentityWrites[0][1]) {
-						if r.Method == "POST" && r.Status == 503 {
-							lost++
-						}
-					}
-					if lost != 2 {
-						return fmt.Errorf("%d service principal creates lost their answer, want 2", lost)
-					}
-					sps, err := w.ServicePrincipalsV2.ListAll(ctx, iam.ListServicePrincipalsRequest{Filter: `displayName eq "lost-by-name"`})
-					return count("service principals named lost-by-name", len(sps), err)
-				},
-			},
 		},
 	})
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
 )
 
 const (
@@ -185,9 +187,9 @@ func TestAccServicePrincipal_force(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: spConfig(fmt.Sprintf("application_id = %q\n  display_name = \"deployer\"", appID)),
-				ExpectError: errorRegexp(fmt.Sprintf(`Creating service principal %q: `, appID) +
-					`uniqueness Service principal with applicationId ` + appID + ` already exists., and this create did not make it: ` +
-					`it existed before this create started.`),
+				ExpectError: regexp.MustCompile(errorRegexp(fmt.Sprintf(`Creating service principal %q: `, appID)+
+					`uniqueness Service principal with applicationId `+appID+` already exists., and this create did not make it: `+
+					`it existed before this create started. `).String() + `[\s\S]*` + regexp.QuoteMeta(`terraform import brickops_service_principal.<name> '`+existing.Id+`'`)),
 			},
 			{
 				Config: spConfig(fmt.Sprintf("application_id = %q\n  display_name = \"deployer\"\n  force = true", appID)),
@@ -344,9 +346,10 @@ func TestAccGroup_forceAndBadInput(t *testing.T) {
 			{Config: groupConfig("admins", ""), ExpectError: errorRegexp(`Attribute display_name value must be none of: ["users" "admins"]`)},
 			{
 				Config: groupConfig(name, ""),
-				ExpectError: errorRegexp(fmt.Sprintf(`Creating group %q: uniqueness Group with displayName %s already exists., and this create did not make it: `+
-					`it existed before this create started. `, name, name) +
-					`BrickOps adopts an existing object only when it is provably this create's`),
+				ExpectError: regexp.MustCompile(errorRegexp(fmt.Sprintf(`Creating group %q: uniqueness Group with displayName %s already exists., and this create did not make it: `+
+					`it existed before this create started. `, name, name)+
+					`BrickOps adopts an existing object only when it is provably this create's`).String() + `[\s\S]*` +
+					regexp.QuoteMeta(`terraform import brickops_group.<name> '`+existing.Id+`'`)),
 			},
 			{
 				Config: groupConfig(name, "  force = true\n  workspace_access = true"),
@@ -474,5 +477,85 @@ func TestAccPermissions_group(t *testing.T) {
 				})),
 			},
 		}},
+	})
+}
+
+// lostIdentityWrites are the creates of the identity resources whose
+// answer TestAccLostAnswers_identitiesConverge loses.
+var lostIdentityWrites = [][2]string{
+	{"POST", "/api/2.0/preview/scim/v2/ServicePrincipals"},
+	{"POST", "/api/2.0/preview/scim/v2/Groups"},
+	{"PATCH", "/api/2.0/preview/scim/v2/Groups/"},
+}
+
+// TestAccLostAnswers_identitiesConverge loses the answer to the first
+// create of a service principal (keyed by application id, then by display
+// name only), of a group and of a membership — the write happens, the
+// client gets a 503 — and each apply still ends with one object each.
+func TestAccLostAnswers_identitiesConverge(t *testing.T) {
+	emu := emulatortest.Start(t)
+	loseFirstAnswers(t, emu, lostIdentityWrites)
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	appID := newAppID()
+	provider := fmt.Sprintf(`
+provider "brickops" {
+  host  = %q
+  token = %q
+}`, emu.URL, emu.Token)
+	keyed := provider + fmt.Sprintf(`
+resource "brickops_service_principal" "keyed" {
+  application_id = %q
+}
+resource "brickops_group" "g" {
+  display_name = "lost"
+}
+resource "brickops_group_member" "m" {
+  group_id  = brickops_group.g.id
+  member_id = brickops_service_principal.keyed.id
+}
+`, appID)
+	named := keyed + `
+resource "brickops_service_principal" "named" {
+  display_name = "lost-by-name"
+}`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: keyed,
+				Check: func(*terraform.State) error {
+					if err := answersLost(t, emu, lostIdentityWrites); err != nil {
+						return err
+					}
+					sps, err := w.ServicePrincipalsV2.ListAll(ctx, iam.ListServicePrincipalsRequest{Filter: `applicationId eq "` + appID + `"`})
+					if err := wantOne("service principals with the application id", len(sps), err); err != nil {
+						return err
+					}
+					gs, err := w.GroupsV2.ListAll(ctx, iam.ListGroupsRequest{Filter: `displayName eq "lost"`})
+					if err := wantOne("groups named lost", len(gs), err); err != nil {
+						return err
+					}
+					return wantOne("members of lost", len(gs[0].Members), nil)
+				},
+			},
+			{
+				PreConfig: func() { loseFirstAnswers(t, emu, lostIdentityWrites[:1]) },
+				Config:    named,
+				Check: func(*terraform.State) error {
+					var lost int
+					for _, r := range emu.Requests(t, lostIdentityWrites[0][1]) {
+						if r.Method == "POST" && r.Status == 503 {
+							lost++
+						}
+					}
+					if lost != 2 {
+						return fmt.Errorf("%d service principal creates lost their answer, want 2", lost)
+					}
+					sps, err := w.ServicePrincipalsV2.ListAll(ctx, iam.ListServicePrincipalsRequest{Filter: `displayName eq "lost-by-name"`})
+					return wantOne("service principals named lost-by-name", len(sps), err)
+				},
+			},
+		},
 	})
 }

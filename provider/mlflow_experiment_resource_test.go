@@ -3,7 +3,6 @@ package provider_test
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"testing"
 
 	"github.com/databricks/databricks-sdk-go/service/ml"
@@ -123,8 +122,8 @@ resource "brickops_mlflow_experiment" "twin" {
 }`, name),
 				// The twin is not adopted although it is minutes old at most:
 				// it was there before the twin's create started.
-				ExpectError: regexp.MustCompile(errorRegexp(`Creating MLflow experiment "`+name+`": Node named '`+name+`' already exists, and this create did not make it: it existed before this create started.`).String() +
-					`(?s).*` + errorRegexp(`terraform import brickops_mlflow_experiment.<name> '`+name+`'`).String()),
+				ExpectError: notAdopted(`Creating MLflow experiment "`+name+`": Node named '`+name+`' already exists`,
+					`it existed before this create started.`, "brickops_mlflow_experiment", name),
 			},
 		},
 	})

@@ -202,6 +202,7 @@ func (p *brickopsProvider) Resources(_ context.Context) []func() resource.Resour
 		newServicePrincipalResource,
 		newGroupResource,
 		newGroupMemberResource,
+		newVolumeResource,
 	}
 }
 
@@ -216,6 +217,11 @@ func (p *brickopsProvider) DataSources(_ context.Context) []func() datasource.Da
 		newSQLWarehouseDataSource,
 		newServicePrincipalDataSource,
 		newGroupDataSource,
+		newCatalogDataSource,
+		newSchemaDataSource,
+		newServingEndpointDataSource,
+		newJobDataSource,
+		newClusterDataSource,
 	}
 }
 

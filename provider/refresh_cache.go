@@ -12,7 +12,7 @@ package provider
 //   - The cache lives in one provider configuration (one providerData, i.e.
 //     one Terraform graph walk in one process) and is keyed by
 //     (kind, parent): clusters and jobs have no parent, schemas are listed
-//     per catalog, registered models and tables per schema.
+//     per catalog, registered models, tables and volumes per schema.
 //   - A (kind, parent) list is fetched, every page of it, on the first read
 //     that needs it; concurrent reads wait for that one fill.
 //   - It serves reads only. Once the process has sent any write to the
@@ -113,6 +113,16 @@ var (
 			return w.Tables.ListAll(ctx, catalog.ListTablesRequest{CatalogName: cat, SchemaName: schema})
 		},
 		key:  func(t *catalog.TableInfo) string { return t.FullName },
+		fold: true,
+	}
+	refreshVolumes = &listedKind[catalog.VolumeInfo]{
+		name:   "volumes",
+		parent: ucParent,
+		list: func(ctx context.Context, w *databricks.WorkspaceClient, parent string) ([]catalog.VolumeInfo, error) {
+			cat, schema, _ := strings.Cut(parent, ".")
+			return w.Volumes.ListAll(ctx, catalog.ListVolumesRequest{CatalogName: cat, SchemaName: schema})
+		},
+		key:  func(v *catalog.VolumeInfo) string { return v.FullName },
 		fold: true,
 	}
 	refreshJobs = &listedKind[jobs.Job]{

@@ -100,6 +100,15 @@ resource "brickops_feature_table" "f" {
   primary_keys = ["id"]
 }
 
+resource "brickops_volume" "vol" {
+  count        = 4
+  catalog_name = brickops_schema.models.catalog_name
+  schema_name  = brickops_schema.models.name
+  name         = "vol_${local.cases[count.index]}"
+  volume_type  = "MANAGED"
+  comment      = "v1"
+}
+
 resource "brickops_model_version" "v" {
   count      = 4
   model_name = brickops_registered_model.m[0].full_name
@@ -159,6 +168,11 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 		must("model deleted", w.RegisteredModels.DeleteByFullName(ctx, base+".m_deleted"))
 		must("model recreated (delete)", w.RegisteredModels.DeleteByFullName(ctx, base+".m_recreated"))
 		must("model recreated", errOnly(w.RegisteredModels.Create(ctx, catalog.CreateRegisteredModelRequest{CatalogName: cat, SchemaName: "models", Name: "m_recreated", Comment: "recreated"})))
+		must("volume changed", errOnly(w.Volumes.Update(ctx, catalog.UpdateVolumeRequestContent{Name: base + ".vol_changed", Comment: v2})))
+		must("volume deleted", w.Volumes.DeleteByName(ctx, base+".vol_deleted"))
+		must("volume recreated (delete)", w.Volumes.DeleteByName(ctx, base+".vol_recreated"))
+		must("volume recreated", errOnly(w.Volumes.Create(ctx, catalog.CreateVolumeRequestContent{CatalogName: cat, SchemaName: "models", Name: "vol_recreated",
+			VolumeType: catalog.VolumeTypeManaged, Comment: "recreated"})))
 		// Feature tables: gone, and gone then back with another column.
 		must("table deleted", w.Tables.DeleteByFullName(ctx, base+".f_deleted"))
 		must("table recreated (delete)", w.Tables.DeleteByFullName(ctx, base+".f_recreated"))
@@ -239,6 +253,28 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 			},
 		},
 	})
+	// The drift is what was done: every changed, deleted and recreated
+	// object of every kind shows up; nothing left alone drifted.
+	checkSameDrift(t, perObject, batched, []string{
+		`brickops_catalog.c[1] update`, `brickops_catalog.c[2] delete`, `brickops_catalog.c[3] update`,
+		`brickops_schema.s[1] update`, `brickops_schema.s[2] delete`, `brickops_schema.s[3] update`,
+		`brickops_registered_model.m[1] update`, `brickops_registered_model.m[2] delete`, `brickops_registered_model.m[3] update`,
+		`brickops_cluster.k[1] update`, `brickops_cluster.k[2] delete`, `brickops_cluster.k[3] delete`,
+		`brickops_job.j[1] update`, `brickops_job.j[2] delete`, `brickops_job.j[3] delete`,
+		`brickops_volume.vol[1] update`, `brickops_volume.vol[2] delete`, `brickops_volume.vol[3] update`,
+		`brickops_feature_table.f[2] delete`, `brickops_feature_table.f[3] update`,
+		`brickops_model_version.v[1] update`, `brickops_model_version.v[2] delete`,
+		`brickops_model_alias.a[1] update`, `brickops_model_alias.a[2] delete`,
+		`brickops_grants.g update`,
+	}, "brickops_catalog.base ")
+}
+
+// checkSameDrift fails unless the per-object and the batched plan found the
+// same drift and planned the same changes, the drift includes every want
+// (an address and its actions), and no count index 0 (the objects left
+// alone) nor any other untouched address prefix drifted.
+func checkSameDrift(t *testing.T, perObject, batched plannedDrift, want []string, untouched ...string) {
+	t.Helper()
 	if perObject.drift == nil || batched.drift == nil {
 		t.Fatal("a plan was not recorded")
 	}
@@ -247,26 +283,13 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 			strings.Join(perObject.drift, "\n  "), strings.Join(batched.drift, "\n  "),
 			strings.Join(perObject.changes, "\n  "), strings.Join(batched.changes, "\n  "))
 	}
-	// The drift is what was done: every changed, deleted and recreated
-	// object of every kind shows up.
-	for _, want := range []string{
-		`brickops_catalog.c[1] update`, `brickops_catalog.c[2] delete`, `brickops_catalog.c[3] update`,
-		`brickops_schema.s[1] update`, `brickops_schema.s[2] delete`, `brickops_schema.s[3] update`,
-		`brickops_registered_model.m[1] update`, `brickops_registered_model.m[2] delete`, `brickops_registered_model.m[3] update`,
-		`brickops_cluster.k[1] update`, `brickops_cluster.k[2] delete`, `brickops_cluster.k[3] delete`,
-		`brickops_job.j[1] update`, `brickops_job.j[2] delete`, `brickops_job.j[3] delete`,
-		`brickops_feature_table.f[2] delete`, `brickops_feature_table.f[3] update`,
-		`brickops_model_version.v[1] update`, `brickops_model_version.v[2] delete`,
-		`brickops_model_alias.a[1] update`, `brickops_model_alias.a[2] delete`,
-		`brickops_grants.g update`,
-	} {
-		if !slices.ContainsFunc(batched.drift, func(d string) bool { return strings.HasPrefix(d, want+" ") }) {
-			t.Errorf("drift %q not found in:\n  %s", want, strings.Join(batched.drift, "\n  "))
+	for _, w := range want {
+		if !slices.ContainsFunc(batched.drift, func(d string) bool { return strings.HasPrefix(d, w+" ") }) {
+			t.Errorf("drift %q not found in:\n  %s", w, strings.Join(batched.drift, "\n  "))
 		}
 	}
-	// Nothing left alone drifted.
 	for _, d := range batched.drift {
-		if strings.Contains(d, "[0] ") || strings.HasPrefix(d, "brickops_catalog.base ") {
+		if strings.Contains(d, "[0] ") || slices.ContainsFunc(untouched, func(u string) bool { return strings.HasPrefix(d, u) }) {
 			t.Errorf("an untouched object drifted: %s", d)
 		}
 	}
@@ -299,7 +322,7 @@ func checkNoPerObjectReads(t *testing.T, cat string, mark uint64, ids map[string
 		if strings.HasSuffix(e.Path, "/clusters/get") && names(gone) {
 			continue
 		}
-		for _, perObject := range []string{"/clusters/get", "/jobs/get", "/unity-catalog/catalogs/", "/unity-catalog/schemas/", "/unity-catalog/models/"} {
+		for _, perObject := range []string{"/clusters/get", "/jobs/get", "/unity-catalog/catalogs/", "/unity-catalog/schemas/", "/unity-catalog/models/", "/unity-catalog/volumes/"} {
 			if strings.Contains(e.Path, perObject) {
 				t.Errorf("batched refresh read one object at a time: %s %s?%s", e.Method, e.Path, e.Query)
 			}

@@ -206,8 +206,11 @@ func (r *servicePrincipalResource) create(ctx context.Context, w *databricks.Wor
 	err = r.data.createOrAdopt(ctx, w, adoption{
 		kind: "service principal", typeName: "brickops_service_principal", lookFirst: true, inTheWay: isSCIMConflict,
 		importID: "<SCIM id of application " + appID + ">",
-		create: func(ctx context.Context) (err error) {
-			id, err = send(ctx)
+		create: func(ctx context.Context) error {
+			made, err := send(ctx)
+			if err == nil {
+				id = made
+			}
 			return err
 		},
 		existing: func(ctx context.Context) (origin, error) {
@@ -236,34 +239,23 @@ func (r *servicePrincipalResource) Update(ctx context.Context, req resource.Upda
 	r.apply(ctx, w, plan.ID.ValueString(), plan, &resp.State, &resp.Diagnostics)
 }
 
-// apply brings service principal id to the plan with one PATCH of what
-// differs (a PUT would also rewrite its group memberships, which
-// brickops_group_member may be changing at the same time) and records it.
+// apply brings service principal id to the plan and records it.
 func (r *servicePrincipalResource) apply(ctx context.Context, w *databricks.WorkspaceClient, id string, plan servicePrincipalModel, state stateSetter, diags *diag.Diagnostics) {
-	got, err := getServicePrincipal(ctx, w, id)
-	if err != nil {
-		diags.AddError("Reading service principal failed", fmt.Sprintf("Reading service principal %s: %v", id, err))
+	got := applySCIM(ctx, "service principal", id, func(ctx context.Context, id string) (*iam.ServicePrincipal, error) {
+		return getServicePrincipal(ctx, w, id)
+	},
+		func(sp *iam.ServicePrincipal) []iam.Patch {
+			ops := identityOps(plan.entitlementFlags, plan.DisplayName, plan.ExternalID, sp.Entitlements, sp.DisplayName, sp.ExternalId)
+			if plan.Active.ValueBool() != sp.Active {
+				ops = append(ops, replaceOp("active", plan.Active.ValueBool()))
+			}
+			return ops
+		},
+		func(ctx context.Context, ops []iam.Patch) error {
+			return w.ServicePrincipalsV2.Patch(ctx, iam.PatchServicePrincipalRequest{Id: id, Schemas: patchSchema, Operations: ops})
+		}, diags)
+	if got == nil {
 		return
-	}
-	ops := entitlementOps(got.Entitlements, plan.entitlementFlags)
-	if name := plan.DisplayName.ValueString(); name != "" && name != got.DisplayName {
-		ops = append(ops, replaceOp("displayName", name))
-	}
-	if plan.Active.ValueBool() != got.Active {
-		ops = append(ops, replaceOp("active", plan.Active.ValueBool()))
-	}
-	if ext := plan.ExternalID; !ext.IsUnknown() && !ext.IsNull() && ext.ValueString() != got.ExternalId {
-		ops = append(ops, replaceOp("externalId", ext.ValueString()))
-	}
-	if len(ops) > 0 {
-		if err := w.ServicePrincipalsV2.Patch(ctx, iam.PatchServicePrincipalRequest{Id: id, Schemas: patchSchema, Operations: ops}); err != nil {
-			diags.AddError("Updating service principal failed", fmt.Sprintf("Updating service principal %s (%s): %v", id, got.ApplicationId, err))
-			return
-		}
-		if got, err = getServicePrincipal(ctx, w, id); err != nil {
-			diags.AddError("Reading service principal failed", fmt.Sprintf("Reading service principal %s: %v", id, err))
-			return
-		}
 	}
 	plan.fromAPI(got)
 	diags.Append(state.Set(ctx, plan)...)

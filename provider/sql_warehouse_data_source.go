@@ -82,15 +82,19 @@ func (d *sqlWarehouseDataSource) Read(ctx context.Context, req datasource.ReadRe
 			resp.Diagnostics.AddError("Listing SQL warehouses failed", err.Error())
 			return
 		}
+		var named []sql.EndpointInfo
 		for _, wh := range all {
 			if wh.Name == m.Name.ValueString() {
-				id = wh.Id
+				named = append(named, wh)
 			}
 		}
-		if id == "" {
-			resp.Diagnostics.AddError("SQL warehouse not found", fmt.Sprintf("No SQL warehouse is named %q.", m.Name.ValueString()))
+		// Several warehouses may share a name; picking one would be a guess.
+		one, err := onlyMatch(named, func(wh sql.EndpointInfo) string { return wh.Id }, "SQL warehouse", m.Name.ValueString())
+		if err != nil {
+			lookupFailed(&resp.Diagnostics, "SQL warehouse", err)
 			return
 		}
+		id = one.Id
 	}
 	got, err := w.Warehouses.GetById(ctx, id)
 	if err != nil {

@@ -147,9 +147,16 @@ func setForceDestroyOnly(ctx context.Context, req resource.UpdateRequest, resp *
 func ucNameValidators() []validator.String {
 	return []validator.String{
 		stringvalidator.LengthBetween(1, 255),
-		stringvalidator.RegexMatches(regexp.MustCompile(`^[^./\s\x00-\x1f\x7f]+$`),
+		stringvalidator.RegexMatches(ucFullName(1),
 			"must not contain a period, a space, a forward slash or control characters"),
 	}
+}
+
+// ucFullName matches a full name of parts Unity Catalog name parts
+// (`<catalog>.<schema>` for 2), each as ucNameValidators checks it.
+func ucFullName(parts int) *regexp.Regexp {
+	const part = `[^./\s\x00-\x1f\x7f]+`
+	return regexp.MustCompile(`^` + part + strings.Repeat(`\.`+part, parts-1) + `$`)
 }
 
 // sameName keeps the configured spelling of a name Unity Catalog stores in

@@ -102,6 +102,16 @@ resource "brickops_schema" "features" {
   name         = "features"
 }
 
+# Files the retraining job reads: feature snapshots and reference data, at
+# /Volumes/dev/ml/training_data.
+resource "brickops_volume" "training_data" {
+  catalog_name = brickops_schema.ml.catalog_name
+  schema_name  = brickops_schema.ml.name
+  name         = "training_data"
+  volume_type  = "MANAGED"
+  comment      = "Feature snapshots the retraining job reads"
+}
+
 resource "brickops_grants" "dev" {
   catalog = brickops_catalog.dev.name
 
@@ -232,8 +242,11 @@ resource "brickops_job" "retrain" {
     task_key            = "train"
     existing_cluster_id = brickops_cluster.training.cluster_id
     notebook_task = {
-      notebook_path   = brickops_notebook.train.path
-      base_parameters = { model = brickops_registered_model.churn.id }
+      notebook_path = brickops_notebook.train.path
+      base_parameters = {
+        model         = brickops_registered_model.churn.id
+        training_data = brickops_volume.training_data.volume_path
+      }
     }
   }]
 

@@ -237,6 +237,38 @@ resource "databricks_repo" "mlops" {
   path = "/Repos/fidelity/mlops"
 }
 `},
+	{name: "identity", hcl: `
+resource "databricks_service_principal" "deployer" {
+  application_id       = "9f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+  display_name         = "fidelity-deployer"
+  allow_cluster_create = true
+}
+
+resource "databricks_group" "ml" {
+  display_name          = "fidelity-ml"
+  workspace_access      = true
+  databricks_sql_access = true
+}
+
+resource "databricks_group_member" "deployer" {
+  group_id  = databricks_group.ml.id
+  member_id = databricks_service_principal.deployer.id
+}
+
+data "databricks_service_principal" "deployer" {
+  display_name = "fidelity-deployer"
+  depends_on   = [databricks_service_principal.deployer]
+}
+
+data "databricks_group" "ml" {
+  display_name = databricks_group.ml.display_name
+  depends_on   = [databricks_group_member.deployer]
+}
+
+output "deployer_members" {
+  value = data.databricks_group.ml.service_principals
+}
+`},
 	{name: "data_sources", hcl: `
 data "databricks_spark_version" "lts" {
   long_term_support = true
@@ -258,6 +290,42 @@ output "node_type" {
 
 output "user" {
   value = data.databricks_current_user.me.user_name
+}
+`},
+	{name: "volumes", hcl: `
+resource "databricks_catalog" "files" {
+  name          = "fidelity_files"
+  force_destroy = true
+}
+
+resource "databricks_schema" "raw" {
+  catalog_name = databricks_catalog.files.name
+  name         = "raw"
+}
+
+resource "databricks_volume" "managed" {
+  catalog_name = databricks_schema.raw.catalog_name
+  schema_name  = databricks_schema.raw.name
+  name         = "Landing"
+  volume_type  = "MANAGED"
+  comment      = "landing files"
+  owner        = "data-engineers"
+}
+
+resource "databricks_volume" "external" {
+  catalog_name     = databricks_schema.raw.catalog_name
+  schema_name      = databricks_schema.raw.name
+  name             = "archive"
+  volume_type      = "EXTERNAL"
+  storage_location = "abfss://archive@acme.dfs.core.windows.net/fidelity/"
+}
+
+data "databricks_catalog" "files" {
+  name = databricks_catalog.files.name
+}
+
+data "databricks_schema" "raw" {
+  name = databricks_schema.raw.id
 }
 `},
 }

@@ -5,6 +5,11 @@ resource "brickops_service_principal" "deployer" {
   allow_cluster_create = true
 }
 
+resource "brickops_job" "retrain" {
+  name  = "churn-retrain"
+  tasks = [{ task_key = "train", notebook_task = { notebook_path = "/Shared/churn/train" } }]
+}
+
 # Permissions name it by its application id.
 resource "brickops_permissions" "retrain" {
   job_id = brickops_job.retrain.id

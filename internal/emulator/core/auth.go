@@ -86,7 +86,7 @@ func (s *Server) CheckWorkspaceAuth(r *http.Request) error {
 		return APIErr(http.StatusForbidden, CodePermissionDenied, "Invalid access token.")
 	case c.Expired:
 		return APIErr(http.StatusUnauthorized, codeUnauthenticated, "Token is expired.")
-	case ClassifyAudience(c.Claims.Audience, RequestBase(r)) != audienceDatabricks:
+	case ClassifyAudience(c.Claims.Audience, RequestBase(r)) != AudienceDatabricks:
 		return APIErr(http.StatusForbidden, CodePermissionDenied,
 			"Invalid access token. The token's audience '%s' is not the Azure Databricks application (%s).", c.Claims.Audience, AzureDatabricksAppID)
 	}

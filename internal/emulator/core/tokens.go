@@ -72,12 +72,13 @@ var armAudiences = map[string]bool{
 	"https://management.core.chinacloudapi.cn":  true,
 }
 
-type audienceFamily int
+// AudienceFamily is the service a token's audience is for.
+type AudienceFamily int
 
 const (
-	AudienceUnknown audienceFamily = iota
+	AudienceUnknown AudienceFamily = iota
 	AudienceARM
-	audienceDatabricks
+	AudienceDatabricks
 )
 
 // ClassifyAudience tells which service accepts tokens for aud. self is the
@@ -85,12 +86,12 @@ const (
 // whose audience is its own endpoint (the Databricks SDK asks for one when
 // it resolves a workspace host from its ARM id: config/azure.go,
 // azureEnsureWorkspaceUrl), and the emulator is that endpoint.
-func ClassifyAudience(aud, self string) audienceFamily {
+func ClassifyAudience(aud, self string) AudienceFamily {
 	switch {
 	case armAudiences[strings.TrimSuffix(aud, "/")], strings.TrimSuffix(aud, "/") == self:
 		return AudienceARM
 	case aud == AzureDatabricksAppID:
-		return audienceDatabricks
+		return AudienceDatabricks
 	}
 	return AudienceUnknown
 }

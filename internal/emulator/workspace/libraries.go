@@ -110,7 +110,7 @@ func (s *Service) installLibraries(r *http.Request) (any, error) {
 		return nil, err
 	}
 	ready := s.Now().Add(s.Options().AsyncDelay).UnixMilli()
-	return s.changeLibraries(req.ClusterID, func(libs []installedLibrary) []installedLibrary {
+	return s.changeLibraries(req.ClusterID, func(_ cluster, libs []installedLibrary) []installedLibrary {
 		for _, l := range req.Libraries {
 			i := slices.IndexFunc(libs, func(x installedLibrary) bool { return x.Library.identity() == l.identity() })
 			switch {
@@ -131,7 +131,12 @@ func (s *Service) uninstallLibraries(r *http.Request) (any, error) {
 		return nil, err
 	}
 	now := s.Now().UnixMilli()
-	return s.changeLibraries(req.ClusterID, func(libs []installedLibrary) []installedLibrary {
+	return s.changeLibraries(req.ClusterID, func(c cluster, libs []installedLibrary) []installedLibrary {
+		// A (re)start in this very millisecond came before this request:
+		// the uninstall waits for the next one (pruneUninstalled).
+		if max(c.StartTime, c.LastRestartedTime) >= now {
+			now = max(c.StartTime, c.LastRestartedTime) + 1
+		}
 		for i := range libs {
 			if libs[i].UninstallAt == 0 && slices.ContainsFunc(req.Libraries, func(l library) bool { return l.identity() == libs[i].Library.identity() }) {
 				libs[i].UninstallAt = now
@@ -142,7 +147,7 @@ func (s *Service) uninstallLibraries(r *http.Request) (any, error) {
 }
 
 // changeLibraries applies fn to a cluster's libraries in one transaction.
-func (s *Service) changeLibraries(clusterID string, fn func([]installedLibrary) []installedLibrary) (any, error) {
+func (s *Service) changeLibraries(clusterID string, fn func(cluster, []installedLibrary) []installedLibrary) (any, error) {
 	err := s.Store().Update(func(tx core.Tx) error {
 		c, err := loadCluster(tx, clusterID)
 		if err != nil {
@@ -153,7 +158,7 @@ func (s *Service) changeLibraries(clusterID string, fn func([]installedLibrary) 
 			return err
 		}
 		libs = pruneUninstalled(c, libs)
-		if err := tx.Put(clusterLibrariesBucket, clusterID, fn(libs)); err != nil {
+		if err := tx.Put(clusterLibrariesBucket, clusterID, fn(c, libs)); err != nil {
 			return fmt.Errorf("storing libraries of cluster %s: %w", clusterID, err)
 		}
 		return nil
@@ -165,11 +170,12 @@ func (s *Service) changeLibraries(clusterID string, fn func([]installedLibrary) 
 }
 
 // pruneUninstalled drops libraries whose uninstall took effect: the
-// cluster started or restarted since.
+// cluster started or restarted since, in the same millisecond included
+// (an uninstall after a start in that millisecond is stamped later).
 func pruneUninstalled(c cluster, libs []installedLibrary) []installedLibrary {
 	restarted := max(c.StartTime, c.LastRestartedTime)
 	return slices.DeleteFunc(libs, func(l installedLibrary) bool {
-		return l.UninstallAt != 0 && restarted > l.UninstallAt
+		return l.UninstallAt != 0 && restarted >= l.UninstallAt
 	})
 }
 

@@ -243,8 +243,11 @@ func (s *Service) scimRead(k *scimKind, id string, r *http.Request) (any, error)
 	return d, nil
 }
 
-// project keeps the attributes the query's attributes names (and id), or
-// drops those excludedAttributes names.
+// project keeps the attributes the query's attributes names, or drops
+// those excludedAttributes names. id and a service principal's
+// applicationId are returned always (RFC 7643 §7 "returned": the official
+// provider reads service principals with attributes that leave out
+// applicationId and relies on getting it).
 func project(d scimDoc, r *http.Request) scimDoc {
 	q := r.URL.Query()
 	split := func(s string) []string {
@@ -263,7 +266,7 @@ func project(d scimDoc, r *http.Request) scimDoc {
 	out := scimDoc{}
 	for key, v := range d {
 		l := strings.ToLower(key)
-		if (len(keep) == 0 || l == "id" || slices.Contains(keep, l)) && !slices.Contains(drop, l) {
+		if always := l == "id" || l == "applicationid"; always || (len(keep) == 0 || slices.Contains(keep, l)) && !slices.Contains(drop, l) {
 			out[key] = v
 		}
 	}
