@@ -85,7 +85,7 @@ func (t *servingTraffic) admit(endpoint, user string, now time.Time, limits []ca
 	minute := now.Unix() / 60
 	for _, l := range limits {
 		key := endpoint + "|" + l.key
-		if l.key != "endpoint" {
+		if l.perUser {
 			key += "|" + user
 		}
 		w := t.windows[key]
@@ -102,8 +102,9 @@ func (t *servingTraffic) admit(endpoint, user string, now time.Time, limits []ca
 }
 
 type callLimit struct {
-	key   string
-	calls int64
+	key     string
+	calls   int64
+	perUser bool
 }
 
 // callLimits are the endpoint's per-minute call limits that apply to user.
@@ -115,7 +116,7 @@ func callLimits(e ServingEndpoint, user string) []callLimit {
 			if key == "" {
 				key = "user"
 			}
-			out = append(out, callLimit{key: "legacy-" + key, calls: l.Calls})
+			out = append(out, callLimit{key: "legacy-" + key, calls: l.Calls, perUser: key != "endpoint"})
 		}
 	}
 	if g := e.AIGateway; g != nil {
@@ -123,7 +124,7 @@ func callLimits(e ServingEndpoint, user string) []callLimit {
 			if l.Calls <= 0 || l.Principal != "" && l.Principal != user {
 				continue
 			}
-			out = append(out, callLimit{key: l.Key, calls: l.Calls})
+			out = append(out, callLimit{key: l.Key, calls: l.Calls, perUser: l.Key != "endpoint"})
 		}
 	}
 	return out
