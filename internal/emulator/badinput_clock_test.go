@@ -20,6 +20,9 @@ func clockBadInputs() []badInput {
 		{route: "POST " + clock, name: "advance over a year", path: clock, body: `{"advance":"400d"}`, status: 400, code: badParam, message: "advance in steps"},
 		{route: "POST /api/2.2/jobs/create", name: "bad brickops.duration", path: "/api/2.2/jobs/create", body: jobWith(`{"brickops.duration":"soon"}`), status: 400, code: badParam, message: `Task 't': task parameter brickops.duration="soon"`},
 		{route: "POST /api/2.2/jobs/create", name: "unknown brickops parameter", path: "/api/2.2/jobs/create", body: jobWith(`{"brickops.retry":"3"}`), status: 400, code: badParam, message: "unknown parameter; known: brickops.duration"},
+		{route: "POST /api/2.2/jobs/create", name: "periodic trigger unit", path: "/api/2.2/jobs/create", body: `{"name":"j","tasks":[` + fmt.Sprintf(task, `{}`) + `],"trigger":{"periodic":{"interval":1,"unit":"MONTHS"}}}`, status: 400, code: badParam, message: "Invalid trigger.periodic.unit 'MONTHS'"},
+		{route: "POST /api/2.2/jobs/create", name: "table trigger without tables", path: "/api/2.2/jobs/create", body: `{"name":"j","tasks":[` + fmt.Sprintf(task, `{}`) + `],"trigger":{"table_update":{}}}`, status: 400, code: badParam, message: "trigger.table_update.table_names"},
+		{route: "POST /api/2.2/jobs/create", name: "schedule and trigger", path: "/api/2.2/jobs/create", body: `{"name":"j","tasks":[` + fmt.Sprintf(task, `{}`) + `],"schedule":{"quartz_cron_expression":"0 0 3 * * ?","timezone_id":"UTC"},"trigger":{"periodic":{"interval":1,"unit":"DAYS"}}}`, status: 400, code: badParam, message: "Only one of schedule, continuous and trigger"},
 		{route: "POST /api/2.2/jobs/create", name: "training without a model", path: "/api/2.2/jobs/create", body: jobWith(`{"brickops.train.table":"dev.ml.t"}`), status: 400, code: badParam, message: "need brickops.train"},
 	}
 }

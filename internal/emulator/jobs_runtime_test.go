@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/databricks/databricks-sdk-go"
 	"github.com/databricks/databricks-sdk-go/service/catalog"
 	"github.com/databricks/databricks-sdk-go/service/jobs"
 	"github.com/databricks/databricks-sdk-go/service/ml"
@@ -170,7 +171,7 @@ func TestJobs_trainingTaskRegistersAVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := w.Jobs.RunNowAndWait(ctx, jobs.RunNow{JobId: created.JobId})
+	run, err := runAndWait(ctx, w, jobs.RunNow{JobId: created.JobId})
 	if err != nil {
 		t.Fatalf("run-now and wait: %v", err)
 	}
@@ -226,7 +227,7 @@ func TestJobs_trainingTaskRegistersAVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, err := w.Jobs.RunNowAndWait(ctx, jobs.RunNow{JobId: onData.JobId}); err != nil || r.State.ResultState != jobs.RunResultStateSuccess {
+	if r, err := runAndWait(ctx, w, jobs.RunNow{JobId: onData.JobId}); err != nil || r.State.ResultState != jobs.RunResultStateSuccess {
 		t.Fatalf("training on data: %+v, %v", r, err)
 	}
 	versions, err = reg.Search(ctx, "dev.ml.churn")
@@ -260,7 +261,7 @@ func TestJobs_trainingTaskRegistersAVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	failed, err := w.Jobs.RunNowAndWait(ctx, jobs.RunNow{JobId: bad.JobId})
+	failed, err := runAndWait(ctx, w, jobs.RunNow{JobId: bad.JobId})
 	if err != nil || failed.State.ResultState != jobs.RunResultStateFailed || !strings.Contains(failed.State.StateMessage, "Training failed: ") ||
 		!strings.Contains(failed.State.StateMessage, "dev.ml.missing") {
 		t.Fatalf("training on a missing table: %+v, %v", failed.State, err)
@@ -268,4 +269,63 @@ func TestJobs_trainingTaskRegistersAVersion(t *testing.T) {
 	if versions, _ := reg.Search(ctx, "dev.ml.churn"); len(versions) != 2 {
 		t.Errorf("a failed training registered a version: %d versions", len(versions))
 	}
+}
+
+func TestJobs_triggersFireFromTheClockAndTableUpdates(t *testing.T) {
+	t.Parallel()
+	clock := emulatortest.NewClock()
+	emu := emulatortest.Start(t, emulatortest.WithClock(clock.Now))
+	w := emu.WorkspaceClient(t)
+	ctx := context.Background()
+	engine := tableEngine(t, emu)
+	if err := engine.CreateTable(ctx, "dev.ml.labels", []tabledata.Column{{Name: "id", TypeText: "bigint"}}); err != nil {
+		t.Fatal(err)
+	}
+	periodic, err := w.Jobs.Create(ctx, jobs.CreateJob{Name: "every-6h", Tasks: []jobs.Task{notebookTask("score", nil)},
+		Trigger: &jobs.TriggerSettings{Periodic: &jobs.PeriodicTriggerConfiguration{Interval: 6, Unit: jobs.PeriodicTriggerConfigurationTimeUnitHours}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onLabels, err := w.Jobs.Create(ctx, jobs.CreateJob{Name: "on-labels", Tasks: []jobs.Task{notebookTask("evaluate", nil)},
+		Trigger: &jobs.TriggerSettings{TableUpdate: &jobs.TableUpdateTriggerConfiguration{TableNames: []string{"dev.ml.labels"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runsOf := func(id int64) []jobs.BaseRun {
+		t.Helper()
+		runs, err := w.Jobs.ListRunsAll(ctx, jobs.ListRunsRequest{JobId: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return runs
+	}
+	emu.AdvanceClock(t, "1s") // the trigger notes the table as it is
+	if n := len(runsOf(onLabels.JobId)); n != 0 {
+		t.Fatalf("table trigger fired %d runs before any update", n)
+	}
+	if err := engine.Insert(ctx, "dev.ml.labels", []tabledata.Row{{"id": 1}, {"id": 2}}); err != nil {
+		t.Fatal(err)
+	}
+	emu.AdvanceClock(t, "1s")
+	emu.AdvanceClock(t, "1s") // no new rows: no new run
+	if runs := runsOf(onLabels.JobId); len(runs) != 1 || runs[0].Trigger != jobs.TriggerTypeTable {
+		t.Fatalf("table trigger after an update: %+v", runs)
+	}
+	emu.AdvanceClock(t, "13h")
+	if runs := runsOf(periodic.JobId); len(runs) != 2 || runs[0].Trigger != jobs.TriggerTypePeriodic ||
+		runs[1].StartTime != clock.Now().Add(6*time.Hour).UnixMilli() {
+		t.Fatalf("periodic trigger after 13h: %+v", runs)
+	}
+	_, err = w.Jobs.Create(ctx, jobs.CreateJob{Name: "bad", Tasks: []jobs.Task{notebookTask("t", nil)},
+		Trigger: &jobs.TriggerSettings{TableUpdate: &jobs.TableUpdateTriggerConfiguration{TableNames: []string{"labels"}}}})
+	wantAPIError(t, err, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "expected <catalog>.<schema>.<table>")
+}
+
+// runAndWait triggers a run and waits until it terminates.
+func runAndWait(ctx context.Context, w *databricks.WorkspaceClient, req jobs.RunNow) (*jobs.Run, error) {
+	wait, err := w.Jobs.RunNow(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return wait.Get()
 }

@@ -1,13 +1,17 @@
+//lint:file-ignore SA1019 Monitors are managed through the Unity Catalog quality monitors API the emulator serves (see quality_monitors_test.go).
+
 package emulator_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/databricks/databricks-sdk-go/service/catalog"
+	"github.com/databricks/databricks-sdk-go/service/sql"
 
 	"github.com/brickops/terraform-provider-brickops/internal/emulator"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/emulatortest"
@@ -95,14 +99,19 @@ func TestQualityMonitors_refreshComputesMetricTables(t *testing.T) {
 	if l := byColumn["label"]; l.KSStatistic != 0 || l.KSPValue != 1 {
 		t.Errorf("label drift %+v", l)
 	}
-	engine := tableEngine(t, emu)
-	res, err := engine.Query(ctx, `SELECT get_json_object(window, '$.start'), mean_squared_error FROM dev.monitoring.predictions_profile_metrics
-		WHERE column_name = ':table' AND model_id IS NULL AND slice_key IS NULL ORDER BY 1`)
+	// The metric tables read through the SQL Statement Execution API.
+	wh, err := w.Warehouses.Create(ctx, sql.CreateWarehouseRequest{Name: "monitoring", ClusterSize: "2X-Small"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Rows) != 3 || *res.Rows[0][1] != "0.0" || *res.Rows[2][1] != "100.0" {
-		t.Errorf("model quality per day: %d rows, mse first %v last %v", len(res.Rows), *res.Rows[0][1], *res.Rows[len(res.Rows)-1][1])
+	res, err := w.StatementExecution.ExecuteAndWait(ctx, sql.ExecuteStatementRequest{WarehouseId: wh.Id, Catalog: "dev", Schema: "monitoring",
+		Statement: `SELECT get_json_object(window, '$.start') AS day, mean_squared_error FROM predictions_profile_metrics
+			WHERE column_name = ':table' AND model_id IS NULL AND slice_key IS NULL ORDER BY day`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(res.Result.DataArray); got != "[[2026-02-26T00:00:00.000Z 0.0] [2026-02-27T00:00:00.000Z 0.0] [2026-02-28T00:00:00.000Z 100.0]]" {
+		t.Errorf("model quality per day: %s", got)
 	}
 
 	// The daily 06:00 schedule fires once in the next day, as of 06:00.

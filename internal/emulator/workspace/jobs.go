@@ -75,6 +75,7 @@ type jobSettingsView struct {
 	} `json:"environments"`
 	Schedule           *JobScheduleView   `json:"schedule"`
 	Continuous         *json.RawMessage   `json:"continuous"`
+	Trigger            *jobTriggerView    `json:"trigger"`
 	MaxConcurrentRuns  *int               `json:"max_concurrent_runs"`
 	TimeoutSeconds     *int               `json:"timeout_seconds"`
 	Tags               map[string]string  `json:"tags"`
@@ -350,8 +351,11 @@ func (s *Service) validateJobSettings(settings map[string]any) error {
 	if len(v.Tags) > 25 {
 		return core.InvalidParam("A job can have at most 25 tags, got %d.", len(v.Tags))
 	}
-	if v.Schedule != nil && v.Continuous != nil {
+	if (v.Schedule != nil && v.Continuous != nil) || (v.Trigger != nil && (v.Schedule != nil || v.Continuous != nil)) {
 		return core.InvalidParam("Only one of schedule, continuous and trigger can be set.")
+	}
+	if err := validateTrigger(v.Trigger); err != nil {
+		return err
 	}
 	if sch := v.Schedule; sch != nil {
 		if err := core.RequireString("schedule.quartz_cron_expression", sch.QuartzCronExpression); err != nil {

@@ -318,10 +318,6 @@ func (s *Service) fireJobSchedules(ctx context.Context, now time.Time) {
 	}
 	var fired []JobRun
 	err = s.Store().Update(func(tx core.Tx) error {
-		runs, err := core.GetAll[JobRun](tx, JobRunsBucket, "")
-		if err != nil {
-			return err
-		}
 		for _, d := range due {
 			if _, err := loadJob(tx, d.j.JobID); err != nil {
 				continue // deleted meanwhile
@@ -339,19 +335,12 @@ func (s *Service) fireJobSchedules(ctx context.Context, now time.Time) {
 					// job fails on schedule.
 					run.FailureMessage, run.Plan = err.Error(), nil
 				}
-				active := 0
-				for _, r := range runs {
-					if r.JobID == d.j.JobID && r.State(at).active() {
-						active++
-					}
-				}
-				if limit := maxConcurrentRuns(d.j); active >= limit {
-					run.SkipMessage = fmt.Sprintf("Skipping this run because the limit of %d maximum concurrent runs has been reached.", limit)
+				if err := s.skipIfBusy(tx, d.j, &run, at); err != nil {
+					return err
 				}
 				if err := tx.Put(JobRunsBucket, jobKey(run.RunID), run); err != nil {
 					return err
 				}
-				runs = append(runs, run)
 				fired = append(fired, run)
 			}
 			if err := tx.Put(jobScheduleBucket, jobKey(d.j.JobID), now.UnixMilli()); err != nil {
@@ -369,11 +358,23 @@ func (s *Service) fireJobSchedules(ctx context.Context, now time.Time) {
 	}
 }
 
-// scheduleDue reports the firing times of j's schedule after its mark
-// (the job's creation, or the last tick that fired it) up to now.
+// scheduleDue reports the firing times of j's schedule (or periodic
+// trigger) after its mark (the job's creation, or the last tick that fired
+// it) up to now.
 func scheduleDue(tx core.Tx, j Job, now time.Time) (dueSchedule, bool) {
 	v, err := j.SettingsView()
-	if err != nil || v.Schedule == nil {
+	if err != nil {
+		return dueSchedule{}, false
+	}
+	if t := v.Trigger; t != nil && t.Periodic != nil {
+		mark := j.CreatedTime
+		if _, err := tx.Get(jobScheduleBucket, jobKey(j.JobID), &mark); err != nil {
+			return dueSchedule{}, false
+		}
+		times := periodicDue(j, t, mark, now)
+		return dueSchedule{j: j, times: times, paused: t.PauseStatus == "PAUSED"}, len(times) > 0
+	}
+	if v.Schedule == nil {
 		return dueSchedule{}, false
 	}
 	sched, err := quartz.Parse(v.Schedule.QuartzCronExpression)
@@ -444,5 +445,6 @@ func (s *Service) trainingData(ctx context.Context, t *jobtask.Train) (jobtask.D
 // fireSchedules starts what this workspace's schedules made due by now.
 func (s *Service) fireSchedules(ctx context.Context, now time.Time) {
 	s.fireJobSchedules(ctx, now)
+	s.fireTableTriggers(ctx, now)
 	s.fireMonitorSchedules(ctx, now)
 }
