@@ -381,7 +381,7 @@ func (r *run) apply(ctx context.Context, tf tfcli.Terraform, env string, verify 
 	if _, err := tf.Run(ctx, dir, "plan", "-detailed-exitcode", "-input=false", "-no-color"); err != nil {
 		return "", fmt.Errorf("the plan right after apply in %s is not empty: %w", env, err)
 	}
-	return applySummary(out), nil
+	return applySummary(out) + ", then an empty plan", nil
 }
 
 func (r *run) train(ctx context.Context, auc float64) (string, error) {

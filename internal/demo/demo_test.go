@@ -24,7 +24,7 @@ func TestDemo_runsTheLifecycle(t *testing.T) {
 	}
 	for _, want := range []string{
 		`\[2/14\] Scaffold the repository \(brickops init\) and close the loop in brickops\.yaml \.\.\. \d+ written`,
-		`\[4/14\] terraform apply dev, staging, prod \.\.\. dev: \d+ added`,
+		`\[4/14\] terraform apply dev, staging, prod \.\.\. dev: \d+ added, 0 changed, 0 destroyed, then an empty plan; staging: \d+ added, 0 changed, 0 destroyed, then an empty plan; prod: \d+ added, 0 changed, 0 destroyed, then an empty plan`,
 		`\[5/14\] Train in dev: run 1 registers version 1 \.\.\. .*registered dev\.ml\.churn version 1 \(READY\)`,
 		`\[6/14\] Promote version 1 to staging \.\.\. PR #1 refused by the gate, approved by alice, merged, applied`,
 		`\[7/14\] Promote staging's champion to prod \.\.\. PR #2 refused by the gate, approved by carol and dan`,
