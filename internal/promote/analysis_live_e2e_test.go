@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 the Lakehouse Monitoring API is what brickops_quality_monitor manages and the emulator serves.
+
 package promote_test
 
 import (
@@ -6,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/databricks/databricks-sdk-go/service/catalog"
 	"github.com/databricks/databricks-sdk-go/service/serving"
@@ -13,6 +16,8 @@ import (
 
 	"github.com/brickops/terraform-provider-brickops/internal/analysis"
 	"github.com/brickops/terraform-provider-brickops/internal/client"
+	"github.com/brickops/terraform-provider-brickops/internal/config"
+	"github.com/brickops/terraform-provider-brickops/internal/observe"
 	"github.com/brickops/terraform-provider-brickops/internal/promote"
 	"github.com/brickops/terraform-provider-brickops/internal/seed"
 	"github.com/brickops/terraform-provider-brickops/internal/ucregistry"
@@ -128,5 +133,52 @@ func TestAnalysis_refusesAWorseCanaryAndRollsBack(t *testing.T) {
 	}
 	if md := rb.Evidence.Markdown(); !strings.Contains(md, "Roll back the canary of churn in prod: version 3 failed its rollout analysis") || !strings.Contains(md, "| error rate |") {
 		t.Errorf("rollback evidence:\n%s", md)
+	}
+}
+
+// The monitor gate on real monitor metrics: a day of traffic, a day of
+// shifted traffic, a refresh through the SDK, then the drift metrics read
+// back with the Statement Execution API.
+func TestMonitorGate_onARefreshedMonitor(t *testing.T) {
+	wd, _ := canaryWorld(t, analysisYAML)
+	ctx := context.Background()
+	serveCanary(t, wd, 2, 10)
+	for _, shift := range []float64{0, 1} {
+		if status := wd.emu.Do(t, "POST", "/_emulator/serving-endpoints/churn-prod/traffic", map[string]any{"requests": 300, "shift": shift}, nil); status != 200 {
+			t.Fatalf("traffic: %d", status)
+		}
+		wd.emu.AdvanceClock(t, "24h")
+	}
+	if _, err := wd.w.QualityMonitors.Create(ctx, catalog.CreateMonitor{TableName: "prod.ml.churn_predictions", AssetsDir: "/Shared/monitor", OutputSchemaName: "prod.ml",
+		InferenceLog: &catalog.MonitorInferenceLog{Granularities: []string{"1 day"}, TimestampCol: "timestamp", ModelIdCol: "model_id",
+			PredictionCol: "prediction", LabelCol: "label", ProblemType: catalog.MonitorInferenceLogProblemTypeProblemTypeClassification}}); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := wd.w.QualityMonitors.RunRefresh(ctx, catalog.RunRefreshRequest{TableName: "prod.ml.churn_predictions"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for { // the refresh's state machine runs on the emulator's async delay
+		r, err := wd.w.QualityMonitors.GetRefresh(ctx, catalog.GetRefreshRequest{TableName: "prod.ml.churn_predictions", RefreshId: ref.RefreshId})
+		if err != nil || r.State == catalog.MonitorRefreshInfoStateFailed || r.State == catalog.MonitorRefreshInfoStateCanceled {
+			t.Fatalf("refresh: %+v %v", r, err)
+		}
+		if r.State == catalog.MonitorRefreshInfoStateSuccess {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	mon, err := observe.NewWarehouse(wd.w, "", "mlops-prod").Monitor(ctx, "churn-prod", 7*24*time.Hour)
+	if err != nil || mon.Table != "prod.ml.churn_predictions" || mon.LabelCol != "label" || len(mon.Drift) == 0 || len(mon.Profile) == 0 {
+		t.Fatalf("monitor = %+v, %v", mon, err)
+	}
+	g := config.MonitorGate{MaxDrift: new(0.5), Statistic: "population_stability_index", Columns: []string{"x1", "x2", "x3"}}
+	refused := promote.MonitorGate(g, mon, "", promote.Candidate{Version: 2})
+	if refused.Passed || !strings.Contains(refused.Detail, "drift since") {
+		t.Fatalf("untrained on the drift: %+v", refused)
+	}
+	trained := promote.MonitorGate(g, mon, "", promote.Candidate{Version: 2, Tags: map[string]string{promote.TrainingDataEnd: wd.emu.AdvanceClock(t, "1s").Format(time.RFC3339)}})
+	if !trained.Passed || !strings.Contains(trained.Detail, "after the drift began") {
+		t.Fatalf("trained after the drift: %+v", trained)
 	}
 }
