@@ -159,7 +159,7 @@ func (r *clusterPolicyResource) Read(ctx context.Context, req resource.ReadReque
 	if !ok {
 		return
 	}
-	got, err := w.ClusterPolicies.GetByPolicyId(ctx, state.ID.ValueString())
+	got, err := refreshClusterPolicies.read(ctx, r.data, state.ID.ValueString(), w.ClusterPolicies.GetByPolicyId)
 	if readFailed(ctx, resp, err, "cluster policy", fmt.Sprintf("cluster policy %s", state.ID.ValueString())) {
 		return
 	}

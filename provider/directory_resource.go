@@ -86,7 +86,7 @@ func (r *directoryResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if !ok {
 		return
 	}
-	o, found := readObject(ctx, w, state.ID.ValueString(), workspace.ObjectTypeDirectory, resp)
+	o, found := readObject(ctx, r.data, w, state.ID.ValueString(), workspace.ObjectTypeDirectory, resp)
 	if !found {
 		return
 	}

@@ -234,7 +234,9 @@ func (r *gitFolderResource) Read(ctx context.Context, req resource.ReadRequest, 
 		resp.Diagnostics.AddError("Invalid git folder id", fmt.Sprintf("Import a git folder by its numeric repo id, got %q.", state.ID.ValueString()))
 		return
 	}
-	got, err := w.Repos.GetByRepoId(ctx, repoID)
+	got, err := refreshGitFolders.read(ctx, r.data, state.ID.ValueString(), func(ctx context.Context, _ string) (*workspace.GetRepoResponse, error) {
+		return w.Repos.GetByRepoId(ctx, repoID)
+	})
 	if readFailed(ctx, resp, err, "git folder", fmt.Sprintf("git folder %d", repoID)) {
 		return
 	}

@@ -213,7 +213,10 @@ func (r *grantsResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	_, securableType, full := state.securable()
-	current, err := readGrants(ctx, w, securableType, full)
+	current, err := refreshGrants.read(ctx, r.data, state.ID.ValueString(), func(ctx context.Context, _ string) (*map[string][]string, error) {
+		current, err := readGrants(ctx, w, securableType, full)
+		return &current, err
+	})
 	if isNotFound(err) {
 		tflog.Warn(ctx, "securable is gone; removing its grants from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -223,7 +226,7 @@ func (r *grantsResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.Diagnostics.AddError("Reading grants failed", fmt.Sprintf("Reading grants on %q: %v", full, err))
 		return
 	}
-	state.fromAPI(current, &resp.Diagnostics)
+	state.fromAPI(*current, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 

@@ -189,7 +189,7 @@ func (r *instancePoolResource) Read(ctx context.Context, req resource.ReadReques
 	if !ok {
 		return
 	}
-	got, err := w.InstancePools.GetByInstancePoolId(ctx, state.ID.ValueString())
+	got, err := refreshInstancePools.read(ctx, r.data, state.ID.ValueString(), w.InstancePools.GetByInstancePoolId)
 	if err == nil && got.State == compute.InstancePoolStateDeleted {
 		err = fmt.Errorf("instance pool %s is deleted: %w", got.InstancePoolId, errNotFound)
 	}
@@ -205,7 +205,7 @@ func (r *instancePoolResource) Delete(ctx context.Context, req resource.DeleteRe
 	if !ok {
 		return
 	}
-	if err := w.InstancePools.DeleteByInstancePoolId(ctx, state.ID.ValueString()); err != nil && !isNotFound(err) {
+	if err := w.InstancePools.DeleteByInstancePoolId(ctx, state.ID.ValueString()); err != nil && !isGone(err) {
 		resp.Diagnostics.AddError("Deleting instance pool failed", fmt.Sprintf("Deleting instance pool %s: %v", state.ID.ValueString(), err))
 	}
 }

@@ -185,14 +185,20 @@ func (r *mlflowExperimentResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	id := state.ID.ValueString()
-	got, err := w.Experiments.GetExperiment(ctx, ml.GetExperimentRequest{ExperimentId: id})
-	if err == nil && got.Experiment.LifecycleStage == "deleted" {
+	got, err := refreshMLflowExperiments.read(ctx, r.data, id, func(ctx context.Context, id string) (*ml.Experiment, error) {
+		got, err := w.Experiments.GetExperiment(ctx, ml.GetExperimentRequest{ExperimentId: id})
+		if err != nil {
+			return nil, err
+		}
+		return got.Experiment, nil
+	})
+	if err == nil && got.LifecycleStage == "deleted" {
 		err = fmt.Errorf("MLflow experiment %s is deleted: %w", id, errNotFound)
 	}
 	if readFailed(ctx, resp, err, "MLflow experiment", fmt.Sprintf("MLflow experiment %s", id)) {
 		return
 	}
-	state.fromAPI(got.Experiment)
+	state.fromAPI(got)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -201,7 +207,7 @@ func (r *mlflowExperimentResource) Delete(ctx context.Context, req resource.Dele
 	if !ok {
 		return
 	}
-	if err := w.Experiments.DeleteExperiment(ctx, ml.DeleteExperiment{ExperimentId: state.ID.ValueString()}); err != nil && !isNotFound(err) {
+	if err := w.Experiments.DeleteExperiment(ctx, ml.DeleteExperiment{ExperimentId: state.ID.ValueString()}); err != nil && !isGone(err) {
 		resp.Diagnostics.AddError("Deleting MLflow experiment failed", fmt.Sprintf("Deleting MLflow experiment %s: %v", state.ID.ValueString(), err))
 	}
 }

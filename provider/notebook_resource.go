@@ -99,7 +99,7 @@ func (r *notebookResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if !ok {
 		return
 	}
-	o, found := readObject(ctx, w, state.ID.ValueString(), workspace.ObjectTypeNotebook, resp)
+	o, found := readObject(ctx, r.data, w, state.ID.ValueString(), workspace.ObjectTypeNotebook, resp)
 	if !found {
 		return
 	}

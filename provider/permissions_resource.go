@@ -361,7 +361,9 @@ func (r *permissionsResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	id := state.ID.ValueString()
 	reqType, objID := splitPermissionsID(id)
-	got, err := w.Permissions.Get(ctx, iam.GetPermissionRequest{RequestObjectType: reqType, RequestObjectId: objID})
+	got, err := refreshPermissions.read(ctx, r.data, id, func(ctx context.Context, _ string) (*iam.ObjectPermissions, error) {
+		return w.Permissions.Get(ctx, iam.GetPermissionRequest{RequestObjectType: reqType, RequestObjectId: objID})
+	})
 	if readFailed(ctx, resp, err, "permissions", fmt.Sprintf("permissions of %s", id)) {
 		return
 	}

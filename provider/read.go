@@ -26,13 +26,25 @@ var doesNotExist = regexp.MustCompile(`^(Cluster|Job) .* does not exist`)
 // after its answer was lost (a 503 from a gateway), or a destroy without
 // refresh of an object deleted behind Terraform's back, fails although
 // the object is gone.
+//
+// Instance pools, SQL warehouses and MLflow experiments stay readable in a
+// deleted state, and a second delete answers 400 INVALID_STATE
+// (alreadyDeleted): gone as well.
 func isGone(err error) bool {
 	if isNotFound(err) {
 		return true
 	}
 	var apiErr *apierr.APIError
-	return errors.As(err, &apiErr) && apiErr.ErrorCode == "INVALID_PARAMETER_VALUE" && doesNotExist.MatchString(apiErr.Message)
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	return apiErr.ErrorCode == "INVALID_PARAMETER_VALUE" && doesNotExist.MatchString(apiErr.Message) ||
+		apiErr.ErrorCode == "INVALID_STATE" && alreadyDeleted.MatchString(apiErr.Message)
 }
+
+// alreadyDeleted is what deleting a deleted instance pool, SQL warehouse
+// or MLflow experiment answers.
+var alreadyDeleted = regexp.MustCompile(`^((Instance pool|SQL warehouse) .* is deleted|Cannot delete an experiment in the deleted lifecycle stage)`)
 
 // readFailed handles the error of a resource's Read call. An object that
 // no longer exists is removed from state, so that Terraform plans to create

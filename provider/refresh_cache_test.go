@@ -144,7 +144,6 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 	w := testWorkspace(t)
 	reg := testRegistry(t)
 	ctx := context.Background()
-	var perObject, batched plannedDrift
 	ids := map[string]string{} // address → id, recorded after apply
 
 	driftBehindTerraformsBack := func() {
@@ -213,49 +212,12 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 			Changes: []catalog.PermissionsChange{{Principal: "data-scientists", Add: []catalog.Privilege{catalog.PrivilegeBrowse}}}})))
 	}
 
-	perObjectFactories := map[string]func() (tfprotov6.ProviderServer, error){
-		"brickops": providerserver.NewProtocol6WithError(provider.NewPerObjectRefresh("test")()),
-	}
-	var logMark uint64 // the request log's last entry before the batched plan
-	resource.ParallelTest(t, resource.TestCase{
-		Steps: []resource.TestStep{
-			{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Config:                   refreshStackConfig(cat),
-				Check: func(s *terraform.State) error {
-					for addr, r := range s.RootModule().Resources {
-						ids[addr] = r.Primary.ID
-					}
-					return nil
-				},
-			},
-			{
-				PreConfig:                driftBehindTerraformsBack,
-				ProtoV6ProviderFactories: perObjectFactories,
-				Config:                   refreshStackConfig(cat),
-				PlanOnly:                 true,
-				ExpectNonEmptyPlan:       true,
-				ConfigPlanChecks:         resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{perObject.record(nil)}},
-			},
-			{
-				PreConfig: func() {
-					if log := requestLog(t, "/api/"); len(log) > 0 {
-						logMark = log[len(log)-1].Seq
-					}
-				},
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Config:                   refreshStackConfig(cat),
-				PlanOnly:                 true,
-				ExpectNonEmptyPlan:       true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{batched.record(func() {
-					checkNoPerObjectReads(t, cat, logMark, ids)
-				})}},
-			},
-		},
+	_, batched := planDriftBothWays(t, refreshStackConfig(cat), ids, driftBehindTerraformsBack, func(mark uint64) {
+		checkNoPerObjectReads(t, cat, mark, ids)
 	})
 	// The drift is what was done: every changed, deleted and recreated
-	// object of every kind shows up; nothing left alone drifted.
-	checkSameDrift(t, perObject, batched, []string{
+	// object of every kind shows up.
+	checkDriftFound(t, batched, []string{
 		`brickops_catalog.c[1] update`, `brickops_catalog.c[2] delete`, `brickops_catalog.c[3] update`,
 		`brickops_schema.s[1] update`, `brickops_schema.s[2] delete`, `brickops_schema.s[3] update`,
 		`brickops_registered_model.m[1] update`, `brickops_registered_model.m[2] delete`, `brickops_registered_model.m[3] update`,
@@ -269,12 +231,57 @@ func TestAccRefreshCache_findsTheSameDriftAsPerObjectGets(t *testing.T) {
 	}, "brickops_catalog.base ")
 }
 
-// checkSameDrift fails unless the per-object and the batched plan found the
-// same drift and planned the same changes, the drift includes every want
-// (an address and its actions), and no count index 0 (the objects left
-// alone) nor any other untouched address prefix drifted.
-func checkSameDrift(t *testing.T, perObject, batched plannedDrift, want []string, untouched ...string) {
+// planDriftBothWays applies config, lets drift change, delete and
+// recreate objects behind Terraform's back (ids holds every resource's id
+// by address), then plans over the same state twice: once reading every
+// object with its own GET (the provider with batched refresh off) and once
+// with batched refresh, after which checkBatched gets the request log's
+// last sequence number before that plan. Both plans must find exactly the
+// same drift and plan exactly the same changes.
+func planDriftBothWays(t *testing.T, config string, ids map[string]string, drift func(), checkBatched func(mark uint64)) (perObject, batched plannedDrift) {
 	t.Helper()
+	perObjectFactories := map[string]func() (tfprotov6.ProviderServer, error){
+		"brickops": providerserver.NewProtocol6WithError(provider.NewPerObjectRefresh("test")()),
+	}
+	var logMark uint64 // the request log's last entry before the batched plan
+	resource.ParallelTest(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Config:                   config,
+				Check: func(s *terraform.State) error {
+					for addr, r := range s.RootModule().Resources {
+						ids[addr] = r.Primary.ID
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig:                drift,
+				ProtoV6ProviderFactories: perObjectFactories,
+				Config:                   config,
+				PlanOnly:                 true,
+				ExpectNonEmptyPlan:       true,
+				ConfigPlanChecks:         resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{perObject.record(nil)}},
+			},
+			{
+				PreConfig: func() {
+					if log := requestLog(t, "/api/"); len(log) > 0 {
+						logMark = log[len(log)-1].Seq
+					}
+				},
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Config:                   config,
+				PlanOnly:                 true,
+				ExpectNonEmptyPlan:       true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{batched.record(func() {
+					if checkBatched != nil {
+						checkBatched(logMark)
+					}
+				})}},
+			},
+		},
+	})
 	if perObject.drift == nil || batched.drift == nil {
 		t.Fatal("a plan was not recorded")
 	}
@@ -283,12 +290,20 @@ func checkSameDrift(t *testing.T, perObject, batched plannedDrift, want []string
 			strings.Join(perObject.drift, "\n  "), strings.Join(batched.drift, "\n  "),
 			strings.Join(perObject.changes, "\n  "), strings.Join(batched.changes, "\n  "))
 	}
+	return perObject, batched
+}
+
+// checkDriftFound fails unless every wanted "<address> <actions>" is in
+// p's drift, and if an untouched object ([0], or an address starting
+// with one of untouched) drifted.
+func checkDriftFound(t *testing.T, p plannedDrift, want []string, untouched ...string) {
+	t.Helper()
 	for _, w := range want {
-		if !slices.ContainsFunc(batched.drift, func(d string) bool { return strings.HasPrefix(d, w+" ") }) {
-			t.Errorf("drift %q not found in:\n  %s", w, strings.Join(batched.drift, "\n  "))
+		if !slices.ContainsFunc(p.drift, func(d string) bool { return strings.HasPrefix(d, w+" ") }) {
+			t.Errorf("drift %q not found in:\n  %s", w, strings.Join(p.drift, "\n  "))
 		}
 	}
-	for _, d := range batched.drift {
+	for _, d := range p.drift {
 		if strings.Contains(d, "[0] ") || slices.ContainsFunc(untouched, func(u string) bool { return strings.HasPrefix(d, u) }) {
 			t.Errorf("an untouched object drifted: %s", d)
 		}

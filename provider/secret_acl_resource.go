@@ -87,7 +87,9 @@ func (r *secretACLResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	scope, principal, _ := splitPairID(state.ID.ValueString())
-	acl, err := w.Secrets.GetAcl(ctx, workspace.GetAclRequest{Scope: scope, Principal: principal})
+	acl, err := refreshSecretACLs.read(ctx, r.data, state.ID.ValueString(), func(ctx context.Context, _ string) (*workspace.AclItem, error) {
+		return w.Secrets.GetAcl(ctx, workspace.GetAclRequest{Scope: scope, Principal: principal})
+	})
 	if readFailed(ctx, resp, err, "secret ACL", fmt.Sprintf("ACL of %q on secret scope %q", principal, scope)) {
 		return
 	}

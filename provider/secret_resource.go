@@ -146,7 +146,9 @@ func (r *secretResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	scope, key, _ := splitPairID(state.ID.ValueString())
-	meta, err := findSecret(ctx, w.Secrets, scope, key)
+	meta, err := refreshSecrets.read(ctx, r.data, state.ID.ValueString(), func(ctx context.Context, _ string) (*workspace.SecretMetadata, error) {
+		return findSecret(ctx, w.Secrets, scope, key)
+	})
 	if readFailed(ctx, resp, err, "secret", fmt.Sprintf("secret %q in scope %q", key, scope)) {
 		return
 	}

@@ -175,7 +175,9 @@ func (r *secretScopeResource) Read(ctx context.Context, req resource.ReadRequest
 	if !ok {
 		return
 	}
-	scope, err := findSecretScope(ctx, w.Secrets, state.ID.ValueString())
+	scope, err := refreshSecretScopes.read(ctx, r.data, state.ID.ValueString(), func(ctx context.Context, name string) (*workspace.SecretScope, error) {
+		return findSecretScope(ctx, w.Secrets, name)
+	})
 	if readFailed(ctx, resp, err, "secret scope", fmt.Sprintf("secret scope %q", state.ID.ValueString())) {
 		return
 	}

@@ -271,7 +271,7 @@ func (r *sqlWarehouseResource) Read(ctx context.Context, req resource.ReadReques
 	if !ok {
 		return
 	}
-	got, err := w.Warehouses.GetById(ctx, state.ID.ValueString())
+	got, err := refreshSQLWarehouses.read(ctx, r.data, state.ID.ValueString(), w.Warehouses.GetById)
 	if err == nil && (got.State == sql.StateDeleted || got.State == sql.StateDeleting) {
 		err = fmt.Errorf("SQL warehouse %s is %s: %w", got.Id, got.State, errNotFound)
 	}
@@ -287,7 +287,7 @@ func (r *sqlWarehouseResource) Delete(ctx context.Context, req resource.DeleteRe
 	if !ok {
 		return
 	}
-	if err := w.Warehouses.DeleteById(ctx, state.ID.ValueString()); err != nil && !isNotFound(err) {
+	if err := w.Warehouses.DeleteById(ctx, state.ID.ValueString()); err != nil && !isGone(err) {
 		resp.Diagnostics.AddError("Deleting SQL warehouse failed", fmt.Sprintf("Deleting SQL warehouse %s: %v", state.ID.ValueString(), err))
 	}
 }

@@ -158,8 +158,8 @@ func (c *workspaceContent) fromStatus(ctx context.Context, w *databricks.Workspa
 
 // readObject is the Read of a content resource: get-status, gone when the
 // path holds nothing or something of another type.
-func readObject(ctx context.Context, w *databricks.WorkspaceClient, id string, want workspace.ObjectType, resp *resource.ReadResponse) (*workspace.ObjectInfo, bool) {
-	o, err := w.Workspace.GetStatusByPath(ctx, id)
+func readObject(ctx context.Context, d *providerData, w *databricks.WorkspaceClient, id string, want workspace.ObjectType, resp *resource.ReadResponse) (*workspace.ObjectInfo, bool) {
+	o, err := refreshWorkspaceObjects.read(ctx, d, id, w.Workspace.GetStatusByPath)
 	if err == nil && o.ObjectType != want {
 		err = fmt.Errorf("%s is a %s, not a %s: %w", id, o.ObjectType, want, errNotFound)
 	}

@@ -69,7 +69,7 @@ func (r *workspaceFileResource) Read(ctx context.Context, req resource.ReadReque
 	if !ok {
 		return
 	}
-	o, found := readObject(ctx, w, state.ID.ValueString(), workspace.ObjectTypeFile, resp)
+	o, found := readObject(ctx, r.data, w, state.ID.ValueString(), workspace.ObjectTypeFile, resp)
 	if !found {
 		return
 	}

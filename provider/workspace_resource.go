@@ -236,7 +236,10 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	got, err := client.Get(ctx, id.ResourceGroupName, id.Name, nil)
+	got, err := refreshWorkspaces.read(ctx, r.data, state.ID.ValueString(), func(ctx context.Context, _ string) (*armdatabricks.Workspace, error) {
+		got, err := client.Get(ctx, id.ResourceGroupName, id.Name, nil)
+		return &got.Workspace, err
+	})
 	if isARMNotFound(err) {
 		tflog.Warn(ctx, "workspace is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -246,7 +249,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		resp.Diagnostics.AddError("Reading workspace failed", fmt.Sprintf("Reading workspace %s: %v", state.ID.ValueString(), armMessage(err)))
 		return
 	}
-	resp.Diagnostics.Append(state.fromAPI(ctx, got.Workspace)...)
+	resp.Diagnostics.Append(state.fromAPI(ctx, *got)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 

@@ -551,3 +551,65 @@ resource "brickops_cluster" "train" {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestAccRefreshCache_workspacesFindTheSameDrift: workspaces are read
+// from Azure Resource Manager, one GET each (the Databricks SDK's rate
+// limit does not throttle ARM); through the cache's hook they must find
+// the same drift with batched refresh on and off.
+func TestAccRefreshCache_workspacesFindTheSameDrift(t *testing.T) {
+	emu := azureEmulator(t)
+	name := acctest.RandomWithPrefix("dbw")
+	ws := func(key string) string { return name + "-" + key }
+	config := azureProvider(emu, accSP.Secret, "") + workspacesDriftConfig(name)
+	arm := armWorkspaces(t, emu)
+	ctx := context.Background()
+	drift := func() {
+		must := func(what string, err error) {
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+		}
+		up, err := arm.BeginUpdate(ctx, accRG, ws("changed"), armdatabricks.WorkspaceUpdate{Tags: map[string]*string{"env": ptr("hacked")}}, nil)
+		if err == nil {
+			_, err = up.PollUntilDone(ctx, nil)
+		}
+		must("workspace changed", err)
+		for _, key := range []string{"deleted", "recreated"} {
+			del, err := arm.BeginDelete(ctx, accRG, ws(key), nil)
+			if err == nil {
+				_, err = del.PollUntilDone(ctx, nil)
+			}
+			must("workspace "+key+" (delete)", err)
+		}
+		// Anew under the same name, as the standard tier: a new workspace id.
+		poller, err := arm.BeginCreateOrUpdate(ctx, accRG, ws("recreated"), armdatabricks.Workspace{
+			Location: ptr("westeurope"), SKU: &armdatabricks.SKU{Name: ptr("standard")},
+			Properties: &armdatabricks.WorkspaceProperties{ManagedResourceGroupID: ptr("/subscriptions/" + accSub + "/resourceGroups/again-" + name)},
+		}, nil)
+		if err == nil {
+			_, err = poller.PollUntilDone(ctx, nil)
+		}
+		must("workspace recreated", err)
+	}
+	_, batched := planDriftBothWays(t, config, map[string]string{}, drift, nil)
+	checkDriftFound(t, batched, []string{
+		`brickops_workspace.w[1] update`, `brickops_workspace.w[2] delete`, `brickops_workspace.w[3] update`,
+	})
+}
+
+// workspacesDriftConfig has refreshCases workspaces named <name>-<case>.
+func workspacesDriftConfig(name string) string {
+	return fmt.Sprintf(`
+locals {
+  cases = ["same", "changed", "deleted", "recreated"]
+}
+resource "brickops_workspace" "w" {
+  count               = 4
+  name                = "%s-${local.cases[count.index]}"
+  resource_group_name = %q
+  location            = "westeurope"
+  sku                 = "premium"
+  tags                = { env = "dev" }
+}
+`, name, accRG)
+}

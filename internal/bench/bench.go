@@ -42,6 +42,9 @@ type Env struct {
 	WorkDir string
 	// Log receives progress and the output of the tools run.
 	Log io.Writer
+	// ScaleSizes overrides provider-scale's sizes (default 300 and 1,000):
+	// a developer checks a change at small N before the full run.
+	ScaleSizes []int
 }
 
 // Benchmark is one named measurement. Run reports each figure as soon as

@@ -16,7 +16,9 @@ import (
 )
 
 func TestClusters_lifecycleThroughSDK(t *testing.T) {
-	emu := emulatortest.Start(t, emulatortest.WithAsyncDelay(30*time.Millisecond))
+	// The delay leaves room for a loaded machine between the create and
+	// the read that must still see PENDING.
+	emu := emulatortest.Start(t, emulatortest.WithAsyncDelay(250*time.Millisecond))
 	w := emu.WorkspaceClient(t)
 	ctx := context.Background()
 

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/brickops/terraform-provider-brickops/internal/bench"
@@ -34,6 +35,7 @@ func run() error {
 	only := flag.String("only", "", "comma-separated benchmarks to run (default all: "+strings.Join(names, ", ")+")")
 	binDir := flag.String("bin", os.Getenv("BRICKOPS_BIN"), "directory holding brickops and terraform-provider-brickops (default $BRICKOPS_BIN)")
 	verbose := flag.Bool("v", false, "show the output of the tools run")
+	sizes := flag.String("sizes", "", "comma-separated resource counts for provider-scale (default 300,1000)")
 	flag.Parse()
 
 	selected := bench.All
@@ -68,6 +70,16 @@ func run() error {
 	}
 	defer os.RemoveAll(work)
 	env := &bench.Env{BinDir: bin, Terraform: tf, RepoRoot: root, WorkDir: work, Log: io.Discard}
+	for _, s := range strings.Split(*sizes, ",") {
+		if s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return fmt.Errorf("-sizes: %q is not a resource count", s)
+		}
+		env.ScaleSizes = append(env.ScaleSizes, n)
+	}
 	if *verbose {
 		env.Log = os.Stderr
 	}
