@@ -21,8 +21,15 @@ func newDemoCmd() *cobra.Command {
 port: scaffolds a repository with brickops init, applies dev, staging and prod
 with the locally built provider, trains in dev, promotes through pull requests
 on the emulated GitHub (gates refuse, reviewers approve, gates pass, merge,
-apply), rolls out a canary in prod and completes it, shows brickops status,
-rolls back, destroys everything and prints what happened.
+apply), then closes the monitoring loop: traffic flows to prod, monitoring is
+turned on, a distribution shift is injected, the scheduled monitor refresh
+(the emulator clock advanced a day at a time) finds drift, brickops drift
+--retrain starts the retraining job, the retrained version goes through gated
+pull requests into a canary that gets live traffic and that the rollout
+analysis judges from the inference table and completes; a worse version's
+canary is refused by the analysis and rolled back (--on-failed-analysis).
+It ends with brickops status and brickops drift, destroys everything and
+prints what happened.
 
 With --keep it destroys nothing: the emulator stays up with the whole estate,
 and the demo prints the URL of the emulator console (/_console/) and the
@@ -45,7 +52,7 @@ Needs terraform on PATH; downloads nothing. 'make demo' runs it.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.BinDir, "bin", "bin", "directory holding brickops and terraform-provider-brickops")
 	f.StringVar(&opts.Terraform, "terraform", "", "terraform binary (default: the one on PATH)")
-	f.DurationVar(&opts.AsyncDelay, "async-delay", 300*time.Millisecond, "emulator transition time")
+	f.DurationVar(&opts.AsyncDelay, "async-delay", 100*time.Millisecond, "emulator transition time")
 	f.BoolVar(&opts.Keep, "keep", false, "destroy nothing and keep the emulator up (with its console) and the work directory until Ctrl-C")
 	return cmd
 }

@@ -38,7 +38,20 @@ pin was written, and the "evidence" (candidate, champion, gates, pin).
 --strategy shapes serving traffic: recreate (all at once), blue-green (switch,
 keep the old version at 0 % for an instant switch back), canary (10 % to the
 candidate), ab (50/50), shadow (candidate at 0 %, judged from the inference
-table). --complete finishes a canary, A/B or shadow rollout.`,
+table). --complete finishes a canary, A/B or shadow rollout.
+
+With rollout.analysis in brickops.yaml, --complete first judges the rollout
+from live data: the challenger against the champion over the analysis window,
+from the endpoint's inference table (error rate, latency p95, read with the
+SQL Statement Execution API on the environment's SQL warehouse) and its
+monitor's metric tables (prediction drift, and model quality where labels
+exist). A challenger worse than a threshold is refused (exit 1) with the
+evidence, and nothing is proposed: roll it back with
+brickops rollback MODEL --env ENV --on-failed-analysis. Too little data (no
+inference table, fewer than min_requests, no monitor metrics) is its own
+outcome, "missing_data": refused as well (exit 1) unless
+rollout.analysis.on_missing_data is proceed or --allow-missing-data is given.
+The JSON's evidence.analysis holds the verdict.`,
 		Example: `  brickops promote churn --to staging --version 7
   brickops promote churn --to prod --strategy canary
   brickops promote churn --to prod --complete`,
@@ -52,6 +65,9 @@ table). --complete finishes a canary, A/B or shadow rollout.`,
 			if req.To == "" {
 				return exitcode.Invalidf("--to is required: the environment to promote into")
 			}
+			if req.AllowMissingData && !req.Complete {
+				return exitcode.Invalidf("--allow-missing-data applies to --complete's rollout analysis")
+			}
 			if req.Complete && (req.Version > 0 || req.FromAlias != "") {
 				return exitcode.Invalidf("--complete finishes the rollout in progress; it takes no --version or --from-alias")
 			}
@@ -63,8 +79,13 @@ table). --complete finishes a canary, A/B or shadow rollout.`,
 			if err := reportProposal(cmd, format, res); err != nil {
 				return err
 			}
-			if errors.Is(err, promote.ErrGatesFailed) {
+			switch {
+			case errors.Is(err, promote.ErrGatesFailed):
 				return exitcode.Refusedf("promotion of %s to %s refused: validation gates failed (see above); nothing was proposed", req.Model, req.To)
+			case errors.Is(err, promote.ErrAnalysisFailed):
+				return exitcode.Refusedf("completing the rollout of %s in %s refused: the rollout analysis found the challenger worse (see above); nothing was proposed. Roll it back with: brickops rollback %s --env %s --on-failed-analysis", req.Model, req.To, req.Model, req.To)
+			case errors.Is(err, promote.ErrAnalysisMissingData):
+				return exitcode.Refusedf("completing the rollout of %s in %s refused: too little data to judge it (see above); let it serve longer, or pass --allow-missing-data", req.Model, req.To)
 			}
 			return err
 		},
@@ -76,7 +97,8 @@ table). --complete finishes a canary, A/B or shadow rollout.`,
 	f.IntVar(&req.Version, "version", 0, "version of the model in the previous environment")
 	f.StringVar(&req.FromAlias, "from-alias", "", "take the version this alias points at in the previous environment")
 	f.StringVar(&strategy, "strategy", "recreate", "rollout: recreate, blue-green, canary, ab or shadow")
-	f.BoolVar(&req.Complete, "complete", false, "finish the canary, A/B or shadow rollout in progress")
+	f.BoolVar(&req.Complete, "complete", false, "finish the canary, A/B or shadow rollout in progress (after its rollout analysis, when configured)")
+	f.BoolVar(&req.AllowMissingData, "allow-missing-data", false, "with --complete: proceed when the rollout analysis has too little data to judge")
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/brickops/terraform-provider-brickops/internal/config"
 	"github.com/brickops/terraform-provider-brickops/internal/exitcode"
 	"github.com/brickops/terraform-provider-brickops/internal/github"
+	"github.com/brickops/terraform-provider-brickops/internal/observe"
 	"github.com/brickops/terraform-provider-brickops/internal/promote"
 )
 
@@ -46,60 +47,108 @@ func (f *promotionFlags) promoter(useGitHub bool) (*promote.Promoter, *github.Re
 	if root == "" {
 		root = cfg.Dir()
 	}
-	p := &promote.Promoter{Config: cfg, Registry: registries(f.cmd.ErrOrStderr()), Pins: promote.LocalPins{Root: root}}
+	ws := workspaces(f.cmd.ErrOrStderr())
+	p := &promote.Promoter{Config: cfg, Registry: registries(ws), Observe: observers(ws), Pins: promote.LocalPins{Root: root}}
 	if !useGitHub {
 		return p, nil, nil
 	}
+	repo, err := githubRepo()
+	if err != nil {
+		return nil, nil, err
+	}
+	p.Pins = &promote.GitHubPins{Repo: *repo}
+	return p, repo, nil
+}
+
+// githubRepo is the repository GITHUB_REPOSITORY names, through the
+// GitHub API GITHUB_API_URL points at.
+func githubRepo() (*github.Repo, error) {
 	env, err := github.EnvFrom(os.Getenv)
 	if err != nil {
-		return nil, nil, exitcode.Invalid(err)
+		return nil, exitcode.Invalid(err)
 	}
 	c, err := github.NewClient(env, nil)
 	if err != nil {
-		return nil, nil, exitcode.Invalid(err)
+		return nil, exitcode.Invalid(err)
 	}
-	repo := github.Repo{Client: c, Owner: env.Owner, Name: env.Repo}
-	p.Pins = &promote.GitHubPins{Repo: repo}
-	return p, &repo, nil
+	return &github.Repo{Client: c, Owner: env.Owner, Name: env.Repo}, nil
 }
 
-// registries opens each environment's workspace once per host; retries
+// workspaces opens each environment's workspace once per host; retries
 // past the first are reported on stderr.
-func registries(stderr io.Writer) func(config.Environment) (promote.Registry, error) {
+func workspaces(stderr io.Writer) func(config.Environment) (*databricks.WorkspaceClient, error) {
 	var mu sync.Mutex
-	byHost := map[string]promote.Registry{}
-	return func(env config.Environment) (promote.Registry, error) {
+	byHost := map[string]*databricks.WorkspaceClient{}
+	return func(env config.Environment) (*databricks.WorkspaceClient, error) {
 		host, err := resolveHost(env)
 		if err != nil {
 			return nil, err
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if r, ok := byHost[host]; ok {
-			return r, nil
+		if w, ok := byHost[host]; ok {
+			return w, nil
 		}
 		w, err := client.Workspace(&databricks.Config{Host: host}, client.Progress(stderr))
 		if err != nil {
 			return nil, err
 		}
-		r, err := promote.NewWorkspaceRegistry(w)
+		byHost[host] = w
+		return w, nil
+	}
+}
+
+// registries reads model versions from each environment's workspace.
+func registries(ws func(config.Environment) (*databricks.WorkspaceClient, error)) func(config.Environment) (promote.Registry, error) {
+	return func(env config.Environment) (promote.Registry, error) {
+		w, err := ws(env)
 		if err != nil {
 			return nil, err
 		}
-		byHost[host] = r
-		return r, nil
+		return promote.NewWorkspaceRegistry(w)
+	}
+}
+
+// observers read each environment's inference and monitor tables on its
+// SQL warehouse, one reader per workspace and warehouse.
+func observers(ws func(config.Environment) (*databricks.WorkspaceClient, error)) func(config.Environment) (observe.Source, error) {
+	var mu sync.Mutex
+	cache := map[string]*observe.Warehouse{}
+	return func(env config.Environment) (observe.Source, error) {
+		w, err := ws(env)
+		if err != nil {
+			return nil, err
+		}
+		wh, err := expandVar(env.Warehouse, "environment "+env.Name+" takes its warehouse")
+		if err != nil {
+			return nil, err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		key := w.Config.Host + "\x00" + wh
+		if o, ok := cache[key]; ok {
+			return o, nil
+		}
+		o := observe.NewWarehouse(w, wh, "mlops-"+env.Name)
+		cache[key] = o
+		return o, nil
 	}
 }
 
 // resolveHost reads an environment's host: a URL, ${VAR}, or empty for
 // the SDK's own DATABRICKS_HOST.
 func resolveHost(env config.Environment) (string, error) {
-	h := env.Host
-	if name, ok := strings.CutPrefix(h, "${"); ok && strings.HasSuffix(name, "}") {
+	return expandVar(env.Host, "environment "+env.Name+" takes its workspace host")
+}
+
+// expandVar reads a ${VAR} reference (or returns s as it is); what says
+// who wants it, for the message when VAR is not set.
+func expandVar(s, what string) (string, error) {
+	if name, ok := strings.CutPrefix(s, "${"); ok && strings.HasSuffix(name, "}") {
 		name = strings.TrimSuffix(name, "}")
-		if h = os.Getenv(name); h == "" {
-			return "", exitcode.Invalidf("environment %s takes its workspace host from $%s, which is not set", env.Name, name)
+		if s = os.Getenv(name); s == "" {
+			return "", exitcode.Invalidf("%s from $%s, which is not set", what, name)
 		}
 	}
-	return h, nil
+	return s, nil
 }

@@ -51,6 +51,8 @@ type File struct {
 	Environments Environments `yaml:"environments"`
 	// Models are the registered models promoted through them.
 	Models Models `yaml:"models"`
+	// Rollout configures how canary, A/B and shadow rollouts are judged (rollout.go).
+	Rollout Rollout `yaml:"rollout"`
 
 	// Reserved holds the sections later features own (see
 	// reservedSections) until this struct grows fields for them.
@@ -180,6 +182,11 @@ func Parse(raw []byte) (*File, error) {
 	if err := f.validatePromotion(); err != nil {
 		return nil, err
 	}
+	if a := f.Rollout.Analysis; a != nil {
+		if err := a.validate(); err != nil {
+			return nil, err
+		}
+	}
 	return f, f.validate()
 }
 
@@ -194,7 +201,7 @@ func (f *File) checkSections() error {
 		return nil
 	}
 	sort.Strings(unknown)
-	return fmt.Errorf("unknown top-level key %q (known: version, prod_environments, policy, environments, models; reserved: %s)",
+	return fmt.Errorf("unknown top-level key %q (known: version, prod_environments, policy, environments, models, rollout; reserved: %s)",
 		unknown[0], strings.Join(reservedSections, ", "))
 }
 

@@ -103,7 +103,12 @@ type Environment struct {
 	Reviewers []string `yaml:"reviewers"`
 	// Gates are the validation gates a version must pass to enter.
 	Gates Gates `yaml:"gates"`
-	Line  int   `yaml:"-"`
+	// Warehouse is the SQL warehouse (name, id, or ${VAR} naming either)
+	// that reads the environment's inference and monitor tables; empty
+	// means the one named mlops-<env> (as brickops init's stack names it),
+	// else the workspace's only warehouse.
+	Warehouse string `yaml:"warehouse"`
+	Line      int    `yaml:"-"`
 }
 
 // Gates are checked against the candidate version before a promotion PR is
@@ -119,6 +124,9 @@ type Gates struct {
 	// BeatChampion demands the candidate at least match the environment's
 	// current champion on a metric, plus a margin.
 	BeatChampion *BeatChampion `yaml:"beat_champion"`
+	// Monitor refuses promotion while the environment's monitor shows
+	// drift (rollout.go).
+	Monitor *MonitorGate `yaml:"monitor"`
 }
 
 // BeatChampion compares candidate and champion on Metric. Higher is better
@@ -139,7 +147,17 @@ type Model struct {
 	// Endpoint names the serving endpoints that serve the model,
 	// <endpoint>-<env> (default: the model's name).
 	Endpoint string `yaml:"endpoint"`
-	Line     int    `yaml:"-"`
+	// RetrainJob is the job `brickops drift --retrain` runs in the first
+	// environment when drift passes the threshold (default
+	// retrain-<model>-<first environment>, as brickops init's stack names it).
+	RetrainJob string `yaml:"retrain_job"`
+	Line       int    `yaml:"-"`
+}
+
+// RetrainJobOrDefault is the retraining job's name in the training
+// environment env.
+func (m Model) RetrainJobOrDefault(env Environment) string {
+	return orDefault(m.RetrainJob, "retrain-"+m.Name+"-"+env.Name)
 }
 
 // DefaultAlias is the alias a promotion moves when the model names none.
@@ -300,6 +318,11 @@ func (f *File) validatePromotion() error {
 		}
 		if b := e.Gates.BeatChampion; b != nil && b.Metric == "" {
 			return fmt.Errorf("%s: gates.beat_champion.metric is required", where)
+		}
+		if m := e.Gates.Monitor; m != nil {
+			if err := m.validate(where); err != nil {
+				return err
+			}
 		}
 	}
 	models := map[string]bool{}

@@ -2,7 +2,9 @@
 // emulator — what `make demo` shows a new user — and narrates it: scaffold
 // a repository with `brickops init`, apply its environments, train, promote
 // dev → staging → prod through reviewed pull requests on the emulated
-// GitHub, roll out with a canary, check status, roll back, destroy.
+// GitHub, then close the monitoring loop (loop.go): traffic, drift,
+// retraining, a canary judged from the inference table, a worse canary
+// refused and rolled back; check status and drift, destroy.
 //
 // Every step goes through what a user's CI runs: the brickops binary (the
 // emulator as a separate process, init, promote, gate, status, rollback),
@@ -21,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -94,10 +97,14 @@ type run struct {
 	results []result
 	n       int
 	pr      int
+	// retrainRun is the job run brickops drift --retrain started, and
+	// retrained the version it registered.
+	retrainRun int64
+	retrained  int
 }
 
 // steps is the number of narrated steps, for the [n/N] counter.
-const steps = 13
+const steps = 14
 
 // Run executes the demo and returns an error naming the step that failed.
 func Run(ctx context.Context, opts Options) (err error) {
@@ -148,7 +155,7 @@ func Run(ctx context.Context, opts Options) (err error) {
 	}
 	for _, s := range []demoStep{
 		{"Start the emulator", func(ctx context.Context) (string, error) { return r.startEmulator(ctx, tfrc) }},
-		{"Scaffold the repository (brickops init)", r.scaffold},
+		{"Scaffold the repository (brickops init) and close the loop in brickops.yaml", r.scaffold},
 		{"Publish it on GitHub (emulated)", r.publish},
 		{"terraform apply dev, staging, prod", r.applyAll},
 		{"Train in dev: run 1 registers version 1", func(ctx context.Context) (string, error) { return r.train(ctx, 0.84) }},
@@ -158,13 +165,14 @@ func Run(ctx context.Context, opts Options) (err error) {
 		{"Promote staging's champion to prod", func(ctx context.Context) (string, error) {
 			return r.promote(ctx, "prod", nil, "carol", "dan")
 		}},
-		{"Train again: run 2 registers version 2", func(ctx context.Context) (string, error) { return r.train(ctx, 0.88) }},
-		{"Promote version 2 to staging", func(ctx context.Context) (string, error) {
-			return r.promote(ctx, "staging", []string{"--version", "2"}, "alice")
+		{"Live traffic: prod serves, the scheduled monitor refresh profiles it", r.liveTraffic},
+		{"Distribution shift: the monitor finds drift, brickops drift --retrain retrains", r.shiftAndRetrain},
+		{"Promote the retrained version to staging", func(ctx context.Context) (string, error) {
+			return r.promote(ctx, "staging", []string{"--version", fmt.Sprint(r.retrained)}, "alice")
 		}},
-		{"Canary in prod: 10 % to version 2, then complete", r.canary},
-		{"brickops status", r.status},
-		{"Roll prod back (brickops rollback)", r.rollback},
+		{"Canary in prod: the retrained version gets live traffic, the analysis judges it, complete", r.canaryJudged},
+		{"A worse version: its canary is refused by the analysis and rolled back", r.worseCanary},
+		{"brickops status and brickops drift", r.status},
 		r.lastStep(),
 	} {
 		if err := r.step(ctx, s.name, s.fn); err != nil {
@@ -270,13 +278,17 @@ func (r *run) scaffold(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	configured, err := r.configureLoop()
+	if err != nil {
+		return "", err
+	}
 	// The count line; init's next steps follow it.
 	for _, line := range strings.Split(out, "\n") {
 		if strings.Contains(line, " written, ") {
-			return strings.TrimSpace(line), nil
+			return strings.TrimSpace(line) + "\n" + configured, nil
 		}
 	}
-	return lastLine(out), nil
+	return lastLine(out) + "\n" + configured, nil
 }
 
 // publish creates acme/mlops with the scaffold on its main branch and the
@@ -315,7 +327,7 @@ func (r *run) publish(ctx context.Context) (string, error) {
 // for a change to the shared module: each has its own state and names.
 func (r *run) applyAll(ctx context.Context) (string, error) {
 	return r.eachEnv(ctx, envs, func(ctx context.Context, tf tfcli.Terraform, env string) (string, error) {
-		return r.apply(ctx, tf, env)
+		return r.apply(ctx, tf, env, true)
 	})
 }
 
@@ -350,7 +362,9 @@ func (r *run) eachEnv(ctx context.Context, names []string, fn func(context.Conte
 
 // apply runs init (once) and apply in env, then checks a plan right after
 // is empty.
-func (r *run) apply(ctx context.Context, tf tfcli.Terraform, env string) (string, error) {
+// The promotions' applies skip that plan: the closing step's brickops
+// drift plans every environment once, which says the same.
+func (r *run) apply(ctx context.Context, tf tfcli.Terraform, env string, verify bool) (string, error) {
 	dir := filepath.Join(r.repo, "environments", env)
 	if _, err := os.Stat(filepath.Join(dir, ".terraform")); err != nil {
 		if _, err := tf.Run(ctx, dir, "init", "-input=false", "-no-color"); err != nil {
@@ -360,6 +374,9 @@ func (r *run) apply(ctx context.Context, tf tfcli.Terraform, env string) (string
 	out, err := tf.Run(ctx, dir, "apply", "-auto-approve", "-input=false", "-no-color")
 	if err != nil {
 		return "", err
+	}
+	if !verify {
+		return applySummary(out), nil
 	}
 	if _, err := tf.Run(ctx, dir, "plan", "-detailed-exitcode", "-input=false", "-no-color"); err != nil {
 		return "", fmt.Errorf("the plan right after apply in %s is not empty: %w", env, err)
@@ -388,10 +405,9 @@ func (r *run) promote(ctx context.Context, env string, args []string, approvers 
 }
 
 func (r *run) review(ctx context.Context, env, proposed string, approvers []string) (string, error) {
-	r.pr++
-	pr := fmt.Sprint(r.pr)
-	if !strings.HasSuffix(proposed, "/pull/"+pr) {
-		return "", fmt.Errorf("expected pull request #%s, got %q", pr, proposed)
+	pr, err := r.pullNumber(proposed)
+	if err != nil {
+		return "", err
 	}
 	if _, err := r.brickops(ctx, r.repo, "gate", "--env", env, "--pr", pr); err == nil {
 		return "", fmt.Errorf("the gate passed PR #%s before anyone approved it", pr)
@@ -405,13 +421,45 @@ func (r *run) review(ctx context.Context, env, proposed string, approvers []stri
 	if _, err := r.brickops(ctx, r.repo, "gate", "--env", env, "--pr", pr); err != nil {
 		return "", fmt.Errorf("gate after approval by %v: %w", approvers, err)
 	}
+	return r.mergeAndApply(ctx, env, pr, "refused by the gate, approved by "+strings.Join(approvers, " and "))
+}
+
+// mergeApproved takes a pull request the gate passes without approvals
+// (one that promotes no version, such as ending a canary) through the
+// gate, merge and apply.
+func (r *run) mergeApproved(ctx context.Context, env, proposed string) (string, error) {
+	pr, err := r.pullNumber(proposed)
+	if err != nil {
+		return "", err
+	}
+	if _, err := r.brickops(ctx, r.repo, "gate", "--env", env, "--pr", pr); err != nil {
+		return "", fmt.Errorf("gate on PR #%s, which promotes no version: %w", pr, err)
+	}
+	return r.mergeAndApply(ctx, env, pr, "passed by the gate (it promotes no version)")
+}
+
+var pullRe = regexp.MustCompile(`/pull/(\d+)$`)
+
+// pullNumber reads the number of the pull request a command proposed
+// (issues share the numbering, so it is read, not predicted) and counts it.
+func (r *run) pullNumber(proposed string) (string, error) {
+	m := pullRe.FindStringSubmatch(proposed)
+	if m == nil {
+		return "", fmt.Errorf("expected a pull request URL, got %q", proposed)
+	}
+	r.pr++
+	return m[1], nil
+}
+
+// mergeAndApply merges pull request pr, pulls env's pins and applies them.
+func (r *run) mergeAndApply(ctx context.Context, env, pr, how string) (string, error) {
 	if err := r.call(ctx, "PUT", "/github/repos/"+org+"/"+repoName+"/pulls/"+pr+"/merge", map[string]any{}, nil); err != nil {
 		return "", err
 	}
 	if err := r.pull(ctx, env); err != nil {
 		return "", err
 	}
-	summary, err := r.apply(ctx, r.tf, env)
+	summary, err := r.apply(ctx, r.tf, env, false)
 	if err != nil {
 		return "", err
 	}
@@ -419,8 +467,7 @@ func (r *run) review(ctx context.Context, env, proposed string, approvers []stri
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("PR #%s refused by the gate, approved by %s, merged, applied (%s); pins %s",
-		pr, strings.Join(approvers, " and "), summary, compactPins(pins)), nil
+	return fmt.Sprintf("PR #%s %s, merged, applied (%s); pins %s", pr, how, summary, compactPins(pins)), nil
 }
 
 // pull brings env's merged pin file into the checkout, as git pull would.
@@ -439,26 +486,6 @@ func (r *run) pull(ctx context.Context, env string) error {
 	return os.WriteFile(filepath.Join(r.repo, filepath.FromSlash(path)), raw, 0o644)
 }
 
-func (r *run) canary(ctx context.Context) (string, error) {
-	out, err := r.brickops(ctx, r.repo, "promote", model, "--to", "prod", "--strategy", "canary", "--open-pr")
-	if err != nil {
-		return "", err
-	}
-	started, err := r.review(ctx, "prod", lastLine(out), []string{"carol", "dan"})
-	if err != nil {
-		return "", err
-	}
-	out, err = r.brickops(ctx, r.repo, "promote", model, "--to", "prod", "--complete", "--open-pr")
-	if err != nil {
-		return "", err
-	}
-	completed, err := r.review(ctx, "prod", lastLine(out), []string{"carol", "dan"})
-	if err != nil {
-		return "", err
-	}
-	return "started: " + started + "\ncompleted: " + completed, nil
-}
-
 func (r *run) status(ctx context.Context) (string, error) {
 	out, err := r.brickops(ctx, r.repo, "status")
 	if err != nil {
@@ -467,15 +494,18 @@ func (r *run) status(ctx context.Context) (string, error) {
 	if strings.Contains(out, "pinned but not applied") || strings.Contains(out, "apply pending") {
 		return "", fmt.Errorf("status reports drift after every apply:\n%s", out)
 	}
-	return "git and the workspaces agree (no drift)\n" + strings.TrimRight(out, "\n"), nil
-}
-
-func (r *run) rollback(ctx context.Context) (string, error) {
-	out, err := r.brickops(ctx, r.repo, "rollback", model, "--env", "prod", "--open-pr")
+	// Terraform drift and model drift in every environment at once: the
+	// workspaces match what was applied, and the monitor is calm again.
+	drift, err := r.eachEnv(ctx, envs, func(ctx context.Context, _ tfcli.Terraform, env string) (string, error) {
+		if _, err := r.brickops(ctx, r.repo, "drift", "--env", env); err != nil {
+			return "", fmt.Errorf("brickops drift --env %s: %w", env, err)
+		}
+		return "no drift", nil
+	})
 	if err != nil {
 		return "", err
 	}
-	return r.review(ctx, "prod", lastLine(out), []string{"carol", "dan"})
+	return "git and the workspaces agree; brickops drift (Terraform and models): " + drift + "\n" + strings.TrimRight(out, "\n"), nil
 }
 
 // destroyAll destroys the environments at once: a promoted version is a
@@ -558,3 +588,12 @@ func firstLine(s string) string {
 }
 
 func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n      ") }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

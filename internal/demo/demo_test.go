@@ -23,17 +23,30 @@ func TestDemo_runsTheLifecycle(t *testing.T) {
 		t.Fatalf("demo failed: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{
-		`\[2/13\] Scaffold the repository \(brickops init\) \.\.\. \d+ written`,
-		`\[4/13\] terraform apply dev, staging, prod \.\.\. dev: \d+ added, 0 changed, 0 destroyed, then an empty plan; staging: \d+ added, 0 changed, 0 destroyed, then an empty plan; prod: \d+ added, 0 changed, 0 destroyed, then an empty plan`,
-		`\[5/13\] Train in dev: run 1 registers version 1 \.\.\. .*registered dev\.ml\.churn version 1 \(READY\)`,
-		`\[6/13\] Promote version 1 to staging \.\.\. PR #1 refused by the gate, approved by alice, merged, applied`,
-		`\[7/13\] Promote staging's champion to prod \.\.\. PR #2 refused by the gate, approved by carol and dan`,
+		`\[2/14\] Scaffold the repository \(brickops init\) and close the loop in brickops\.yaml \.\.\. \d+ written`,
+		`\[4/14\] terraform apply dev, staging, prod \.\.\. dev: \d+ added, 0 changed, 0 destroyed, then an empty plan; staging: \d+ added, 0 changed, 0 destroyed, then an empty plan; prod: \d+ added, 0 changed, 0 destroyed, then an empty plan`,
+		`\[5/14\] Train in dev: run 1 registers version 1 \.\.\. .*registered dev\.ml\.churn version 1 \(READY\)`,
+		`\[6/14\] Promote version 1 to staging \.\.\. PR #1 refused by the gate, approved by alice, merged, applied`,
+		`\[7/14\] Promote staging's champion to prod \.\.\. PR #2 refused by the gate, approved by carol and dan`,
+		// The loop: traffic, monitoring, drift, retraining.
+		`\[8/14\] Live traffic.*churn-prod served 300 requests \(v1 300\), 0 failed`,
+		`monitoring turned on: PR #3 passed by the gate`,
+		`brickops drift: no model drift \(worst population_stability_index [\d.]+ on x\d, threshold 0\.5\), exit 0`,
+		`brickops drift: population_stability_index [\d.]+ on x\d > 0\.5 since .* UTC, exit 1`,
+		`brickops drift --retrain: started retrain-churn-dev \(run \d+\), recorded in .*/issues/4`,
+		`registered dev\.ml\.churn version 2, trained on the drifted traffic`,
+		// The canary judged from the inference table, completed.
 		`"traffic":\{"1":90,"2":10\}`,
-		`completed: PR #5 .*"traffic":\{"2":100\}`,
+		`rollout analysis: PASS — challenger v2 \(60 requests\)`,
+		`completed: PR #7 .*"traffic":\{"2":100\}`,
+		// The worse canary refused and rolled back.
+		`rollout analysis: FAIL — challenger v3 \(60 requests\)`,
+		`error rate\s+30\.0 %\s+0\.0 %\s+≤ 5 %\s+fail`,
+		`rollback --on-failed-analysis: PR #10 passed by the gate .*"traffic":\{"2":100\},"version":2`,
 		`churn\s+prod\s+v2\s+canary: v2 100%\s+v2 \(copy of v2\)\s+churn-prod: v2 100%\s+none`,
-		`\[12/13\] Roll prod back \(brickops rollback\) \.\.\. PR #6 .*"version":1`,
-		`\[13/13\] terraform destroy prod, staging, dev \.\.\. prod: \d+ destroyed; staging: \d+ destroyed; dev: \d+ destroyed`,
-		`Demo finished in [\d.]+ s: 6 pull requests`,
+		`brickops drift \(Terraform and models\): dev: no drift; staging: no drift; prod: no drift`,
+		`\[14/14\] terraform destroy prod, staging, dev \.\.\. prod: \d+ destroyed; staging: \d+ destroyed; dev: \d+ destroyed`,
+		`Demo finished in [\d.]+ s: 9 pull requests`,
 	} {
 		if !regexp.MustCompile(want).MatchString(out.String()) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())

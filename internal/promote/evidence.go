@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/brickops/terraform-provider-brickops/internal/analysis"
 	"github.com/brickops/terraform-provider-brickops/internal/config"
 )
 
@@ -23,10 +24,18 @@ type Evidence struct {
 	Approvers []string
 	// Reason is recorded when validation was skipped (rollbacks).
 	SkippedValidation string
+	// Heading replaces the title (rollbacks say what they undo).
+	Heading string
+	// Analysis is the rollout analysis that --complete (or a rollback on
+	// a failed analysis) decided on; nil when none ran.
+	Analysis *analysis.Verdict
 }
 
 // Title is the pull request title.
 func (e Evidence) Title() string {
+	if e.Heading != "" {
+		return e.Heading
+	}
 	return fmt.Sprintf("Promote %s version %d to %s", e.Model.Name, e.Candidate.Version, e.To.Name)
 }
 
@@ -39,6 +48,9 @@ func (e Evidence) Markdown() string {
 	}
 	if e.SkippedValidation != "" {
 		verdict = "⚠️ validation skipped: " + e.SkippedValidation
+	}
+	if len(e.Gates) == 0 && e.Analysis != nil {
+		verdict = "The rollout analysis below is the evidence."
 	}
 	fmt.Fprintf(&b, "### %s\n\n%s\n\n", e.Title(), verdict)
 	fmt.Fprintf(&b, "| | |\n|---|---|\n")
@@ -72,6 +84,9 @@ func (e Evidence) Markdown() string {
 		for _, m := range metrics {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", m, metric(e.Candidate.Metrics, m), e.championMetric(m), strings.Join(thresholds[m], ", "))
 		}
+	}
+	if e.Analysis != nil {
+		fmt.Fprintf(&b, "\n%s", e.Analysis.Markdown())
 	}
 	fmt.Fprintf(&b, "\n#### Approval\n\n")
 	if e.To.Approvals == 0 {

@@ -164,9 +164,11 @@ func (p *Promoter) Gate(ctx context.Context, repo github.Repo, env string, pr in
 				// A version cannot be asked to beat itself, nor a rollback
 				// (back to the standby kept for it) to beat what it undoes.
 				if (champ != nil && v == championOf(champ).SourceVersion) || v == old.Standby {
-					gates.BeatChampion = nil
+					gates.BeatChampion, gates.Monitor = nil, nil
 				}
-				ev.Gates = Validate(gates, cand, championOf(champ))
+				if ev.Gates, err = p.validate(ctx, to, model, gates, cand, championOf(champ)); err != nil {
+					return nil, err
+				}
 			}
 			report.Models = append(report.Models, ev)
 		}

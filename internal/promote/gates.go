@@ -26,6 +26,10 @@ type Candidate struct {
 	RunID    string             `json:"run_id,omitempty"`
 	Metrics  map[string]float64 `json:"metrics,omitempty"`
 	Source   string             `json:"source,omitempty"`
+	// RunTags and Params are the producing run's tags and parameters,
+	// where training records the window of data it trained on.
+	RunTags map[string]string `json:"run_tags,omitempty"`
+	Params  map[string]string `json:"params,omitempty"`
 }
 
 // Champion is the version the target environment's alias points at now.

@@ -1,6 +1,10 @@
 package promote
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/brickops/terraform-provider-brickops/internal/analysis"
+)
 
 // The JSON the CLI's --output json documents carry. Environments and
 // models are named, not copied: brickops.yaml already holds their settings.
@@ -16,6 +20,9 @@ type evidenceJSON struct {
 	Pin               Pin          `json:"pin"`
 	Approvers         []string     `json:"approvers"`
 	SkippedValidation string       `json:"skipped_validation,omitempty"`
+	// Analysis is present when a rollout analysis ran (--complete,
+	// rollback --on-failed-analysis).
+	Analysis *analysis.Verdict `json:"analysis,omitempty"`
 }
 
 // MarshalJSON writes the evidence with environments and model by name.
@@ -23,7 +30,7 @@ func (e Evidence) MarshalJSON() ([]byte, error) {
 	return json.Marshal(evidenceJSON{
 		Model: e.Model.Name, From: e.From.Name, To: e.To.Name,
 		Candidate: e.Candidate, Champion: e.Champion, Gates: nonNil(e.Gates), Passed: Passed(e.Gates),
-		Pin: e.Pin, Approvers: nonNil(e.Approvers), SkippedValidation: e.SkippedValidation,
+		Pin: e.Pin, Approvers: nonNil(e.Approvers), SkippedValidation: e.SkippedValidation, Analysis: e.Analysis,
 	})
 }
 

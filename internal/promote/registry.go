@@ -131,6 +131,18 @@ func (r *WorkspaceRegistry) candidate(ctx context.Context, mv *ucregistry.ModelV
 		for _, m := range run.Run.Data.Metrics {
 			c.Metrics[m.Key] = m.Value
 		}
+		for _, t := range run.Run.Data.Tags {
+			if c.RunTags == nil {
+				c.RunTags = map[string]string{}
+			}
+			c.RunTags[t.Key] = t.Value
+		}
+		for _, p := range run.Run.Data.Params {
+			if c.Params == nil {
+				c.Params = map[string]string{}
+			}
+			c.Params[p.Key] = p.Value
+		}
 	}
 	return c, nil
 }

@@ -90,18 +90,25 @@ resource "brickops_sql_warehouse" "env" {
   max_num_clusters          = 1
 }
 
+# The monitor profiles <model>_predictions: the endpoint's requests unpacked
+# from its inference table (<model>_payload), one row per record with the
+# features as columns, the prediction, the served model version and the
+# label once ground truth arrives. In a workspace a job writes it; the
+# emulator writes it as requests arrive. The table must exist before the
+# monitor, so var.monitor is turned on once the endpoint has served.
 resource "brickops_quality_monitor" "inference" {
   for_each           = var.monitor ? brickops_serving_endpoint.model : {}
-  table_name         = each.value.inference_table_name
+  table_name         = replace(each.value.inference_table_name, "/_payload$/", "_predictions")
   assets_dir         = "/Workspace${var.workspace_root}/${var.environment}/${each.key}"
   output_schema_name = "${brickops_schema.ml.catalog_name}.${brickops_schema.ml.name}"
   warehouse_id       = brickops_sql_warehouse.env.id
 
   inference_log = {
     granularities  = ["1 hour", "1 day"]
-    timestamp_col  = "timestamp_ms"
-    model_id_col   = "client_request_id"
-    prediction_col = "response"
+    timestamp_col  = "timestamp"
+    model_id_col   = "model_id"
+    prediction_col = "prediction"
+    label_col      = "label"
     problem_type   = "PROBLEM_TYPE_CLASSIFICATION"
   }
 

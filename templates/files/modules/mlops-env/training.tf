@@ -130,11 +130,11 @@ resource "brickops_job" "retrain" {
       depends_on      = [{ task_key = "prepare" }]
       spark_python_task = {
         python_file = brickops_workspace_file.code["train.py"].workspace_path
-        parameters = [
+        parameters = concat([
           "--features", "${brickops_schema.ml.catalog_name}.${brickops_schema.ml.name}.${each.key}_features",
           "--model", brickops_registered_model.model[each.key].full_name,
           "--experiment", brickops_mlflow_experiment.model[each.key].name,
-        ]
+        ], var.training_task_parameters)
       }
       max_retries = 1
     },

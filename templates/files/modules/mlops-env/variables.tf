@@ -101,6 +101,12 @@ variable "retraining_paused" {
   default     = false
 }
 
+variable "training_task_parameters" {
+  description = "Extra parameters of the retraining job's train task, after --features, --model and --experiment."
+  type        = list(string)
+  default     = []
+}
+
 variable "code_dir" {
   description = "Local folder whose Python files are deployed to <workspace_root>/<environment>/src and run by the retraining job; default the repository's src/."
   type        = string
