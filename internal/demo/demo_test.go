@@ -30,23 +30,22 @@ func TestDemo_runsTheLifecycle(t *testing.T) {
 		`\[7/14\] Promote staging's champion to prod \.\.\. PR #2 refused by the gate, approved by carol and dan`,
 		// The loop: traffic, monitoring, drift, retraining.
 		`\[8/14\] Live traffic.*churn-prod served 300 requests \(v1 300\), 0 failed`,
-		`monitoring turned on: PR #3 passed by the gate`,
 		`brickops drift: no model drift \(worst population_stability_index [\d.]+ on x\d, threshold 0\.5\), exit 0`,
 		`brickops drift: population_stability_index [\d.]+ on x\d > 0\.5 since .* UTC, exit 1`,
-		`brickops drift --retrain: started retrain-churn-dev \(run \d+\), recorded in .*/issues/4`,
+		`brickops drift --retrain: started retrain-churn-dev \(run \d+\), recorded in .*/issues/3`,
 		`registered dev\.ml\.churn version 2, trained on the drifted traffic`,
 		// The canary judged from the inference table, completed.
 		`"traffic":\{"1":90,"2":10\}`,
 		`rollout analysis: PASS — challenger v2 \(60 requests\)`,
-		`completed: PR #7 .*"traffic":\{"2":100\}`,
+		`completed: PR #6 .*"traffic":\{"2":100\}`,
 		// The worse canary refused and rolled back.
 		`rollout analysis: FAIL — challenger v3 \(60 requests\)`,
 		`error rate\s+30\.0 %\s+0\.0 %\s+≤ 5 %\s+fail`,
-		`rollback --on-failed-analysis: PR #10 passed by the gate .*"traffic":\{"2":100\},"version":2`,
+		`rollback --on-failed-analysis: PR #9 passed by the gate .*"traffic":\{"2":100\},"version":2`,
 		`churn\s+prod\s+v2\s+canary: v2 100%\s+v2 \(copy of v2\)\s+churn-prod: v2 100%\s+none`,
 		`brickops drift \(Terraform and models\): dev: no drift; staging: no drift; prod: no drift`,
 		`\[14/14\] terraform destroy prod, staging, dev \.\.\. prod: \d+ destroyed; staging: \d+ destroyed; dev: \d+ destroyed`,
-		`Demo finished in [\d.]+ s: 9 pull requests`,
+		`Demo finished in [\d.]+ s: 8 pull requests`,
 	} {
 		if !regexp.MustCompile(want).MatchString(out.String()) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())

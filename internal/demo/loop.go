@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/brickops/terraform-provider-brickops/internal/github"
 )
 
 // The monitoring loop: traffic reaches prod, its distribution shifts, the
@@ -204,16 +202,11 @@ func poll(ctx context.Context, what string, done func() (bool, error)) error {
 	}
 }
 
-// liveTraffic sends prod a day of traffic from the training distribution,
-// turns prod's monitoring on through a pull request (the monitor needs the
-// predictions table the first requests create), and lets the next day's
-// scheduled refresh profile the traffic: brickops drift finds nothing.
+// liveTraffic sends prod a day of traffic from the training distribution
+// and lets the next day's scheduled refresh of prod's monitor (applied
+// with the endpoint) profile it: brickops drift finds nothing.
 func (r *run) liveTraffic(ctx context.Context) (string, error) {
 	rep, err := r.traffic(ctx, 300, 0)
-	if err != nil {
-		return "", err
-	}
-	monitored, err := r.enableMonitoring(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -231,37 +224,7 @@ func (r *run) liveTraffic(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return "churn-prod served " + rep.String() + "\nmonitoring turned on: " + monitored + "\nthe next two days' scheduled monitor refreshes profiled it and a second day like it; " + drift, nil
-}
-
-// enableMonitoring proposes monitor = true for prod and takes the pull
-// request through the gate (it promotes no version), merge and apply.
-func (r *run) enableMonitoring(ctx context.Context) (string, error) {
-	rel := "environments/prod/main.tf"
-	path := filepath.Join(r.repo, filepath.FromSlash(rel))
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	changed := strings.Replace(string(raw), "monitor = false", "monitor = true", 1)
-	if changed == string(raw) {
-		return "", fmt.Errorf("%s has no \"monitor = false\" to turn on", rel)
-	}
-	c, err := github.NewClient(github.Env{Token: r.emu.Token, APIURL: r.emu.Host + "/github/"}, nil)
-	if err != nil {
-		return "", err
-	}
-	repo := github.Repo{Client: c, Owner: org, Name: repoName}
-	pr, err := repo.OpenPullRequest(ctx, github.Change{Base: "main", Branch: "monitor-prod", Path: rel, Content: []byte(changed),
-		Message: "Monitor churn-prod's traffic", Title: "Monitor churn-prod's traffic",
-		Body: "The endpoint serves: its predictions table exists, so the quality monitor can profile it."})
-	if err != nil {
-		return "", err
-	}
-	if err := os.WriteFile(path, []byte(changed), 0o644); err != nil {
-		return "", err
-	}
-	return r.mergeApproved(ctx, "prod", pr.GetHTMLURL())
+	return "churn-prod served " + rep.String() + "\nthe next two days' scheduled monitor refreshes profiled it and a second day like it; " + drift, nil
 }
 
 // modelDriftDoc is what brickops drift --output json reports of models.

@@ -87,7 +87,7 @@ var builtinRules = []*Rule{
 	{
 		ID: "BO008", Name: "prod-served-model-monitored", Severity: SeverityError, ProdOnly: true,
 		Rationale: "Drift and quality regressions of a production model go unnoticed unless its inference table is monitored.",
-		Fix:       "Add a brickops_quality_monitor whose table_name is the endpoint's inference table (<catalog>.<schema>.<prefix>_payload).",
+		Fix:       "Add a brickops_quality_monitor whose table_name is the endpoint's inference table (<catalog>.<schema>.<prefix>_payload) or a table unpacked from it (<catalog>.<schema>.<prefix>_<suffix>, such as <prefix>_predictions).",
 		params:    noParams,
 		check:     checkServedModelsMonitored,
 	},
@@ -356,7 +356,7 @@ func checkServedModelsMonitored(v *planView, _ any) []violation {
 	var out []violation
 	for _, r := range v.byType[typeServingEndpoint] {
 		table, ok := inferenceTable(r)
-		if !ok || monitored[strings.ToLower(table)] || monitorRefersTo(pending, r.Address) {
+		if !ok || monitorsInferenceData(monitored, table) || monitorRefersTo(pending, r.Address) {
 			continue
 		}
 		var models []string
@@ -369,6 +369,19 @@ func checkServedModelsMonitored(v *planView, _ any) []violation {
 		}
 	}
 	return out
+}
+
+// monitorsInferenceData reports whether a monitored table is the inference
+// table <prefix>_payload or one unpacked from it beside it (<prefix>_…,
+// e.g. the predictions table with one column per feature).
+func monitorsInferenceData(monitored map[string]bool, payload string) bool {
+	prefix := strings.TrimSuffix(strings.ToLower(payload), "_payload") + "_"
+	for t := range monitored {
+		if strings.HasPrefix(t, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // monitorRefersTo reports whether a monitor's table_name is computed from

@@ -92,6 +92,11 @@ func TestBuiltinRules(t *testing.T) {
 					unknown: map[string]any{"table_name": true}, refs: map[string][]string{"table_name": {"brickops_serving_endpoint.fraud.auto_capture_config[0].table_name", "brickops_serving_endpoint.fraud"}}}},
 			[]res{create("brickops_serving_endpoint.fraud", goodEndpoint()), create("brickops_quality_monitor.other", with(goodMonitor(), "table_name", "main.ml.other_payload"))},
 			"BO008 brickops_serving_endpoint.fraud: served model fraud-3 has no quality monitor on inference table main.ml.fraud_payload"},
+		{"BO008", "prod",
+			// A monitor of the table unpacked from the inference table counts.
+			[]res{create("brickops_serving_endpoint.fraud", goodEndpoint()), create("brickops_quality_monitor.fraud", with(goodMonitor(), "table_name", "main.ml.fraud_predictions"))},
+			[]res{create("brickops_serving_endpoint.fraud", goodEndpoint()), create("brickops_quality_monitor.other", with(goodMonitor(), "table_name", "main.ml.fraudulent_predictions"))},
+			"BO008 brickops_serving_endpoint.fraud: served model fraud-3 has no quality monitor on inference table main.ml.fraud_payload"},
 		{"BO009", "dev",
 			[]res{create("brickops_grants.main", map[string]any{"catalog": "main", "grant": []any{
 				map[string]any{"principal": "account users", "privileges": []any{"USE_CATALOG", "SELECT"}},

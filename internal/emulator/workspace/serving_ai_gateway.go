@@ -97,8 +97,7 @@ func (s *Service) applyAIGateway(tx core.Tx, e *ServingEndpoint, in aiGatewayCon
 			if it.TableNamePrefix == "" {
 				it.TableNamePrefix = e.Name
 			}
-			if _, err := s.putDerivedTable(tx, it.CatalogName, it.SchemaName, it.TableNamePrefix+InferenceTableSuffix,
-				"AI Gateway inference table of serving endpoint "+e.Name+".", aiGatewayInferenceColumns(), map[string]string{"serving_endpoint_name": e.Name}); err != nil {
+			if err := s.putInferenceTables(tx, e.Name, inferenceTarget{it.CatalogName, it.SchemaName, it.TableNamePrefix, true}); err != nil {
 				return err
 			}
 		}

@@ -433,8 +433,7 @@ func (s *Service) resolveDeployment(tx core.Tx, e *ServingEndpoint) (bool, error
 	}
 	if ac := p.AutoCaptureConfig; ac != nil && ac.Enabled {
 		table := ac.TableNamePrefix + InferenceTableSuffix
-		if _, err := s.putDerivedTable(tx, ac.CatalogName, ac.SchemaName, table,
-			fmt.Sprintf("Inference table of serving endpoint %s.", e.Name), inferenceTableColumns(), map[string]string{"serving_endpoint_name": e.Name}); err != nil {
+		if err := s.putInferenceTables(tx, e.Name, inferenceTarget{ac.CatalogName, ac.SchemaName, ac.TableNamePrefix, false}); err != nil {
 			return false, err
 		}
 		ac.State = &struct {

@@ -506,6 +506,32 @@ func reservedPredictionColumn(name string) bool {
 	return false
 }
 
+// putInferenceTables registers an endpoint's inference tables in Unity
+// Catalog when its capture is turned on: the payload table, as production
+// does, and the predictions table with its fixed columns, so a quality
+// monitor can be created on it before the first request. A predictions
+// table that exists already keeps the feature columns traffic gave it.
+func (s *Service) putInferenceTables(tx core.Tx, endpoint string, target inferenceTarget) error {
+	payloadCols, comment := inferenceTableColumns(), "Inference table of serving endpoint "+endpoint+"."
+	if target.gateway {
+		payloadCols, comment = aiGatewayInferenceColumns(), "AI Gateway inference table of serving endpoint "+endpoint+"."
+	}
+	props := map[string]string{"serving_endpoint_name": endpoint}
+	if _, err := s.putDerivedTable(tx, target.catalog, target.schema, target.prefix+InferenceTableSuffix, comment, payloadCols, props); err != nil {
+		return err
+	}
+	if exists, err := tableExistsTx(tx, target.table(predictionsTableSuffix)); err != nil || exists {
+		return err
+	}
+	_, err := s.putDerivedTable(tx, target.catalog, target.schema, target.prefix+predictionsTableSuffix, predictionsComment(endpoint), predictionsTableColumns(), props)
+	return err
+}
+
+// predictionsComment is the Unity Catalog comment of an endpoint's predictions table.
+func predictionsComment(endpoint string) string {
+	return fmt.Sprintf("Requests of serving endpoint %s, one row per record: features, prediction, label.", endpoint)
+}
+
 // ensureInferenceTables creates the payload and predictions tables in the
 // engine and keeps Unity Catalog's entries in step: the predictions table
 // is (re)registered when a feature adds a column. A feature whose type
@@ -540,7 +566,7 @@ func (s *Service) ensureInferenceTables(ctx context.Context, engine *tabledata.E
 	}
 	return s.Store().Update(func(tx core.Tx) error {
 		_, err := s.putDerivedTable(tx, target.catalog, target.schema, target.prefix+predictionsTableSuffix,
-			fmt.Sprintf("Requests of serving endpoint %s, one row per record: features, prediction, label.", e.Name), uc,
+			predictionsComment(e.Name), uc,
 			map[string]string{"serving_endpoint_name": e.Name})
 		return err
 	})
