@@ -392,7 +392,7 @@ func (s *Service) trainingData(ctx context.Context, t *jobtask.Train) (jobtask.D
 	if t.Table == "" {
 		return d, nil
 	}
-	engine, err := s.TableData()
+	engine, err := s.tables()
 	if err != nil {
 		return d, err
 	}

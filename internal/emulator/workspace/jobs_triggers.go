@@ -112,7 +112,7 @@ func (s *Service) fireTableTriggers(ctx context.Context, now time.Time) {
 	if err != nil || len(jobs) == 0 {
 		return
 	}
-	engine, err := s.TableData()
+	engine, err := s.tables()
 	if err != nil {
 		return
 	}

@@ -111,7 +111,7 @@ func (s *Service) computeRefresh(ctx context.Context, table string, ref MonitorR
 // refreshMetrics computes and writes the metric tables, and returns each
 // column's newest drift.
 func (s *Service) refreshMetrics(ctx context.Context, m qualityMonitor, t tableInfo, at time.Time) ([]DriftMetricsRow, error) {
-	engine, err := s.TableData()
+	engine, err := s.tables()
 	if err != nil {
 		return nil, err
 	}
