@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -278,7 +277,7 @@ func (t boltTx) Get(bucket, key string, v any) (bool, error) {
 	if raw == nil {
 		return false, nil
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
+	if err := decodeDoc(raw, v); err != nil {
 		return true, fmt.Errorf("decoding %s/%s: %w", bucket, key, err)
 	}
 	return true, nil
@@ -292,7 +291,7 @@ func (t boltTx) Put(bucket, key string, v any) error {
 	if err != nil {
 		return err
 	}
-	raw, err := json.Marshal(v)
+	raw, err := encodeDoc(v)
 	if err != nil {
 		return fmt.Errorf("encoding %s/%s: %w", bucket, key, err)
 	}
@@ -339,7 +338,7 @@ func GetAll[T any](tx Tx, bucket, prefix string) ([]T, error) {
 	var out []T
 	err := tx.ForEach(bucket, prefix, func(key string, raw []byte) error {
 		var v T
-		if err := json.Unmarshal(raw, &v); err != nil {
+		if err := decodeDoc(raw, &v); err != nil {
 			return fmt.Errorf("decoding %s/%s: %w", bucket, key, err)
 		}
 		out = append(out, v)
