@@ -28,3 +28,22 @@ func TestQuietUnseenLogs_followsWhatTerraformShows(t *testing.T) {
 		}
 	}
 }
+
+func TestCollectLessOften_unlessTheUserSetsGOGC(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		want int // -2: not set
+	}{
+		{"GOGC unset: the provider's target", map[string]string{}, gcPercent},
+		{"GOGC set: the user's (the runtime already applied it)", map[string]string{"GOGC": "50"}, -2},
+		{"GOGC=off stays off", map[string]string{"GOGC": "off"}, -2},
+	} {
+		got := -2
+		collectLessOften(func(k string) (string, bool) { v, ok := c.env[k]; return v, ok },
+			func(p int) int { got = p; return 100 })
+		if got != c.want {
+			t.Errorf("%s: set %d, want %d", c.name, got, c.want)
+		}
+	}
+}

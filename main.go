@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	runtimedebug "runtime/debug"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -34,6 +35,7 @@ directory holding it (see docs/index.md). Flags:
 	}
 	flag.Parse()
 	quietUnseenLogs(os.LookupEnv, os.Setenv)
+	collectLessOften(os.LookupEnv, runtimedebug.SetGCPercent)
 
 	err := providerserver.Serve(context.Background(), provider.New(version.Version), providerserver.ServeOpts{
 		Address:         provider.Address,
@@ -72,5 +74,22 @@ func quietUnseenLogs(lookup func(string) (string, bool), set func(string, string
 		if _, userSet := lookup(v); !userSet {
 			_ = set(v, shown)
 		}
+	}
+}
+
+// gcPercent is the provider's garbage-collection target (GOGC) unless the
+// user sets GOGC. The provider lives for one Terraform command and its
+// heap is small, but the plugin framework allocates heavily on every RPC:
+// at Go's default of 100, collection was a third of the provider's CPU in
+// a 1,000-resource plan, on the same cores Terraform needs. At 400 that
+// plan is about a sixth faster on 2 cores for a peak RSS of ~245 MB
+// instead of ~145 MB.
+const gcPercent = 400
+
+// collectLessOften sets the garbage-collection target to gcPercent where
+// the user has not chosen one with GOGC.
+func collectLessOften(lookup func(string) (string, bool), setGCPercent func(int) int) {
+	if _, userSet := lookup("GOGC"); !userSet {
+		setGCPercent(gcPercent)
 	}
 }
