@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -61,6 +62,13 @@ needs https: use --tls for azidentity-based clients (brickops_workspace).`,
 				return exitcode.Invalidf("--addr %q: %v (want HOST:PORT, e.g. 127.0.0.1:8470)", addr, err)
 			}
 			opts.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
+			if os.Getenv("GOGC") == "" {
+				// The live heap is a few MB, so at Go's default GOGC=100 the
+				// emulator collected after every few MB allocated: under load
+				// dozens of times a second, a tenth of its CPU (make bench).
+				// Four times the live heap between collections costs a few MB.
+				debug.SetGCPercent(400)
+			}
 			srv, err := emulator.NewServer(opts)
 			if err != nil {
 				return err

@@ -36,10 +36,11 @@ func TestPercentile_isNearestRank(t *testing.T) {
 
 func TestLoad_sendsExactlyTheRequestCountAndStops(t *testing.T) {
 	emu := emulatortest.Start(t)
-	newReq := func() (*http.Request, error) {
-		return http.NewRequest(http.MethodGet, emu.URL+"/api/2.1/clusters/spark-versions", nil)
+	get, err := newTarget(http.MethodGet, emu.URL+"/api/2.1/clusters/spark-versions", "", emu.Token)
+	if err != nil {
+		t.Fatal(err)
 	}
-	lat, elapsed, err := load(http.DefaultClient, emu.Token, 57, 8, newReq)
+	lat, elapsed, err := get.run(context.Background(), 57, 8, 0)
 	if err != nil || len(lat) != 57 || elapsed <= 0 {
 		t.Fatalf("load: %d latencies in %v, %v", len(lat), elapsed, err)
 	}
@@ -47,9 +48,30 @@ func TestLoad_sendsExactlyTheRequestCountAndStops(t *testing.T) {
 		t.Errorf("the emulator saw %d requests, want 57", got)
 	}
 	// A non-200 answer is an error, not a figure.
-	_, _, err = load(http.DefaultClient, "wrong", 3, 1, newReq)
-	if err == nil || !strings.Contains(err.Error(), "answered 403") {
+	wrong, _ := newTarget(http.MethodGet, emu.URL+"/api/2.1/clusters/spark-versions", "", "wrong")
+	_, _, err = wrong.run(context.Background(), 3, 1, 0)
+	if err == nil || !strings.Contains(err.Error(), "GET /api/2.1/clusters/spark-versions answered 403") {
 		t.Errorf("load with a wrong token: %v", err)
+	}
+}
+
+// Open loop, request i is due at i/rate: 21 requests at 200 req/s cannot
+// end before the last one is due, 100 ms in, however fast the emulator.
+func TestLoad_atARateWaitsForEachRequestsTurn(t *testing.T) {
+	emu := emulatortest.Start(t)
+	create, err := newTarget(http.MethodPost, emu.URL+"/api/2.1/clusters/create", createBody, emu.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lat, elapsed, err := create.run(context.Background(), 21, 4, 200)
+	if err != nil || len(lat) != 21 {
+		t.Fatalf("load: %d latencies, %v", len(lat), err)
+	}
+	if elapsed < 100*time.Millisecond {
+		t.Errorf("21 requests at 200 req/s took %v, want at least 100ms", elapsed)
+	}
+	if got := len(emu.Requests(t, "/api/2.1/clusters/create")); got != 21 {
+		t.Errorf("the emulator saw %d creates, want 21", got)
 	}
 }
 

@@ -1,10 +1,9 @@
 package core
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
-
-	gojson "github.com/goccy/go-json"
 )
 
 // Databricks error codes used by the emulator. The names and the HTTP status
@@ -69,7 +68,7 @@ func WriteJSON(w http.ResponseWriter, status int, body any) {
 	if body == nil {
 		body = struct{}{}
 	}
-	_ = gojson.NewEncoder(w).Encode(body)
+	_ = json.NewEncoder(w).Encode(body)
 }
 
 // ShapedError is an error that is its own JSON body, in another API's shape
