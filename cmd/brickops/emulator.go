@@ -7,7 +7,6 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -93,7 +92,7 @@ needs https: use --tls for azidentity-based clients (brickops_workspace).`,
 	f.BoolVar(&opts.LogRequests, "log-requests", false, "log every request to stderr (never its headers)")
 	f.IntVar(&opts.RequestLogSize, "request-log-size", emulator.DefaultRequestLogSize, "how many recent requests /_emulator/requests keeps")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log operational messages")
-	f.DurationVar(&opts.AsyncDelay, "async-delay", 2*time.Second, "how long asynchronous transitions (cluster start, endpoint updates, …) take")
+	f.DurationVar(&opts.AsyncDelay, "async-delay", emulator.DefaultAsyncDelay, "how long asynchronous transitions (cluster start, endpoint updates, …) take")
 	f.StringArrayVar(&sps, "service-principal", nil, "application the emulated Entra ID issues tokens to, as client-id:secret:tenant-id (repeatable)")
 	f.StringArrayVar(&opts.ManagedIdentities, "managed-identity", nil, "client id of a --service-principal the managed-identity endpoints (IMDS, App Service) answer for (repeatable; the first is system-assigned); without it they issue no token")
 	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS with a self-signed certificate kept in --data-dir (Azure's identity library requires https); prints the SSL_CERT_FILE to trust")

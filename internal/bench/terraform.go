@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/brickops/terraform-provider-brickops/internal/emulator"
 	"github.com/brickops/terraform-provider-brickops/internal/emuproc"
 	"github.com/brickops/terraform-provider-brickops/internal/stackgen"
 	"github.com/brickops/terraform-provider-brickops/internal/tfcli"
@@ -39,14 +40,14 @@ const batchRefreshOn = "BRICKOPS_BATCH_REFRESH=true"
 
 // terminationDelay is how long the emulator takes to terminate a cluster
 // (and every other asynchronous transition) during the destroy phase: its
-// default --async-delay, what `brickops emulator` runs with. Production
-// takes minutes. The other phases run at zero so that they measure the
+// default --async-delay, what `brickops emulator` runs with (2 s).
+// Production takes minutes. The other phases run at zero so that they measure the
 // provider, Terraform and the emulator rather than a deliberate sleep; at
 // zero a destroy that waits for TERMINATED costs one more GET, and the
 // bench could not tell a provider that waits from one that does not —
 // which is what the destroy figure is for (issue 19: "destroy without
 // needless waits").
-const terminationDelay = 2 * time.Second
+const terminationDelay = emulator.DefaultAsyncDelay
 
 // destroyBefore is the destroy phase of the same workload with the code of
 // commit 7677cdd (2026-11-25), before batched refresh and direct cluster

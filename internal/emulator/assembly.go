@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/azure"
 	"github.com/brickops/terraform-provider-brickops/internal/emulator/core"
@@ -97,6 +98,9 @@ const (
 	DefaultToken = core.DefaultToken
 	// DefaultRequestLogSize is the request log's default capacity.
 	DefaultRequestLogSize = core.DefaultRequestLogSize
+	// DefaultAsyncDelay is how long asynchronous transitions take in
+	// `brickops emulator` unless --async-delay says otherwise.
+	DefaultAsyncDelay = 2 * time.Second
 	// EmulatorSubscriptionID is the subscription the emulator suggests.
 	EmulatorSubscriptionID = core.EmulatorSubscriptionID
 	// AzureDatabricksAppID is the Azure Databricks application id, the
