@@ -55,14 +55,16 @@ const terminationDelay = emulator.DefaultAsyncDelay
 // TERMINATED and permanent-delete each cluster (3.7 calls per resource).
 // Measured on 2026-11-30 on this 2-core machine, shared with another
 // session (load average ~2): 7677cdd's binaries built in a throwaway
-// worktree, stackgen.Config(1000, scaleKinds) (7677cdd's stackgen.Kinds
-// is the same list and stackgen has not changed since), apply with
+// worktree, stackgen.Config(n, scaleKinds) (7677cdd's stackgen.Kinds is
+// the same list and stackgen has not changed since), apply with
 // --async-delay 0, then destroy against the same data restarted with
-// --async-delay 2s, DATABRICKS_RATE_LIMIT=1000, local state: 146.8 and
-// 146.5 s (this code, the same way: 40.7 s).
+// --async-delay 2s, DATABRICKS_RATE_LIMIT=1000, local state, twice each:
+// 1,000 resources 146.8 and 146.5 s (this code, the same way: 40.7 s);
+// 300 resources 43.5 and 43.9 s (this code: 5.5 and 5.0 s).
 //
-// At --async-delay 0 the two destroys take the same time (7677cdd: 45.4 and
-// 46.0 s; this code 44.9 s, same day and load): Terraform's local backend
+// At --async-delay 0 the two destroys of 1,000 take the same time (7677cdd:
+// 45.4 and 46.0 s; this code 44.9 s, same day and load; of 300: 8.1 and
+// 6.6 s against 5.5 and 5.0 s): Terraform's local backend
 // rewrites and fsyncs the whole state file after every resource it
 // deletes (statemgr.Filesystem.WriteState from the PostStateUpdate hook,
 // under the state lock), which is quadratic in the number of resources —
@@ -71,7 +73,7 @@ const terminationDelay = emulator.DefaultAsyncDelay
 // 8x, and neither provider can change it. A remote backend keeps
 // intermediate snapshots in memory: with Terraform's http backend the same
 // destroy at --async-delay 0 takes 15.7 s with 7677cdd and 10.5 s now.
-var destroyBefore = map[int]time.Duration{1000: 146650 * time.Millisecond}
+var destroyBefore = map[int]time.Duration{300: 43700 * time.Millisecond, 1000: 146650 * time.Millisecond}
 
 // OfficialProviderEnv names the official Databricks provider binary
 // (terraform-provider-databricks) to measure side by side. It is not on
