@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -134,5 +135,16 @@ func TestOfficialConfig_isTheSameWorkloadInTheOfficialProvidersTypes(t *testing.
 	}
 	if strings.Contains(got, "brickops") {
 		t.Errorf("brickops left in:\n%s", got)
+	}
+}
+
+func TestMedianByPhase_foldsRepeatsInFirstRunOrder(t *testing.T) {
+	s := time.Second
+	got := medianByPhase([]phaseResult{
+		{"apply", 9 * s, 5}, {"plan", 5 * s, 1}, {"get", 4 * s, 9}, {"plan", 3 * s, 1}, {"get", 6 * s, 9}, {"plan", 4 * s, 1}, {"get", 5 * s, 9}, {"destroy", 7 * s, 5},
+	})
+	want := []phaseResult{{"apply", 9 * s, 5}, {"plan", 4 * s, 1}, {"get", 5 * s, 9}, {"destroy", 7 * s, 5}}
+	if !slices.Equal(got, want) {
+		t.Errorf("medianByPhase = %v, want %v", got, want)
 	}
 }
