@@ -526,8 +526,12 @@ func (r *run) brickops(ctx context.Context, dir string, args ...string) (string,
 	cmd.Dir = dir
 	cmd.Env = r.env
 	var buf bytes.Buffer
-	cmd.Stdout = io.MultiWriter(&buf, r.logFile)
-	cmd.Stderr = io.MultiWriter(&buf, r.logFile)
+	// One writer for both streams: exec then copies them through one pipe,
+	// in the order the command wrote them. Two writers meant two goroutines
+	// writing buf at once, and a refusal on stderr could land before the
+	// JSON on stdout.
+	out := io.MultiWriter(&buf, r.logFile)
+	cmd.Stdout, cmd.Stderr = out, out
 	fmt.Fprintf(r.logFile, "$ brickops %s\n", strings.Join(args, " "))
 	if err := cmd.Run(); err != nil {
 		return buf.String(), fmt.Errorf("brickops %s: %v\n%s", args[0], err, tfcli.Tail(buf.String(), 15))
