@@ -596,11 +596,7 @@ func (s *Service) listJobs(r *http.Request) (any, error) {
 		j.RunAsUserName = ""
 		out = append(out, j)
 	}
-	items, next, err := core.PageAt(r, out, limit)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"jobs": items, "has_more": next != "", "next_page_token": next}, nil
+	return jobsPage(r, "jobs", out, limit)
 }
 
 func (s *Service) deleteJob(r *http.Request) (any, error) {
@@ -977,11 +973,7 @@ func (s *Service) listJobRuns(r *http.Request) (any, error) {
 		}
 		out = append(out, run.view(now, host))
 	}
-	items, next, err := core.PageAt(r, out, limit)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"runs": items, "has_more": next != "", "next_page_token": next}, nil
+	return jobsPage(r, "runs", out, limit)
 }
 
 func (s *Service) cancelJobRun(r *http.Request) (any, error) {
@@ -1080,4 +1072,14 @@ func (s *Service) deleteJobRun(r *http.Request) (any, error) {
 		return nil, err
 	}
 	return map[string]any{}, nil
+}
+
+// jobsPage is a Jobs API list answer (jobs/list, jobs/runs/list): the page
+// of items under key, with has_more and next_page_token.
+func jobsPage[T any](r *http.Request, key string, items []T, limit int) (any, error) {
+	page, next, err := core.PageAt(r, items, limit)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{key: page, "has_more": next != "", "next_page_token": next}, nil
 }
