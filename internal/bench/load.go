@@ -47,10 +47,13 @@ const createBody = `{"cluster_name":"load","spark_version":"15.4.x-scala2.12","n
 // durability (every acknowledged write fsynced): GET is clusters/get of
 // one cluster, a write is clusters/create. Each kind runs closed loop at
 // 1, 8 and 32 clients (throughput at saturation), then open loop at its
-// goal rate from 32 clients (latency at that rate).
+// goal rate from 32 clients (latency at that rate). The floors (floor.go)
+// follow: the same GETs against a server that does nothing else, and the
+// disk's fsync.
 func emulatorLoad(ctx context.Context, env *Env, report func(Result)) error {
+	dataDir := filepath.Join(env.WorkDir, "load-emulator")
 	proc, err := emuproc.Start(ctx, emuproc.Options{
-		Bin: filepath.Join(env.BinDir, "brickops"), DataDir: filepath.Join(env.WorkDir, "load-emulator"), Stderr: env.Log,
+		Bin: filepath.Join(env.BinDir, "brickops"), DataDir: dataDir, Stderr: env.Log,
 	})
 	if err != nil {
 		return err
@@ -62,7 +65,8 @@ func emulatorLoad(ctx context.Context, env *Env, report func(Result)) error {
 	if status, err := proc.Call(ctx, http.MethodPost, "/api/2.1/clusters/create", jsonBody(createBody), &created); err != nil || status != 200 {
 		return fmt.Errorf("creating the cluster to read: %d %v", status, err)
 	}
-	get, err := newTarget(http.MethodGet, proc.Host+"/api/2.1/clusters/get?cluster_id="+created.ClusterID, "", proc.Token)
+	getURL := proc.Host + "/api/2.1/clusters/get?cluster_id=" + created.ClusterID
+	get, err := newTarget(http.MethodGet, getURL, "", proc.Token)
 	if err != nil {
 		return err
 	}
@@ -79,25 +83,96 @@ func emulatorLoad(ctx context.Context, env *Env, report func(Result)) error {
 		rate   int
 		target *target
 	}{{"get", getRequests, getRate, get}, {"write", writeRequests, writeRate, write}} {
-		figures := func(prefix string, lat []time.Duration, elapsed time.Duration) {
-			report(Result{prefix + "_throughput", round(float64(len(lat)) / elapsed.Seconds()), "req/s"})
-			report(Result{prefix + "_p50", round(millis(percentile(lat, 50))), "ms"})
-			report(Result{prefix + "_p99", round(millis(percentile(lat, 99))), "ms"})
+		if err := loadFigures(ctx, "emulator_"+kind.name, kind.target, proc.Pid(), kind.n, kind.rate, concurrencies, report); err != nil {
+			return err
 		}
-		for _, c := range concurrencies {
-			lat, elapsed, err := kind.target.run(ctx, kind.n, c, 0)
-			if err != nil {
-				return fmt.Errorf("%s at %d clients: %w", kind.name, c, err)
-			}
-			figures(fmt.Sprintf("emulator_%s_c%d", kind.name, c), lat, elapsed)
-		}
-		lat, elapsed, err := kind.target.run(ctx, kind.rate*rateSeconds, 32, kind.rate)
-		if err != nil {
-			return fmt.Errorf("%s at %d req/s: %w", kind.name, kind.rate, err)
-		}
-		figures(fmt.Sprintf("emulator_%s_c32_at%d", kind.name, kind.rate), lat, elapsed)
 	}
+
+	answer, err := answerOf(ctx, getURL, proc.Token)
+	if err != nil {
+		return err
+	}
+	floor, err := startFloor(ctx, answer)
+	if err != nil {
+		return err
+	}
+	defer floor.stop()
+	floorGet, err := newTarget(http.MethodGet, "http://"+floor.addr+"/api/2.1/clusters/get?cluster_id="+created.ClusterID, "", proc.Token)
+	if err != nil {
+		return err
+	}
+	if _, _, err := floorGet.run(ctx, warmup, 4, 0); err != nil {
+		return err
+	}
+	if err := loadFigures(ctx, "floor_get", floorGet, floor.pid(), getRequests, getRate, []int{32}, report); err != nil {
+		return err
+	}
+	syncs, err := fsyncLatencies(dataDir, fsyncSamples)
+	if err != nil {
+		return fmt.Errorf("timing fsync in %s: %w", dataDir, err)
+	}
+	report(Result{"disk_fsync_p50", round(millis(percentile(syncs, 50))), "ms"})
+	report(Result{"disk_fsync_p99", round(millis(percentile(syncs, 99))), "ms"})
 	return nil
+}
+
+// fsyncSamples is enough for a p99 and takes about half a second.
+const fsyncSamples = 1000
+
+// loadFigures sends n requests of target closed loop at each of the
+// concurrencies, then at rate open loop from 32 clients, and reports
+// throughput, p50 and p99 of each run and, at 32 clients closed loop, the
+// CPU the server (process pid) spent per request.
+func loadFigures(ctx context.Context, prefix string, target *target, pid, n, rate int, concurrencies []int, report func(Result)) error {
+	figures := func(prefix string, lat []time.Duration, elapsed time.Duration) {
+		report(Result{prefix + "_throughput", round(float64(len(lat)) / elapsed.Seconds()), "req/s"})
+		report(Result{prefix + "_p50", round(millis(percentile(lat, 50))), "ms"})
+		report(Result{prefix + "_p99", round(millis(percentile(lat, 99))), "ms"})
+	}
+	for _, c := range concurrencies {
+		var lat []time.Duration
+		var elapsed time.Duration
+		cpu, err := cpuPerRequest(pid, n, func() (err error) {
+			lat, elapsed, err = target.run(ctx, n, c, 0)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("%s at %d clients: %w", prefix, c, err)
+		}
+		figures(fmt.Sprintf("%s_c%d", prefix, c), lat, elapsed)
+		if c == 32 && cpu > 0 {
+			report(Result{prefix + "_c32_cpu_per_request", round(float64(cpu.Nanoseconds()) / 1000), "µs"})
+		}
+	}
+	lat, elapsed, err := target.run(ctx, rate*rateSeconds, 32, rate)
+	if err != nil {
+		return fmt.Errorf("%s at %d req/s: %w", prefix, rate, err)
+	}
+	figures(fmt.Sprintf("%s_c32_at%d", prefix, rate), lat, elapsed)
+	return nil
+}
+
+// answerOf fetches url once: the answer the HTTP floor serves.
+func answerOf(ctx context.Context, url, token string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s answered %d: %s", url, resp.StatusCode, body)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
 }
 
 // jsonBody passes a literal JSON document to emuproc.Call unchanged.

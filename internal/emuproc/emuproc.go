@@ -101,6 +101,9 @@ func Start(ctx context.Context, o Options) (*Process, error) {
 	}
 }
 
+// Pid is the emulator's process id.
+func (p *Process) Pid() int { return p.cmd.Process.Pid }
+
 // Stop sends SIGTERM and waits for a clean shutdown (SIGKILL after 10 s).
 func (p *Process) Stop() error {
 	if p.cmd.Process == nil {

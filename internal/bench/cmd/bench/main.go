@@ -20,6 +20,13 @@ import (
 )
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == bench.FloorServerArg {
+		if err := bench.ServeFloor(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "bench floor server:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
