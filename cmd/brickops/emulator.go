@@ -89,6 +89,7 @@ needs https: use --tls for azidentity-based clients (brickops_workspace).`,
 	f.StringVar(&opts.DataDir, "data-dir", ".brickops/emulator", "directory holding the emulator's state")
 	f.StringSliceVar(&opts.Tokens, "token", []string{emulator.DefaultToken}, "accepted bearer tokens (repeatable); the first is printed")
 	f.StringVar(&opts.OperatorToken, "operator-token", "", "the operator API's (/_emulator/) bearer token; generated and printed at start when empty")
+	f.BoolVar(&opts.NoSync, "no-fsync", false, "acknowledge writes before they reach the disk: faster, for throwaway state such as a CI job's (a kill -9 loses nothing, a machine crash can lose or corrupt the data dir)")
 	f.BoolVar(&opts.LogRequests, "log-requests", false, "log every request to stderr (never its headers)")
 	f.IntVar(&opts.RequestLogSize, "request-log-size", emulator.DefaultRequestLogSize, "how many recent requests /_emulator/requests keeps")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log operational messages")

@@ -55,10 +55,18 @@ func runCLI(t *testing.T, args ...string) (string, error) {
 }
 
 func TestEmulatorCmd_servesUntilCancelledAndKeepsState(t *testing.T) {
+	t.Run("fsync", func(t *testing.T) { servesUntilCancelledAndKeepsState(t) })
+	// Without fsync, a clean restart still finds everything: only a crash
+	// of the machine could lose what the page cache held.
+	t.Run("no-fsync", func(t *testing.T) { servesUntilCancelledAndKeepsState(t, "--no-fsync") })
+}
+
+func servesUntilCancelledAndKeepsState(t *testing.T, extra ...string) {
 	dataDir := t.TempDir()
 	exports := regexp.MustCompile(`export DATABRICKS_HOST=(\S+)\nexport DATABRICKS_TOKEN=(\S+)\n`)
 	start := func() (host, token string, stop func() error) {
-		m, stop := startEmulatorCmd(t, exports, "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--async-delay", "0s", "--token", "t0ken-for-test")
+		args := append([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir, "--async-delay", "0s", "--token", "t0ken-for-test"}, extra...)
+		m, stop := startEmulatorCmd(t, exports, args...)
 		return m[1], m[2], stop
 	}
 

@@ -48,8 +48,8 @@ const createBody = `{"cluster_name":"load","spark_version":"15.4.x-scala2.12","n
 // one cluster, a write is clusters/create. Each kind runs closed loop at
 // 1, 8 and 32 clients (throughput at saturation), then open loop at its
 // goal rate from 32 clients (latency at that rate). The floors (floor.go)
-// follow: the same GETs against a server that does nothing else, and the
-// disk's fsync.
+// follow: the same GETs against a server that does nothing else, the same
+// writes against an emulator that does not fsync, and the disk's fsync.
 func emulatorLoad(ctx context.Context, env *Env, report func(Result)) error {
 	dataDir := filepath.Join(env.WorkDir, "load-emulator")
 	proc, err := emuproc.Start(ctx, emuproc.Options{
@@ -107,6 +107,9 @@ func emulatorLoad(ctx context.Context, env *Env, report func(Result)) error {
 	if err := loadFigures(ctx, "floor_get", floorGet, floor.pid(), getRequests, getRate, []int{32}, report); err != nil {
 		return err
 	}
+	if err := writeFloor(ctx, env, report); err != nil {
+		return err
+	}
 	syncs, err := fsyncLatencies(dataDir, fsyncSamples)
 	if err != nil {
 		return fmt.Errorf("timing fsync in %s: %w", dataDir, err)
@@ -114,6 +117,25 @@ func emulatorLoad(ctx context.Context, env *Env, report func(Result)) error {
 	report(Result{"disk_fsync_p50", round(millis(percentile(syncs, 50))), "ms"})
 	report(Result{"disk_fsync_p99", round(millis(percentile(syncs, 99))), "ms"})
 	return nil
+}
+
+// writeFloor runs the 32-client writes against the emulator started with
+// --no-fsync: what the emulator's writes would cost if durability were free,
+// which no storage design can beat.
+func writeFloor(ctx context.Context, env *Env, report func(Result)) error {
+	proc, err := emuproc.Start(ctx, emuproc.Options{
+		Bin: filepath.Join(env.BinDir, "brickops"), DataDir: filepath.Join(env.WorkDir, "load-emulator-no-fsync"),
+		Args: []string{"--no-fsync"}, Stderr: env.Log,
+	})
+	if err != nil {
+		return err
+	}
+	defer proc.Stop()
+	write, err := newTarget(http.MethodPost, proc.Host+"/api/2.1/clusters/create", createBody, proc.Token)
+	if err != nil {
+		return err
+	}
+	return loadFigures(ctx, "floor_write", write, proc.Pid(), writeRequests, writeRate, []int{32}, report)
 }
 
 // fsyncSamples is enough for a p99 and takes about half a second.
