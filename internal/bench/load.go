@@ -88,23 +88,7 @@ func emulatorLoad(ctx context.Context, env *Env, report func(Result)) error {
 		}
 	}
 
-	answer, err := answerOf(ctx, getURL, proc.Token)
-	if err != nil {
-		return err
-	}
-	floor, err := startFloor(ctx, answer)
-	if err != nil {
-		return err
-	}
-	defer floor.stop()
-	floorGet, err := newTarget(http.MethodGet, "http://"+floor.addr+"/api/2.1/clusters/get?cluster_id="+created.ClusterID, "", proc.Token)
-	if err != nil {
-		return err
-	}
-	if _, _, err := floorGet.run(ctx, warmup, 4, 0); err != nil {
-		return err
-	}
-	if err := loadFigures(ctx, "floor_get", floorGet, floor.pid(), getRequests, getRate, []int{32}, report); err != nil {
+	if err := httpFloor(ctx, getURL, proc.Token, report); err != nil {
 		return err
 	}
 	if err := writeFloor(ctx, env, report); err != nil {
@@ -117,6 +101,28 @@ func emulatorLoad(ctx context.Context, env *Env, report func(Result)) error {
 	report(Result{"disk_fsync_p50", round(millis(percentile(syncs, 50))), "ms"})
 	report(Result{"disk_fsync_p99", round(millis(percentile(syncs, 99))), "ms"})
 	return nil
+}
+
+// httpFloor runs the 32-client reads against a server that answers with
+// getURL's answer and does nothing else.
+func httpFloor(ctx context.Context, getURL, token string, report func(Result)) error {
+	answer, err := answerOf(ctx, getURL, token)
+	if err != nil {
+		return err
+	}
+	floor, err := startFloor(ctx, answer)
+	if err != nil {
+		return err
+	}
+	defer floor.stop()
+	get, err := newTarget(http.MethodGet, "http://"+floor.addr+answer.Request.URL.RequestURI(), "", token)
+	if err != nil {
+		return err
+	}
+	if _, _, err := get.run(ctx, warmup, 4, 0); err != nil {
+		return err
+	}
+	return loadFigures(ctx, "floor_get", get, floor.pid(), getRequests, getRate, []int{32}, report)
 }
 
 // writeFloor runs the 32-client writes against the emulator started with
