@@ -3,6 +3,9 @@ package core
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -137,4 +140,32 @@ func TestStore_panickingWriteIsUndoneAndRethrown(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// The store maps its file once: growing it to tens of MB never replaces
+// the mapping, so no request waits for a remap (see initialMmapSize).
+func TestStore_growsWithoutRemapping(t *testing.T) {
+	if initialMmapSize() == 0 {
+		t.Skip("bbolt maps the file's own size on this platform")
+	}
+	dir := t.TempDir()
+	st, err := OpenStore(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	db := st.(*boltStore).db
+	mapped := db.Info().Data
+	value := strings.Repeat("x", 1<<20)
+	for i := range 40 {
+		if err := st.Update(func(tx Tx) error { return tx.Put("b", fmt.Sprintf("k%02d", i), value) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "emulator.db")); err != nil || fi.Size() < 40<<20 {
+		t.Fatalf("the file must grow past 40 MB for this test: %v %v", fi, err)
+	}
+	if got := db.Info().Data; got != mapped {
+		t.Errorf("the file was mapped again as it grew (%#x, then %#x)", mapped, got)
+	}
 }
