@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -146,5 +147,28 @@ func TestMedianByPhase_foldsRepeatsInFirstRunOrder(t *testing.T) {
 	want := []phaseResult{{"apply", 9 * s, 5}, {"plan", 4 * s, 1}, {"get", 5 * s, 9}, {"destroy", 7 * s, 5}}
 	if !slices.Equal(got, want) {
 		t.Errorf("medianByPhase = %v, want %v", got, want)
+	}
+}
+
+// The generator reads answers back to back off one connection: each
+// framing leaves the reader at the next answer's first byte.
+func TestReadAnswer_readsEachFramingToItsEnd(t *testing.T) {
+	stream := "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length: 10\r\n\r\n{\"a\":\"b\"}\n" +
+		"HTTP/1.1 403 Forbidden\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"x\"\r\n3\r\n:1}\r\n0\r\nX-Trailer: t\r\n\r\n" +
+		"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n" +
+		"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nno framing"
+	rd := bufio.NewReader(strings.NewReader(stream))
+	for _, want := range []int{200, 403, 204} {
+		if got, err := readAnswer(rd); got != want || err != nil {
+			t.Fatalf("readAnswer = %d, %v; want %d", got, err, want)
+		}
+	}
+	if _, err := readAnswer(rd); err == nil || !strings.Contains(err.Error(), "answer 200 has neither Content-Length nor a chunked body") {
+		t.Errorf("an answer without framing: %v", err)
+	}
+	for _, bad := range []string{"HTTP/1.1 2x0 OK\r\n\r\n", "SSH-2.0-OpenSSH\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "HTTP/1.1 200 OK\r\nno colon\r\n\r\n"} {
+		if _, err := readAnswer(bufio.NewReader(strings.NewReader(bad))); err == nil || !strings.Contains(err.Error(), "malformed") {
+			t.Errorf("readAnswer(%q) = %v, want a malformed error", bad, err)
+		}
 	}
 }

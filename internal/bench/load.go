@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httputil"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -292,21 +293,90 @@ func (t *target) client(ctx context.Context, next *atomic.Int64, n int, startOf 
 		if _, err := conn.Write(t.wire); err != nil {
 			return nil, err
 		}
-		resp, err := http.ReadResponse(rd, nil)
-		if err != nil {
-			return nil, err
-		}
-		_, err = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
+		status, err := readAnswer(rd)
 		if err != nil {
 			return nil, err
 		}
 		lat = append(lat, time.Since(t0))
-		if resp.StatusCode != http.StatusOK {
-			return nil, fmt.Errorf("%s answered %d", bytes.SplitN(t.wire, []byte(" HTTP/"), 2)[0], resp.StatusCode)
+		if status != http.StatusOK {
+			return nil, fmt.Errorf("%s answered %d", bytes.SplitN(t.wire, []byte(" HTTP/"), 2)[0], status)
 		}
 	}
 	return lat, nil
+}
+
+// readAnswer reads one HTTP/1.1 answer from rd, drops its body and returns
+// its status. It parses only what framing needs: the status line and
+// Content-Length or chunked transfer. http.ReadResponse builds a header map
+// for every answer: 1.75 µs and 12 allocations against 0.19 µs and none for
+// a cluster's answer, and on this machine the generator's CPU is taken from
+// the server it measures.
+func readAnswer(rd *bufio.Reader) (int, error) {
+	line, err := rd.ReadSlice('\n')
+	if err != nil {
+		return 0, err
+	}
+	// "HTTP/1.1 200 OK\r\n"
+	code, ok := digits(line[min(len(line), 9):min(len(line), 12)])
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || !ok {
+		return 0, fmt.Errorf("malformed status line %q", line)
+	}
+	length, chunked := -1, false
+	for {
+		if line, err = rd.ReadSlice('\n'); err != nil {
+			return 0, err
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			break
+		}
+		name, value, found := bytes.Cut(line, []byte(":"))
+		value = bytes.TrimSpace(value)
+		switch {
+		case !found:
+			return 0, fmt.Errorf("malformed header line %q", line)
+		case bytes.EqualFold(name, []byte("Content-Length")):
+			if length, ok = digits(value); !ok {
+				return 0, fmt.Errorf("malformed Content-Length %q", value)
+			}
+		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
+			chunked = bytes.EqualFold(value, []byte("chunked"))
+		}
+	}
+	switch {
+	case chunked:
+		if _, err := io.Copy(io.Discard, httputil.NewChunkedReader(rd)); err != nil {
+			return 0, err
+		}
+		// The chunked reader stops at the last chunk; the trailer follows,
+		// up to a blank line.
+		for {
+			if line, err = rd.ReadSlice('\n'); err != nil {
+				return 0, err
+			}
+			if len(bytes.TrimSpace(line)) == 0 {
+				break
+			}
+		}
+	case length >= 0:
+		if _, err := rd.Discard(length); err != nil {
+			return 0, err
+		}
+	default:
+		return 0, fmt.Errorf("answer %d has neither Content-Length nor a chunked body", code)
+	}
+	return code, nil
+}
+
+// digits parses a non-empty run of ASCII digits.
+func digits(b []byte) (int, bool) {
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' || n > 1<<40 {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, len(b) > 0
 }
 
 // percentile is the nearest-rank percentile p of lat.
