@@ -245,17 +245,32 @@ func newTarget(method, url, body, token string) (*target, error) {
 // request i is due at start + i/rate and its latency counts from then, so
 // a client that falls behind reports the wait too. Any answer but 200 is
 // an error.
+// Every client connects before the clock starts: the figures are the
+// requests', not the TCP handshakes'.
 func (t *target) run(ctx context.Context, n, c, rate int) ([]time.Duration, time.Duration, error) {
+	conns := make([]net.Conn, 0, c)
+	defer func() {
+		for _, conn := range conns {
+			conn.Close()
+		}
+	}()
+	for range c {
+		conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", t.addr)
+		if err != nil {
+			return nil, 0, err
+		}
+		conns = append(conns, conn)
+	}
 	var next atomic.Int64
 	lats := make([][]time.Duration, c)
 	errs := make([]error, c)
 	var wg sync.WaitGroup
 	start := time.Now()
-	for w := range c {
+	for w, conn := range conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			lats[w], errs[w] = t.client(ctx, &next, n, func(i int64) time.Time {
+			lats[w], errs[w] = t.client(ctx, conn, &next, n, func(i int64) time.Time {
 				if rate == 0 {
 					return time.Now()
 				}
@@ -278,14 +293,9 @@ func (t *target) run(ctx context.Context, n, c, rate int) ([]time.Duration, time
 	return slices.Concat(lats...), elapsed, nil
 }
 
-// client is one connection sending requests while next stays below n;
-// startOf waits until request i is due and says when it was.
-func (t *target) client(ctx context.Context, next *atomic.Int64, n int, startOf func(i int64) time.Time) ([]time.Duration, error) {
-	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", t.addr)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
+// client sends requests over conn while next stays below n; startOf waits
+// until request i is due and says when it was.
+func (t *target) client(ctx context.Context, conn net.Conn, next *atomic.Int64, n int, startOf func(i int64) time.Time) ([]time.Duration, error) {
 	rd := bufio.NewReader(conn)
 	lat := make([]time.Duration, 0, n)
 	for i := next.Add(1) - 1; i < int64(n) && ctx.Err() == nil; i = next.Add(1) - 1 {
