@@ -244,9 +244,8 @@ func newTarget(method, url, body, token string) (*target, error) {
 // loop (each sends its next request when its answer is in); with a rate,
 // request i is due at start + i/rate and its latency counts from then, so
 // a client that falls behind reports the wait too. Any answer but 200 is
-// an error.
-// Every client connects before the clock starts: the figures are the
-// requests', not the TCP handshakes'.
+// an error. Every client connects before the clock starts: the figures are
+// the requests', not the TCP handshakes'.
 func (t *target) run(ctx context.Context, n, c, rate int) ([]time.Duration, time.Duration, error) {
 	conns := make([]net.Conn, 0, c)
 	defer func() {
