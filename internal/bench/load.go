@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -51,7 +52,18 @@ const createBody = `{"cluster_name":"load","spark_version":"15.4.x-scala2.12","n
 // goal rate from 32 clients (latency at that rate). The floors (floor.go)
 // follow: the same GETs against a server that does nothing else, the same
 // writes against an emulator that does not fsync, and the disk's fsync.
+//
+// The generator runs on one P while it loads. With two, Go wakes a second
+// thread to look for work whenever an answer readies a goroutine while a P
+// is idle, and on a 2-core host that thread's CPU comes from the server
+// being measured. In seven
+// alternating runs on one P and on two, the emulator's p99 at an offered
+// 30k reads/s was lower in all seven pairs (2.52–5.30 against
+// 4.39–20.36 ms), its 32-client GET and write p99s in six; writes at an
+// offered 5k/s were no different. The HTTP floor still reached 67k–78k
+// reads/s, so one P does not cap the generator on such a host.
 func emulatorLoad(ctx context.Context, env *Env, report func(Result)) error {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	dataDir := filepath.Join(env.WorkDir, "load-emulator")
 	proc, err := emuproc.Start(ctx, emuproc.Options{
 		Bin: filepath.Join(env.BinDir, "brickops"), DataDir: dataDir, Stderr: env.Log,
