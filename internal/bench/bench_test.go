@@ -172,3 +172,54 @@ func TestReadAnswer_readsEachFramingToItsEnd(t *testing.T) {
 		}
 	}
 }
+
+func TestCheck_saysWhetherEachGoalAndItsFloorHold(t *testing.T) {
+	goals := []Goal{
+		{What: "fast reads", Figure: "get_p99", Op: "<", Limit: 5, Floor: "floor_get_p99"},
+		{What: "many writes", Figure: "writes", Op: "≥", Limit: 5000},
+		{What: "no orphans", Figure: "orphans", Op: "≤", Limit: 0},
+		{What: "not run", Figure: "absent", Op: "≤", Limit: 1},
+	}
+	results := []Result{
+		{"get_p99", 6.04, "ms"}, {"floor_get_p99", 5.2, "ms"},
+		{"writes", 5000, "req/s"}, {"orphans", 0, "objects"},
+	}
+	var out strings.Builder
+	measured, met := WriteVerdicts(&out, Check(goals, results))
+	if measured != 3 || met != 2 {
+		t.Errorf("measured, met = %d, %d; want 3, 2", measured, met)
+	}
+	want := `GOAL missed fast reads: 6.04 ms, goal < 5; floor 5.2 ms, misses it too
+GOAL met many writes: 5000 req/s, goal ≥ 5000
+GOAL met no orphans: 0 objects, goal ≤ 0
+GOAL unmeasured not run (absent not in this run)
+`
+	if out.String() != want {
+		t.Errorf("verdicts:\n%s\nwant:\n%s", out.String(), want)
+	}
+	results[1].Value = 4.9
+	out.Reset()
+	WriteVerdicts(&out, Check(goals[:1], results))
+	if got := out.String(); !strings.Contains(got, "GOAL missed fast reads: 6.04 ms, goal < 5; floor 4.9 ms, meets it\n") {
+		t.Errorf("with the floor meeting the goal: %q", got)
+	}
+}
+
+func TestGoals_nameFiguresTheBenchmarksReport(t *testing.T) {
+	// Every goal's figure must be one a benchmark reports, or its verdict
+	// would always read "unmeasured": the names are checked against the
+	// committed results, which hold every figure of a full run.
+	raw, err := os.ReadFile("../../bench/results.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep Report
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Check(Goals, rep.Results) {
+		if !v.Measured || (v.Floor != "" && !v.FloorMeasured) {
+			t.Errorf("goal %q: figure %q or floor %q is not in bench/results.json", v.What, v.Figure, v.Floor)
+		}
+	}
+}

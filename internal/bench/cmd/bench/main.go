@@ -100,5 +100,7 @@ func run() error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "bench: %d figures written to %s\n", len(results), *out)
+	measured, met := bench.WriteVerdicts(os.Stdout, bench.Check(bench.Goals, results))
+	fmt.Fprintf(os.Stderr, "bench: %d of the %d goals measured in this run met\n", met, measured)
 	return nil
 }
