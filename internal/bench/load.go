@@ -139,8 +139,9 @@ func httpFloor(ctx context.Context, getURL, token string, report func(Result)) e
 }
 
 // writeFloor runs the 32-client writes against the emulator started with
-// --no-fsync: what the emulator's writes would cost if durability were free,
-// which no storage design can beat.
+// --no-fsync: what the emulator's writes cost without waiting for the disk.
+// Where system calls are slow it can do worse than the durable emulator at
+// saturation, because its commits gather fewer writes (performance guide).
 func writeFloor(ctx context.Context, env *Env, report func(Result)) error {
 	proc, err := emuproc.Start(ctx, emuproc.Options{
 		Bin: filepath.Join(env.BinDir, "brickops"), DataDir: filepath.Join(env.WorkDir, "load-emulator-no-fsync"),
