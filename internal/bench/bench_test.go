@@ -203,6 +203,12 @@ GOAL unmeasured not run (absent not in this run)
 	if got := out.String(); !strings.Contains(got, "GOAL missed fast reads: 6.04 ms, goal < 5; floor 4.9 ms, meets it\n") {
 		t.Errorf("with the floor meeting the goal: %q", got)
 	}
+	results[0].Value, results[1].Value = 4.1, 5.2
+	out.Reset()
+	WriteVerdicts(&out, Check(goals[:1], results))
+	if got := out.String(); !strings.Contains(got, "GOAL met fast reads: 4.1 ms, goal < 5; floor 5.2 ms, misses it\n") {
+		t.Errorf("with only the floor missing the goal: %q", got)
+	}
 }
 
 func TestGoals_nameFiguresTheBenchmarksReport(t *testing.T) {

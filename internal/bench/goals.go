@@ -101,8 +101,11 @@ func WriteVerdicts(w io.Writer, verdicts []Verdict) (measured, met int) {
 		line := fmt.Sprintf("GOAL %s %s: %s %s, goal %s", state, v.What, format(v.Value), v.Unit, v.Op+" "+format(v.Limit))
 		if v.FloorMeasured {
 			floor := "meets it"
-			if !v.FloorMet {
+			switch {
+			case !v.FloorMet && !v.Met:
 				floor = "misses it too"
+			case !v.FloorMet:
+				floor = "misses it"
 			}
 			line += fmt.Sprintf("; floor %s %s, %s", format(v.FloorValue), v.Unit, floor)
 		}
